@@ -1,0 +1,3 @@
+module github.com/lwtgo/lwt
+
+go 1.26

@@ -1,0 +1,39 @@
+// Package lwt is the core of lwt for Go: light-weight cooperative threads,
+// after OCaml's Lwt.
+//
+// A thread is a [Promise]: a value of type T that may not be there yet. A
+// promise is in one of three states, printed the way the Lwt manual prints
+// them: Sleep (pending), Return v (fulfilled with v) or Fail err (rejected
+// with err). [Return] and [Fail] make resolved promises; [Wait] and [Task]
+// make sleeping ones together with the [Resolver] that wakes them up
+// ([Wakeup], [WakeupExn]). Only Task promises can be canceled ([Cancel]).
+//
+// Promises compose: [Bind] runs a function once a promise is fulfilled,
+// [Catch] handles failures, [Join], [Choose] and [Pick] wait for several
+// promises at once. Code is usually not written with these functions by hand:
+// lwtgen rewrites direct-style functions that call [Await] into them.
+//
+// Promise is a small value, not a pointer. A resolved promise holds its
+// result inline and costs no allocation; a pending one points to shared state
+// that every copy sees, so a copy made before resolution sees the result.
+// The zero Promise is fulfilled with the zero value of T.
+//
+// The runtime is single-threaded: promises and resolvers must be used from
+// one goroutine at a time (the one running the scheduler, lwtmain.Run). Other
+// goroutines reach it through notifications, jobs and
+// lwtpreemptive.RunInMain.
+//
+// # Differences from Lwt
+//
+//   - Callbacks on one promise run in registration order; Lwt runs them last
+//     in, first out.
+//   - A panic inside a callback (the function given to Bind, Map, Catch ...)
+//     becomes a failure of the resulting promise, carrying the panic value and
+//     its stack as a [*PanicError]. It never escapes synchronously, even when
+//     the promise was already resolved (Lwt raises there).
+//   - Resolution is synchronous: when Wakeup returns, everything it unblocked
+//     has run. Yet no chain of callbacks, however long, grows the stack without
+//     bound: past a nesting depth of [MaxNesting] callbacks are queued and run
+//     before the outermost callback returns. This is also true of Bind on a
+//     resolved promise, so a recursive loop of binds runs in constant stack.
+package lwt
