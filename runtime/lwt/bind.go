@@ -7,17 +7,11 @@ package lwt
 // On a fulfilled p, f runs at once (see the package doc for the one
 // exception, deep nesting). Canceling the result cancels p while f has not
 // run, and the promise f returned once it has.
-func Bind[T, U any](p Promise[T], f func(T) Promise[U]) (r Promise[U]) {
-	if p.n != nil || p.err != nil || depth >= MaxNesting {
-		return bindSlow(p, f)
+func Bind[T, U any](p Promise[T], f func(T) Promise[U]) Promise[U] {
+	if p.n == nil && p.err == nil && depth < MaxNesting {
+		return apply(f, p.v)
 	}
-	// The fast path, kept in this one frame: f runs at once on the value.
-	depth++
-	done := false
-	defer finish(&done, &r.err)
-	r = f(p.v)
-	done = true
-	return r
+	return bindSlow(p, f)
 }
 
 // finish ends a callback run at once. If it did not finish it panicked: the
@@ -79,7 +73,8 @@ func (b *binder[T, U]) fire(v T, err error) {
 	b.out.become(r)
 }
 
-// apply calls f(v) as a callback on a resolved promise.
+// apply calls f(v) as a callback on a resolved promise: the fast path of
+// Bind, in one frame.
 func apply[T, U any](f func(T) Promise[U], v T) (r Promise[U]) {
 	if depth >= MaxNesting {
 		return deferCall(f, v)

@@ -136,7 +136,8 @@ const (
 )
 
 // State is a snapshot of a promise: Lwt.state. Its String method prints it
-// the way the Lwt manual does: "Sleep", "Return 42", "Fail <error>".
+// the way the Lwt manual does: "Sleep", "Return 42", "Return ()" (for Unit),
+// "Fail <error>".
 type State[T any] struct {
 	Kind  Kind
 	Value T     // when Kind is Returned
@@ -158,6 +159,9 @@ func (p Promise[T]) State() State[T] {
 func (s State[T]) String() string {
 	switch s.Kind {
 	case Returned:
+		if _, ok := any(s.Value).(Unit); ok {
+			return "Return ()"
+		}
 		return fmt.Sprintf("Return %v", s.Value)
 	case Failed:
 		return fmt.Sprintf("Fail %v", s.Err)

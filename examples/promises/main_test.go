@@ -1,0 +1,26 @@
+package main
+
+// The walkthrough prints what the Lwt manual shows.
+func Example() {
+	main()
+	// Output:
+	// -- states
+	// Return 42
+	// Fail Exit
+	// Sleep
+	// Return 42
+	// -- bind
+	// Sleep
+	// Return You typed "hello"
+	// -- cancel reaches the task under a bind
+	// Fail lwt: canceled
+	// Fail lwt: canceled
+	// -- choose
+	// Sleep
+	// Return 42
+	// -- thread-local keys
+	// main: both threads wait
+	// thread 1: foo
+	// thread 2: bar
+	// Return ()
+}
