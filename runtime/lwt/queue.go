@@ -12,10 +12,10 @@ type runner interface{ run() }
 
 // The runtime is single-threaded, so its state is package-level.
 var (
-	depth   int        // callbacks currently nested on the stack
-	queue   []runner   // deferred work, FIFO; drained when depth returns to 0
-	head    int        // next entry of queue to run
-	current *binding   // keys in effect (see WithValue)
+	depth   int         // callbacks currently nested on the stack
+	queue   []runner    // deferred work, FIFO; drained when depth returns to 0
+	head    int         // next entry of queue to run
+	current *binding    // keys in effect (see WithValue)
 	hook    func(error) = defaultAsyncHook
 )
 
