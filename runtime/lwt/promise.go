@@ -119,12 +119,18 @@ func (p Promise[T]) IsSleeping() bool {
 
 // Result returns the value and error of a resolved promise. On a sleeping
 // promise it returns the zero value and [ErrSleeping].
-func (p Promise[T]) Result() (T, error) {
-	if p.n == nil {
-		return p.v, p.err
+func (p Promise[T]) Result() (v T, err error) {
+	// Written to stay within the inliner's budget: generated code calls it
+	// after every await.
+	if p.n != nil {
+		v, err = p.n.rootResult()
+	} else {
+		v, err = p.v, p.err
 	}
-	return p.n.root().result()
+	return
 }
+
+func (n *node[T]) rootResult() (T, error) { return n.root().result() }
 
 // Kind tells which of the three states a promise is in.
 type Kind uint8
