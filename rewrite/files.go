@@ -1,0 +1,327 @@
+package rewrite
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/build/constraint"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/packages"
+)
+
+// OutputName returns the generated file's name for an annotated source file:
+// foo.go → foo_lwt.go, foo_linux_amd64_test.go → foo_lwt_linux_amd64_test.go.
+// The _lwt goes before any GOOS/GOARCH/_test suffix, so they keep their
+// meaning.
+func OutputName(path string) string {
+	dir, base := filepath.Split(path)
+	stem := strings.TrimSuffix(base, ".go")
+	var suffix string
+	if s, ok := strings.CutSuffix(stem, "_test"); ok {
+		stem, suffix = s, "_test"
+	}
+	parts := strings.Split(stem, "_")
+	// Peel up to two known GOOS/GOARCH elements off the end.
+	n := len(parts)
+	if n > 1 && knownArch[parts[n-1]] {
+		n--
+		if n > 1 && knownOS[parts[n-1]] {
+			n--
+		}
+	} else if n > 1 && knownOS[parts[n-1]] {
+		n--
+	}
+	rest := strings.Join(parts[n:], "_")
+	if rest != "" {
+		rest = "_" + rest
+	}
+	return dir + strings.Join(parts[:n], "_") + "_lwt" + rest + suffix + ".go"
+}
+
+var knownOS = setOf("aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
+	"linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos")
+
+var knownArch = setOf("386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips",
+	"mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv",
+	"riscv64", "s390", "s390x", "sparc", "sparc64", "wasm")
+
+func setOf(xs ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// sourceConstraint finds the //go:build line of an annotated file. It
+// reports whether the file is annotated (its constraint requires lwtsource)
+// and returns the constraint for the generated file.
+func sourceConstraint(fset *token.FileSet, f *ast.File) (annotated bool, generated string, err *Error) {
+	for _, cg := range f.Comments {
+		if cg.Pos() > f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if !constraint.IsGoBuild(c.Text) {
+				continue
+			}
+			x, perr := constraint.Parse(c.Text)
+			if perr != nil {
+				return false, "", nil // the go command reports it
+			}
+			if !mentions(x) {
+				return false, "", nil
+			}
+			neg, ok := negateRequired(x)
+			if !ok {
+				return false, "", &Error{fset.Position(c.Pos()),
+					"the build constraint must require " + Tag + " (write //go:build " + Tag + " && ...), so that the generated file can exclude it"}
+			}
+			return true, "//go:build " + neg.String(), nil
+		}
+	}
+	return false, "", nil
+}
+
+func mentions(x constraint.Expr) bool {
+	switch x := x.(type) {
+	case *constraint.TagExpr:
+		return x.Tag == Tag
+	case *constraint.NotExpr:
+		return mentions(x.X)
+	case *constraint.AndExpr:
+		return mentions(x.X) || mentions(x.Y)
+	case *constraint.OrExpr:
+		return mentions(x.X) || mentions(x.Y)
+	}
+	return false
+}
+
+// negateRequired returns x with its required lwtsource tag negated. x must be
+// lwtsource, or a conjunction with lwtsource as one of its terms.
+func negateRequired(x constraint.Expr) (constraint.Expr, bool) {
+	switch y := x.(type) {
+	case *constraint.TagExpr:
+		if y.Tag == Tag {
+			return &constraint.NotExpr{X: y}, true
+		}
+	case *constraint.AndExpr:
+		if nx, ok := negateRequired(y.X); ok && !mentions(y.Y) {
+			return &constraint.AndExpr{X: nx, Y: y.Y}, true
+		}
+		if ny, ok := negateRequired(y.Y); ok && !mentions(y.X) {
+			return &constraint.AndExpr{X: y.X, Y: ny}, true
+		}
+	}
+	return nil, false
+}
+
+// generatePackage rewrites every annotated file of pkg.
+func generatePackage(pkg *packages.Package) ([]output, Errors) {
+	var outs []output
+	var errs Errors
+	for i, f := range pkg.Syntax {
+		path := pkg.CompiledGoFiles[i]
+		annotated, cons, cerr := sourceConstraint(pkg.Fset, f)
+		if cerr != nil {
+			errs = append(errs, *cerr)
+			continue
+		}
+		if !annotated {
+			continue
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			errs = append(errs, Error{token.Position{Filename: path}, err.Error()})
+			continue
+		}
+		g := &fileGen{pkg: pkg, file: f, src: src, path: path, constraint: cons}
+		data, es := g.generate()
+		errs = append(errs, es...)
+		if len(es) == 0 {
+			outs = append(outs, output{path: OutputName(path), source: path, data: data})
+		}
+	}
+	return outs, errs
+}
+
+// fileGen writes the generated counterpart of one annotated file.
+type fileGen struct {
+	pkg        *packages.Package
+	file       *ast.File
+	src        []byte
+	path       string
+	constraint string
+
+	imports map[string]*imported // by import path
+	errs    Errors
+	names   map[string]bool // package-level names, taken
+	idents  map[string]bool // every identifier of the file, and names taken since
+}
+
+func (g *fileGen) errorf(pos token.Pos, format string, args ...any) {
+	g.errs = append(g.errs, Error{g.pkg.Fset.Position(pos), fmt.Sprintf(format, args...)})
+}
+
+func (g *fileGen) offset(pos token.Pos) int { return g.pkg.Fset.File(pos).Offset(pos) }
+
+// text returns the source text between two positions.
+func (g *fileGen) text(from, to token.Pos) string { return string(g.src[g.offset(from):g.offset(to)]) }
+
+// lineDirective returns a //line comment that makes what follows report
+// positions in the annotated source.
+func (g *fileGen) lineDirective(pos token.Pos) string {
+	p := g.pkg.Fset.Position(pos)
+	return fmt.Sprintf("//line %s:%d:%d\n", filepath.Base(p.Filename), p.Line, p.Column)
+}
+
+func (g *fileGen) generate() ([]byte, Errors) {
+	g.imports = map[string]*imported{}
+	g.names = map[string]bool{}
+	for _, name := range g.pkg.Types.Scope().Names() {
+		g.names[name] = true
+	}
+	for _, imp := range g.file.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		im := &imported{}
+		if p := g.pkg.Imports[path]; p != nil && p.Types != nil {
+			im.name, im.real = p.Types.Name(), p.Types.Name()
+		}
+		if imp.Name != nil {
+			im.name = imp.Name.Name
+		}
+		g.imports[path] = im
+		g.names[im.name] = true
+	}
+
+	var body bytes.Buffer
+	for _, decl := range g.file.Decls {
+		if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			continue
+		}
+		fd, ok := decl.(*ast.FuncDecl)
+		if !ok || !isAnnotated(fd) {
+			g.copyDecl(&body, decl)
+			continue
+		}
+		g.rewriteFunc(&body, fd)
+	}
+	if len(g.errs) > 0 {
+		return nil, g.errs
+	}
+
+	var out bytes.Buffer
+	out.WriteString(Header + "\n\n")
+	out.WriteString(g.constraint + "\n\n")
+	out.WriteString(g.lineDirective(g.file.Package))
+	out.WriteString("package " + g.file.Name.Name + "\n\n")
+	if len(g.imports) > 0 {
+		out.WriteString("import (\n")
+		for _, path := range sortedKeys(g.imports) {
+			// Named always, so that tidy can tell which are used.
+			out.WriteString(g.imports[path].name + " " + strconv.Quote(path) + "\n")
+		}
+		out.WriteString(")\n\n")
+	}
+	out.Write(body.Bytes())
+
+	data, err := tidy(out.Bytes(), g.imports)
+	if err != nil && os.Getenv("LWTGEN_DEBUG") != "" {
+		os.Stderr.Write(out.Bytes())
+	}
+	if err != nil {
+		return nil, Errors{{g.pkg.Fset.Position(g.file.Package), fmt.Sprintf("%v: generated code does not parse: %v", ErrBug, err)}}
+	}
+	return data, nil
+}
+
+// copyDecl copies a declaration verbatim, with its doc comment.
+func (g *fileGen) copyDecl(out *bytes.Buffer, decl ast.Decl) {
+	from := decl.Pos()
+	switch d := decl.(type) {
+	case *ast.FuncDecl:
+		if d.Doc != nil {
+			from = d.Doc.Pos()
+		}
+	case *ast.GenDecl:
+		if d.Doc != nil {
+			from = d.Doc.Pos()
+		}
+	}
+	out.WriteString(g.lineDirective(from))
+	out.WriteString(g.text(from, decl.End()))
+	out.WriteString("\n\n")
+}
+
+// imported is an import of the generated file.
+type imported struct {
+	name string // the name code refers to it by
+	real string // its package name
+}
+
+// importName returns the name to refer to package path by, importing it if
+// the source did not.
+func (g *fileGen) importName(path, real string) string {
+	if im, ok := g.imports[path]; ok && im.name != "_" && im.name != "." {
+		return im.name
+	}
+	name := real
+	for i := 2; g.names[name]; i++ {
+		name = fmt.Sprintf("%s%d", real, i)
+	}
+	g.names[name] = true
+	g.imports[path] = &imported{name: name, real: real}
+	return name
+}
+
+// tidy removes unused imports, drops import names that are the package's
+// own, and formats.
+func tidy(src []byte, imports map[string]*imported) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		if imp.Name != nil && (imp.Name.Name == "_" || imp.Name.Name == ".") {
+			continue
+		}
+		if !astutil.UsesImport(f, path) {
+			name := ""
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			astutil.DeleteNamedImport(fset, f, name, path)
+		}
+	}
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		if im := imports[path]; im != nil && imp.Name != nil && imp.Name.Name == im.real {
+			imp.Name = nil
+		}
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
+		return nil, err
+	}
+	return format.Source(buf.Bytes())
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,1060 @@
+package rewrite
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// An annotated function f becomes:
+//
+//	func f(params) lwt.Promise[T] {          // same signature and doc
+//		fr := fFrame{params...}
+//		return fr.step()
+//	}
+//	type fFrame struct {                       // its state
+//		lwt.Frame[T]
+//		state int
+//		...variables live across awaits, promises awaited, temporaries
+//	}
+//	func (fr *fFrame) Resume() { fr.step() }
+//	func (fr *fFrame) step() (r lwt.Promise[T]) {
+//		defer fr.Recover(&r)
+//		switch fr.state { case 1: goto s1 ... } // resume where it stopped
+//		...the body, with every await split into
+//		fr.a0 = <promise>
+//	s1:
+//		if !fr.a0.Ready() { fr.state = 1; return lwt.Suspend[T](fr, fr.a0) }
+//		...use fr.a0.Result()
+//	}
+//
+// The frame starts on the Go stack; lwt.Suspend copies it to the heap the
+// first time the call really waits. Control flow that contains awaits is
+// lowered to labels and gotos at the top level of step; code without awaits
+// is copied as it is.
+
+type funcGen struct {
+	g    *fileGen
+	fd   *ast.FuncDecl
+	info *types.Info
+	a    *analysis
+
+	lwt    string     // what the generated file calls runtime/lwt
+	resT   types.Type // T of the result lwt.Promise[T]
+	res    string     // its text
+	result *types.Var // a named result, if any
+
+	frame      string // frame type name
+	tparams    string // "[T any, ...]" for declarations of the frame
+	targs      string // "[T, ...]" for uses
+	fr         string // the frame in step
+	retName    string // step's result
+	vars       map[*types.Var]string
+	fields     []string // "name type" lines
+	fieldNames map[string]bool
+
+	body    strings.Builder
+	dead    bool // the last statement emitted does not fall through
+	states  int
+	labels  int
+	used    map[string]bool // labels jumped to
+	ours    map[string]bool // labels lwtgen made
+	targets []*target
+	methods strings.Builder // helper methods (lwt.Try)
+}
+
+// target is a lowered loop or switch that break and continue can leave.
+type target struct {
+	label     string // the user's label, if any
+	brk, cont string // labels to jump to; cont is "" for a switch
+}
+
+func (g *fileGen) rewriteFunc(out *bytes.Buffer, fd *ast.FuncDecl) {
+	info := g.pkg.TypesInfo
+	sig := info.Defs[fd.Name].Type().(*types.Signature)
+	if sig.Results().Len() != 1 {
+		g.errorf(fd.Name.Pos(), "an %s function must have a single result of type lwt.Promise[T]", Directive)
+		return
+	}
+	resT, ok := promiseElem(sig.Results().At(0).Type())
+	if !ok {
+		g.errorf(fd.Type.Results.Pos(), "an %s function must return lwt.Promise[T], not %s", Directive, sig.Results().At(0).Type())
+		return
+	}
+	if fd.Body == nil {
+		g.errorf(fd.Name.Pos(), "an %s function needs a body", Directive)
+		return
+	}
+	nerr := len(g.errs)
+	a := g.analyze(fd)
+	if len(g.errs) > nerr {
+		return
+	}
+	fg := &funcGen{g: g, fd: fd, info: info, a: a, resT: resT,
+		vars: map[*types.Var]string{}, fieldNames: map[string]bool{}, used: map[string]bool{}, ours: map[string]bool{}}
+	if r := sig.Results().At(0); r.Name() != "" && r.Name() != "_" {
+		fg.result = r
+	}
+	fg.lwt = g.importName(LwtPath, "lwt")
+	fg.res = fg.typeText(resT, fd.Type.Results.Pos())
+	fg.setup(sig)
+	fg.block(fd.Body.List)
+	if !fg.dead {
+		// Only reachable if the function can fall off its end, which Go
+		// rejects for a function with a result; keep the compiler happy.
+		fg.emit("panic(\"unreachable\")")
+	}
+	if len(g.errs) > nerr {
+		return
+	}
+	fg.write(out)
+}
+
+// setup names the frame and its fields.
+func (fg *funcGen) setup(sig *types.Signature) {
+	g, fd := fg.g, fg.fd
+	base := fd.Name.Name
+	if fd.Recv != nil && len(fd.Recv.List) == 1 {
+		if named := recvNamed(sig.Recv().Type()); named != nil {
+			base = named.Obj().Name() + upperFirst(base)
+		}
+	}
+	fg.frame = g.freshTop(lowerFirst(base) + "Frame")
+	var tps []*types.TypeParam
+	for i := 0; i < sig.RecvTypeParams().Len(); i++ {
+		tps = append(tps, sig.RecvTypeParams().At(i))
+	}
+	for i := 0; i < sig.TypeParams().Len(); i++ {
+		tps = append(tps, sig.TypeParams().At(i))
+	}
+	if len(tps) > 0 {
+		var decl, use []string
+		for _, tp := range tps {
+			decl = append(decl, tp.Obj().Name()+" "+fg.typeText(tp.Constraint(), fd.Pos()))
+			use = append(use, tp.Obj().Name())
+		}
+		fg.tparams = "[" + strings.Join(decl, ", ") + "]"
+		fg.targs = "[" + strings.Join(use, ", ") + "]"
+	}
+	fg.fr = fg.fresh("fr")
+	fg.retName = fg.fresh("r")
+	for _, name := range []string{"Frame", "Return", "Fail", "Become", "Recover", "OnHeap", "Resume", "step", "state"} {
+		fg.fieldNames[name] = true
+	}
+	fg.fields = append(fg.fields, fg.lwt+".Frame["+fg.res+"]", "state int")
+	// Variables, in declaration order, so that the frame reads like the
+	// function.
+	var vs []*types.Var
+	for v := range fg.a.hoisted {
+		vs = append(vs, v)
+	}
+	sortVars(vs)
+	for _, v := range vs {
+		name := fg.field(v.Name())
+		fg.vars[v] = name
+		t := fg.typeText(v.Type(), v.Pos())
+		if fg.a.boxed[v] {
+			t = "*" + t
+		}
+		fg.fields = append(fg.fields, name+" "+t)
+	}
+}
+
+func recvNamed(t types.Type) *types.Named {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	return n
+}
+
+func sortVars(vs []*types.Var) {
+	for i := 1; i < len(vs); i++ {
+		for j := i; j > 0 && vs[j].Pos() < vs[j-1].Pos(); j-- {
+			vs[j], vs[j-1] = vs[j-1], vs[j]
+		}
+	}
+}
+
+// field adds a frame field name based on base.
+func (fg *funcGen) field(base string) string {
+	if base == "_" || base == "" {
+		base = "v"
+	}
+	name := base
+	for i := 1; fg.fieldNames[name]; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	fg.fieldNames[name] = true
+	return name
+}
+
+// temp adds a frame field of type t and returns how step refers to it.
+func (fg *funcGen) temp(base string, t string) string {
+	name := fg.field(base)
+	fg.fields = append(fg.fields, name+" "+t)
+	return fg.fr + "." + name
+}
+
+// fresh returns a local name that no identifier of the file uses.
+func (fg *funcGen) fresh(base string) string {
+	taken := fg.g.taken()
+	name := base
+	for i := 1; taken[name]; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	taken[name] = true
+	return name
+}
+
+func (g *fileGen) taken() map[string]bool {
+	if g.idents == nil {
+		g.idents = map[string]bool{}
+		ast.Inspect(g.file, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				g.idents[id.Name] = true
+			}
+			return true
+		})
+		for name := range g.names {
+			g.idents[name] = true
+		}
+	}
+	return g.idents
+}
+
+// freshTop returns a package-level name not taken yet.
+func (g *fileGen) freshTop(base string) string {
+	name := base
+	for i := 2; g.names[name]; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	g.names[name] = true
+	g.taken()[name] = true
+	return name
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// typeText spells t for the generated file, importing what it needs. Types
+// that cannot be named there are reported at pos.
+func (fg *funcGen) typeText(t types.Type, pos token.Pos) string {
+	g := fg.g
+	t = types.Default(t)
+	bad := ""
+	qual := func(p *types.Package) string {
+		if p == g.pkg.Types {
+			return ""
+		}
+		return g.importName(p.Path(), p.Name())
+	}
+	var check func(t types.Type)
+	seen := map[types.Type]bool{}
+	check = func(t types.Type) {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.Named:
+			obj := t.Obj()
+			if obj.Pkg() != nil && obj.Pkg() != g.pkg.Types && !obj.Exported() {
+				bad = fmt.Sprintf("its type %s is not exported by package %s", obj.Name(), obj.Pkg().Path())
+			} else if obj.Pkg() != nil && obj.Parent() != obj.Pkg().Scope() {
+				bad = fmt.Sprintf("its type %s is declared inside a function", obj.Name())
+			}
+			for i := 0; i < t.TypeArgs().Len(); i++ {
+				check(t.TypeArgs().At(i))
+			}
+		case *types.Alias:
+			check(types.Unalias(t))
+		case *types.Pointer:
+			check(t.Elem())
+		case *types.Slice:
+			check(t.Elem())
+		case *types.Array:
+			check(t.Elem())
+		case *types.Map:
+			check(t.Key())
+			check(t.Elem())
+		case *types.Chan:
+			check(t.Elem())
+		case *types.Signature:
+			for i := 0; i < t.Params().Len(); i++ {
+				check(t.Params().At(i).Type())
+			}
+			for i := 0; i < t.Results().Len(); i++ {
+				check(t.Results().At(i).Type())
+			}
+		case *types.Struct:
+			for i := 0; i < t.NumFields(); i++ {
+				check(t.Field(i).Type())
+			}
+		}
+	}
+	check(t)
+	if bad != "" {
+		g.errorf(pos, "this value must be kept across an await, but %s: give it a type lwtgen can name", bad)
+		return "any"
+	}
+	return types.TypeString(t, qual)
+}
+
+// emit adds a line of step's body. Nothing after a return or goto is
+// emitted until the next label: it could not run.
+func (fg *funcGen) emit(format string, args ...any) {
+	if fg.dead {
+		return
+	}
+	fmt.Fprintf(&fg.body, format, args...)
+	fg.body.WriteByte('\n')
+}
+
+// at emits a line directive for the source position of n.
+func (fg *funcGen) at(n ast.Node) {
+	if fg.dead {
+		return
+	}
+	p := fg.g.pkg.Fset.Position(n.Pos())
+	fmt.Fprintf(&fg.body, "/*line %s:%d:%d*/", baseName(p.Filename), p.Line, p.Column)
+}
+
+func baseName(path string) string { return path[strings.LastIndexAny(path, `/\`)+1:] }
+
+func (fg *funcGen) newLabel(kind string) string {
+	fg.labels++
+	name := fg.fresh(fmt.Sprintf("%s%d", kind, fg.labels))
+	fg.ours[name] = true
+	return name
+}
+
+func formatName(base string, k int) string { return fmt.Sprintf("%s%d", base, k) }
+
+// stateLabel places the label where state k resumes.
+func (fg *funcGen) stateLabel(k int) {
+	fg.label(fmt.Sprintf("s%d", k))
+}
+
+// label places a label at the top level of step.
+func (fg *funcGen) label(name string) {
+	fmt.Fprintf(&fg.body, "%s:\n", name)
+	fg.dead = false
+}
+
+func (fg *funcGen) goTo(label string) {
+	fg.emit("%s", fg.gotoText(label))
+	fg.dead = true
+}
+
+// write emits the entry function, the frame type and its methods.
+func (fg *funcGen) write(out *bytes.Buffer) {
+	g, fd := fg.g, fg.fd
+	// Entry: the source signature and doc, minus the directive.
+	if fd.Doc != nil {
+		for _, c := range fd.Doc.List {
+			if strings.TrimSpace(c.Text) != Directive {
+				out.WriteString(c.Text + "\n")
+			}
+		}
+	}
+	out.WriteString(g.lineDirective(fd.Pos()))
+	out.WriteString(g.text(fd.Pos(), fd.Body.Lbrace) + "{\n")
+	var inits []string
+	sig := g.pkg.TypesInfo.Defs[fd.Name].Type().(*types.Signature)
+	var cells []string
+	addParam := func(v *types.Var) {
+		if v.Name() == "" || v.Name() == "_" || !fg.a.hoisted[v] {
+			return
+		}
+		if fg.a.boxed[v] {
+			// The parameter itself becomes the cell.
+			cells = append(cells, fmt.Sprintf("%s.%s = &%s", fg.fr, fg.vars[v], v.Name()))
+			return
+		}
+		inits = append(inits, fmt.Sprintf("%s: %s", fg.vars[v], v.Name()))
+	}
+	if r := sig.Recv(); r != nil {
+		addParam(r)
+	}
+	for i := 0; i < sig.Params().Len(); i++ {
+		addParam(sig.Params().At(i))
+	}
+	fmt.Fprintf(out, "%s := %s%s{%s}\n", fg.fr, fg.frame, fg.targs, strings.Join(inits, ", "))
+	for _, c := range cells {
+		out.WriteString(c + "\n")
+	}
+	if fg.result != nil && fg.a.boxed[fg.result] {
+		fmt.Fprintf(out, "%s.%s = new(%s.Promise[%s])\n", fg.fr, fg.vars[fg.result], fg.lwt, fg.res)
+	}
+	fmt.Fprintf(out, "return %s.step()\n}\n\n", fg.fr)
+
+	fmt.Fprintf(out, "// %s is the state of a call of %s while it waits.\n", fg.frame, fd.Name.Name)
+	fmt.Fprintf(out, "type %s%s struct {\n", fg.frame, fg.tparams)
+	for _, f := range fg.fields {
+		out.WriteString(f + "\n")
+	}
+	out.WriteString("}\n\n")
+	recv := fmt.Sprintf("(%s *%s%s)", fg.fr, fg.frame, fg.targs)
+	fmt.Fprintf(out, "func %s Resume() { %s.step() }\n\n", recv, fg.fr)
+	fmt.Fprintf(out, "func %s step() (%s %s.Promise[%s]) {\n", recv, fg.retName, fg.lwt, fg.res)
+	fmt.Fprintf(out, "defer %s.Recover(&%s)\n", fg.fr, fg.retName)
+	if fg.states > 0 {
+		fmt.Fprintf(out, "switch %s.state {\n", fg.fr)
+		for i := 1; i <= fg.states; i++ {
+			fmt.Fprintf(out, "case %d:\ngoto s%d\n", i, i)
+		}
+		out.WriteString("}\n")
+	}
+	out.WriteString(fg.dropUnusedLabels(fg.body.String()))
+	out.WriteString("}\n\n")
+	out.WriteString(fg.methods.String())
+}
+
+// dropUnusedLabels removes labels nothing jumps to (Go rejects them).
+func (fg *funcGen) dropUnusedLabels(body string) string {
+	lines := strings.Split(body, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if name, ok := strings.CutSuffix(l, ":"); ok && fg.ours[name] && !fg.used[name] {
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// ---- statements ----
+
+func (fg *funcGen) block(list []ast.Stmt) {
+	for _, s := range list {
+		fg.stmt(s, "")
+	}
+}
+
+// stmt lowers one statement. label is the user's label on it, if any.
+func (fg *funcGen) stmt(s ast.Stmt, label string) {
+	if !fg.a.awaits[s] {
+		fg.plain(s)
+		return
+	}
+	switch s := s.(type) {
+	case *ast.BlockStmt:
+		fg.block(s.List)
+	case *ast.LabeledStmt:
+		fg.stmt(s.Stmt, s.Label.Name)
+	case *ast.ExprStmt:
+		fg.exprStmt(s)
+	case *ast.AssignStmt:
+		fg.assign(s)
+	case *ast.DeclStmt:
+		fg.declStmt(s)
+	case *ast.IncDecStmt:
+		x := fg.expr(s.X, false)
+		fg.at(s)
+		fg.emit("%s%s", x, s.Tok)
+	case *ast.SendStmt:
+		ch := fg.expr(s.Chan, fg.a.awaits[s.Value])
+		v := fg.expr(s.Value, false)
+		fg.at(s)
+		fg.emit("%s <- %s", ch, v)
+	case *ast.ReturnStmt:
+		var x string
+		if len(s.Results) == 1 {
+			x = fg.expr(s.Results[0], false)
+		} else {
+			x = fg.fieldRef(fg.result)
+		}
+		fg.at(s)
+		fg.emit("return %s.Become(%s)", fg.fr, x)
+		fg.dead = true
+	case *ast.IfStmt:
+		fg.ifStmt(s)
+	case *ast.ForStmt:
+		fg.forStmt(s, label)
+	case *ast.RangeStmt:
+		fg.rangeStmt(s, label)
+	case *ast.SwitchStmt:
+		fg.switchStmt(s, label)
+	case *ast.TypeSwitchStmt:
+		fg.typeSwitch(s)
+	default:
+		fg.g.errorf(s.Pos(), "lwt.Await in a %T is not supported by this version of lwtgen", s)
+	}
+}
+
+// plain copies a statement without awaits, turning declarations of hoisted
+// variables into assignments to the frame.
+func (fg *funcGen) plain(s ast.Stmt) {
+	switch s := s.(type) {
+	case *ast.EmptyStmt:
+		return
+	case *ast.AssignStmt:
+		if s.Tok == token.DEFINE && fg.definesHoisted(s.Lhs) {
+			fg.defineAssign(s.Lhs, s, func() []string {
+				var rhs []string
+				for _, e := range s.Rhs {
+					rhs = append(rhs, fg.render(e, nil))
+				}
+				return rhs
+			})
+			return
+		}
+	case *ast.DeclStmt:
+		if fg.declaresHoisted(s) {
+			fg.declStmt(s)
+			return
+		}
+	}
+	fg.at(s)
+	fg.emit("%s", fg.render(s, nil))
+	if fg.terminates(s) {
+		fg.dead = true
+	}
+}
+
+func (fg *funcGen) definesHoisted(lhs []ast.Expr) bool {
+	for _, e := range lhs {
+		if id, ok := e.(*ast.Ident); ok && fg.varOf(id) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (fg *funcGen) declaresHoisted(d *ast.DeclStmt) bool {
+	gd, ok := d.Decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR {
+		return false
+	}
+	for _, spec := range gd.Specs {
+		for _, id := range spec.(*ast.ValueSpec).Names {
+			if fg.varOf(id) != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// defineAssign emits a := (or var) whose new variables live in the frame:
+// cells are made first, then the values are assigned in one assignment.
+// values is called after the cells exist; it may emit code of its own.
+func (fg *funcGen) defineAssign(lhs []ast.Expr, at ast.Node, values func() []string) {
+	rhs := values()
+	var targets []string
+	for _, e := range lhs {
+		id := e.(*ast.Ident)
+		v := fg.varOf(id)
+		switch {
+		case id.Name == "_":
+			targets = append(targets, "_")
+		case v == nil:
+			targets = append(targets, id.Name)
+		default:
+			if fg.a.boxed[v] && fg.info.Defs[id] != nil {
+				fg.emit("%s.%s = new(%s)", fg.fr, fg.vars[v], fg.typeText(v.Type(), id.Pos()))
+			}
+			targets = append(targets, fg.fieldRef(v))
+		}
+	}
+	fg.at(at)
+	fg.emit("%s = %s", strings.Join(targets, ", "), strings.Join(rhs, ", "))
+}
+
+func (fg *funcGen) declStmt(d *ast.DeclStmt) {
+	gd, ok := d.Decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR {
+		fg.at(d)
+		fg.emit("%s", fg.render(d, nil))
+		return
+	}
+	for _, spec := range gd.Specs {
+		vs := spec.(*ast.ValueSpec)
+		lhs := make([]ast.Expr, len(vs.Names))
+		for i, id := range vs.Names {
+			lhs[i] = id
+		}
+		fg.defineAssign(lhs, vs, func() []string {
+			if len(vs.Values) == 0 {
+				var zeros []string
+				for _, id := range vs.Names {
+					zeros = append(zeros, fg.zero(fg.info.Defs[id].Type(), id.Pos()))
+				}
+				return zeros
+			}
+			if len(vs.Values) == 1 && len(vs.Names) > 1 {
+				return []string{fg.expr(vs.Values[0], false)}
+			}
+			return fg.exprs(vs.Values)
+		})
+	}
+}
+
+// zero is the text of the zero value of t.
+func (fg *funcGen) zero(t types.Type, pos token.Pos) string {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return "false"
+		case u.Info()&types.IsString != 0:
+			return `""`
+		case u.Info()&types.IsNumeric != 0:
+			if _, named := t.(*types.Named); named {
+				return fg.typeText(t, pos) + "(0)"
+			}
+			return "0"
+		}
+	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		if _, named := t.(*types.Named); !named {
+			return "nil"
+		}
+	}
+	return "*new(" + fg.typeText(t, pos) + ")"
+}
+
+func (fg *funcGen) exprStmt(s *ast.ExprStmt) {
+	call, ok := ast.Unparen(s.X).(*ast.CallExpr)
+	if ok {
+		switch markerName(fg.info, call) {
+		case "Assert":
+			c := fg.expr(call.Args[0], false)
+			p := fg.g.pkg.Fset.Position(call.Pos())
+			site := fmt.Sprintf("%s:%d:%d", baseName(p.Filename), p.Line, p.Column)
+			fg.at(s)
+			fg.emit("if !(%s) {\nreturn %s.Fail(%s.AssertionFailed(%s))\n}", c, fg.fr, fg.lwt, strconv.Quote(site))
+			return
+		case "Await":
+			p := fg.expr(call.Args[0], false)
+			fg.await(call, p, call.Args[0], []string{"_"}, false)
+			return
+		}
+	}
+	x := fg.expr(s.X, false)
+	fg.at(s)
+	fg.emit("%s", x)
+}
+
+// assign lowers an assignment or := with awaits.
+func (fg *funcGen) assign(s *ast.AssignStmt) {
+	if len(s.Rhs) == 1 {
+		if call, ok := ast.Unparen(s.Rhs[0]).(*ast.CallExpr); ok {
+			switch markerName(fg.info, call) {
+			case "Await2", "Await3", "Try":
+				fg.multiAwait(s, call)
+				return
+			}
+		}
+	}
+	if s.Tok == token.DEFINE {
+		fg.defineAssign(s.Lhs, s, func() []string {
+			if len(s.Rhs) == 1 && len(s.Lhs) > 1 {
+				return []string{fg.expr(s.Rhs[0], false)}
+			}
+			return fg.exprs(s.Rhs)
+		})
+		return
+	}
+	// Targets with calls in them would run after the awaits on the right,
+	// not before as Go orders them.
+	for _, l := range s.Lhs {
+		if hasCall(l) {
+			fg.g.errorf(l.Pos(), "the left side of an assignment that awaits calls a function: assign the awaited value to a variable first")
+			return
+		}
+	}
+	var rhs []string
+	if len(s.Rhs) == 1 && len(s.Lhs) > 1 {
+		rhs = []string{fg.expr(s.Rhs[0], false)}
+	} else {
+		rhs = fg.exprs(s.Rhs)
+	}
+	var lhs []string
+	for _, l := range s.Lhs {
+		lhs = append(lhs, fg.render(l, nil))
+	}
+	fg.at(s)
+	fg.emit("%s %s %s", strings.Join(lhs, ", "), s.Tok, strings.Join(rhs, ", "))
+}
+
+// multiAwait lowers x, y := lwt.Await2(a, b) (Await3), and v, err := lwt.Try(p).
+func (fg *funcGen) multiAwait(s *ast.AssignStmt, call *ast.CallExpr) {
+	var targets []string
+	for _, l := range s.Lhs {
+		if hasCall(l) {
+			fg.g.errorf(l.Pos(), "the left side of an assignment that awaits calls a function: assign the awaited value to a variable first")
+			return
+		}
+		id, isID := l.(*ast.Ident)
+		switch {
+		case isID && id.Name == "_":
+			targets = append(targets, "_")
+		case isID && s.Tok == token.DEFINE && fg.varOf(id) != nil:
+			v := fg.varOf(id)
+			if fg.a.boxed[v] && fg.info.Defs[id] != nil {
+				fg.emit("%s.%s = new(%s)", fg.fr, fg.vars[v], fg.typeText(v.Type(), id.Pos()))
+			}
+			targets = append(targets, fg.fieldRef(v))
+		default:
+			targets = append(targets, fg.render(l, nil))
+		}
+	}
+	if markerName(fg.info, call) == "Try" {
+		p := fg.tryMethod(call.Args[0])
+		fg.await(call, p, call.Args[0], targets, true)
+		return
+	}
+	// All promises are made before any is awaited: a parallel let.
+	var ps []string
+	for i, arg := range call.Args {
+		p := fg.expr(arg, i < len(call.Args)-1 && anyAwait(fg.a, call.Args[i+1:]))
+		ps = append(ps, fg.spill(p, fg.info.TypeOf(arg), arg.Pos()))
+	}
+	for i, arg := range call.Args {
+		fg.await(call, ps[i], arg, targets[i:i+1], false)
+	}
+}
+
+// tryMethod generates a method that evaluates x with panics caught, and
+// returns the call of it.
+func (fg *funcGen) tryMethod(x ast.Expr) string {
+	if fg.a.awaits[x] {
+		fg.g.errorf(x.Pos(), "lwt.Try of an expression that awaits: await inside a block instead")
+		return "nil"
+	}
+	t := fg.typeText(fg.info.TypeOf(x), x.Pos())
+	name := fg.g.freshTop(lowerFirst(fg.frame) + "Try")
+	name = strings.TrimPrefix(name, lowerFirst(fg.frame))
+	name = "try" + strings.TrimPrefix(name, "Try")
+	fmt.Fprintf(&fg.methods, "func (%s *%s%s) %s() (p %s) {\ndefer %s.Recovered(&p)\n%sreturn %s\n}\n\n",
+		fg.fr, fg.frame, fg.targs, name, t, fg.lwt, fg.g.lineDirectiveInline(x.Pos()), fg.render(x, nil))
+	return fg.fr + "." + name + "()"
+}
+
+func (g *fileGen) lineDirectiveInline(pos token.Pos) string {
+	p := g.pkg.Fset.Position(pos)
+	return fmt.Sprintf("/*line %s:%d:%d*/", baseName(p.Filename), p.Line, p.Column)
+}
+
+// await emits the wait for promise p (text; x is its source expression)
+// and assigns its value (and, with capture, its error) to targets.
+func (fg *funcGen) await(site ast.Node, p string, x ast.Expr, targets []string, capture bool) {
+	t := fg.info.TypeOf(x)
+	fg.states++
+	k := fg.states
+	a := fg.temp(fmt.Sprintf("await%d", k), fg.typeText(t, x.Pos()))
+	fg.at(site)
+	fg.emit("%s = %s", a, p)
+	fg.stateLabel(k)
+	fg.emit("if !%s.Ready() {\n%s.state = %d\nreturn %s.Suspend[%s](%s, %s)\n}", a, fg.fr, k, fg.lwt, fg.res, fg.fr, a)
+	v, e := fg.glueNames(targets)
+	switch {
+	case capture:
+		fg.emit("%s, %s = %s.Result()", targets[0], targets[1], a)
+	case targets[0] == "_":
+		fg.emit("if _, %s := %s.Result(); %s != nil {\nreturn %s.Fail(%s)\n}", e, a, e, fg.fr, e)
+	default:
+		fg.emit("if %s, %s := %s.Result(); %s != nil {\nreturn %s.Fail(%s)\n} else {\n%s = %s\n}", v, e, a, e, fg.fr, e, targets[0], v)
+	}
+}
+
+// glueNames picks names for the value and error of an await that the
+// targets do not mention.
+func (fg *funcGen) glueNames(targets []string) (string, string) {
+	all := strings.Join(targets, " ")
+	pick := func(base string) string {
+		name := base
+		for i := 1; containsIdent(all, name); i++ {
+			name = fmt.Sprintf("%s%d", base, i)
+		}
+		return name
+	}
+	return pick("v"), pick("err")
+}
+
+func containsIdent(text, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before := j == 0 || !isIdentByte(text[j-1])
+		after := j+len(name) == len(text) || !isIdentByte(text[j+len(name)])
+		if before && after {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isIdentByte(b byte) bool {
+	return b == '_' || b == '.' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80
+}
+
+// ---- control flow ----
+
+func (fg *funcGen) ifStmt(s *ast.IfStmt) {
+	if s.Init != nil {
+		fg.stmt(s.Init, "")
+	}
+	c := fg.expr(s.Cond, false)
+	if !fg.a.awaits[s.Body] && (s.Else == nil || !fg.a.awaits[s.Else]) {
+		fg.at(s)
+		text := "if " + c + " " + fg.render(s.Body, nil)
+		if s.Else != nil {
+			text += " else " + fg.render(s.Else, nil)
+		}
+		fg.emit("%s", text)
+		if s.Else != nil && fg.terminates(s.Body) && fg.terminates(s.Else) {
+			fg.dead = true
+		}
+		return
+	}
+	end := fg.newLabel("endif")
+	next := end
+	if s.Else != nil {
+		next = fg.newLabel("else")
+	}
+	fg.at(s)
+	fg.emit("if !(%s) {\n%s\n}", c, fg.gotoText(next))
+	fg.block(s.Body.List)
+	if s.Else != nil {
+		fg.goTo(end)
+		fg.label(next)
+		fg.stmt(s.Else, "")
+	}
+	fg.label(end)
+}
+
+func (fg *funcGen) forStmt(s *ast.ForStmt, label string) {
+	if s.Init != nil {
+		fg.stmt(s.Init, "")
+	}
+	cond, post, end := fg.newLabel("for"), fg.newLabel("post"), fg.newLabel("endfor")
+	fg.label(cond)
+	if s.Cond != nil {
+		c := fg.expr(s.Cond, false)
+		fg.at(s.Cond)
+		fg.emit("if !(%s) {\n%s\n}", c, fg.gotoText(end))
+	}
+	fg.targets = append(fg.targets, &target{label: label, brk: end, cont: post})
+	fg.block(s.Body.List)
+	fg.targets = fg.targets[:len(fg.targets)-1]
+	fg.label(post)
+	// Go 1.22: each iteration has its own copy of the loop variables.
+	if init, ok := s.Init.(*ast.AssignStmt); ok && init.Tok == token.DEFINE {
+		for _, l := range init.Lhs {
+			if v := fg.varOf(l.(*ast.Ident)); v != nil && fg.a.boxed[v] {
+				cell := fg.fr + "." + fg.vars[v]
+				fg.emit("%s = func(v %s) *%s { return &v }(*%s)", cell, fg.typeText(v.Type(), l.Pos()), fg.typeText(v.Type(), l.Pos()), cell)
+			}
+		}
+	}
+	if s.Post != nil {
+		fg.stmt(s.Post, "")
+	}
+	fg.goTo(cond)
+	fg.label(end)
+}
+
+func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
+	t := fg.info.TypeOf(s.X)
+	x := fg.expr(s.X, false)
+	xt := t
+	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		xt = types.Default(t)
+	}
+	coll := fg.temp("coll", fg.typeText(xt, s.X.Pos()))
+	fg.at(s)
+	fg.emit("%s = %s", coll, x)
+	i := fg.temp("i", "int")
+	fg.emit("%s = 0", i)
+	cond, post, end := fg.newLabel("range"), fg.newLabel("next"), fg.newLabel("endrange")
+	var key, val string // texts of the values of this iteration
+	var step string
+	switch u := xt.Underlying().(type) {
+	case *types.Basic:
+		if u.Info()&types.IsString != 0 {
+			r, size := fg.temp("r", "rune"), fg.temp("size", "int")
+			fg.label(cond)
+			fg.emit("if %s >= len(%s) {\n%s\n}", i, coll, fg.gotoText(end))
+			fg.emit("%s, %s = %s.DecodeRuneInString(%s[%s:])", r, size, fg.g.importName("unicode/utf8", "utf8"), coll, i)
+			key, val, step = i, r, i+" += "+size
+		} else {
+			// range over an integer: the counter has the integer's type.
+			fg.fields[len(fg.fields)-1] = strings.TrimPrefix(i, fg.fr+".") + " " + fg.typeText(xt, s.X.Pos())
+			fg.label(cond)
+			fg.emit("if %s >= %s {\n%s\n}", i, coll, fg.gotoText(end))
+			key, step = i, i+"++"
+		}
+	case *types.Slice, *types.Array, *types.Pointer:
+		fg.label(cond)
+		fg.emit("if %s >= len(%s) {\n%s\n}", i, coll, fg.gotoText(end))
+		key, val, step = i, coll+"["+i+"]", i+"++"
+	case *types.Map:
+		// Iterate over a snapshot of the keys; entries deleted meanwhile
+		// are skipped, as Go's range skips entries deleted before they are
+		// reached.
+		keys := fg.temp("keys", "[]"+fg.typeText(u.Key(), s.X.Pos()))
+		k := fg.fresh("k")
+		fg.emit("%s = make(%s, 0, len(%s))\nfor %s := range %s {\n%s = append(%s, %s)\n}", keys, "[]"+fg.typeText(u.Key(), s.X.Pos()), coll, k, coll, keys, keys, k)
+		fg.label(cond)
+		fg.emit("if %s >= len(%s) {\n%s\n}", i, keys, fg.gotoText(end))
+		fg.emit("if _, ok := %s[%s[%s]]; !ok {\n%s++\n%s\n}", coll, keys, i, i, fg.gotoText(cond))
+		key, val, step = keys+"["+i+"]", coll+"["+keys+"["+i+"]]", i+"++"
+	default:
+		fg.g.errorf(s.Pos(), "range over %s with lwt.Await inside is not supported", t)
+		return
+	}
+	fg.rangeVars(s, key, val)
+	fg.targets = append(fg.targets, &target{label: label, brk: end, cont: post})
+	fg.block(s.Body.List)
+	fg.targets = fg.targets[:len(fg.targets)-1]
+	fg.label(post)
+	fg.emit("%s", step)
+	fg.goTo(cond)
+	fg.label(end)
+}
+
+// rangeVars assigns the key and value of an iteration.
+func (fg *funcGen) rangeVars(s *ast.RangeStmt, key, val string) {
+	var lhs, rhs []string
+	for i, e := range []ast.Expr{s.Key, s.Value} {
+		if e == nil {
+			continue
+		}
+		src := key
+		if i == 1 {
+			src = val
+		}
+		if id, ok := e.(*ast.Ident); ok && id.Name == "_" {
+			continue
+		}
+		if id, ok := e.(*ast.Ident); ok && s.Tok == token.DEFINE {
+			v := fg.varOf(id)
+			if v == nil {
+				continue
+			}
+			if fg.a.boxed[v] {
+				fg.emit("%s.%s = new(%s)", fg.fr, fg.vars[v], fg.typeText(v.Type(), id.Pos()))
+			}
+			lhs = append(lhs, fg.fieldRef(v))
+		} else {
+			lhs = append(lhs, fg.render(e, nil))
+		}
+		rhs = append(rhs, src)
+	}
+	if len(lhs) > 0 {
+		fg.at(s)
+		fg.emit("%s = %s", strings.Join(lhs, ", "), strings.Join(rhs, ", "))
+	}
+}
+
+func (fg *funcGen) switchStmt(s *ast.SwitchStmt, label string) {
+	if s.Init != nil {
+		fg.stmt(s.Init, "")
+	}
+	var tag string
+	if s.Tag != nil {
+		tag = fg.expr(s.Tag, false)
+	}
+	clausesAwait := false
+	for _, c := range s.Body.List {
+		if fg.a.awaits[c] {
+			clausesAwait = true
+		}
+	}
+	if !clausesAwait {
+		fg.at(s)
+		fg.emit("switch %s %s", tag, fg.render(s.Body, nil))
+		return
+	}
+	if s.Tag != nil {
+		t := fg.info.TypeOf(s.Tag)
+		if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+			t = types.Default(t)
+		}
+		tmp := fg.temp("tag", fg.typeText(t, s.Tag.Pos()))
+		fg.at(s.Tag)
+		fg.emit("%s = %s", tmp, tag)
+		tag = tmp
+	}
+	end := fg.newLabel("endswitch")
+	labels := make([]string, len(s.Body.List))
+	dflt := -1
+	for i, c := range s.Body.List {
+		labels[i] = fg.newLabel("case")
+		cc := c.(*ast.CaseClause)
+		if cc.List == nil {
+			dflt = i
+			continue
+		}
+		for _, e := range cc.List {
+			v := fg.expr(e, false)
+			fg.at(e)
+			if s.Tag != nil {
+				fg.emit("if %s == %s {\n%s\n}", tag, v, fg.gotoText(labels[i]))
+			} else {
+				fg.emit("if %s {\n%s\n}", v, fg.gotoText(labels[i]))
+			}
+		}
+	}
+	if dflt >= 0 {
+		fg.goTo(labels[dflt])
+	} else {
+		fg.goTo(end)
+	}
+	fg.targets = append(fg.targets, &target{label: label, brk: end})
+	for i, c := range s.Body.List {
+		cc := c.(*ast.CaseClause)
+		fg.label(labels[i])
+		body := cc.Body
+		fall := false
+		if n := len(body); n > 0 {
+			if b, ok := body[n-1].(*ast.BranchStmt); ok && b.Tok == token.FALLTHROUGH {
+				body, fall = body[:n-1], true
+			}
+		}
+		fg.block(body)
+		if fall {
+			fg.goTo(labels[i+1])
+		} else {
+			fg.goTo(end)
+		}
+	}
+	fg.targets = fg.targets[:len(fg.targets)-1]
+	fg.label(end)
+}
+
+// typeSwitch handles a type switch whose guard awaits; its clauses do not
+// (analyze rejects that).
+func (fg *funcGen) typeSwitch(s *ast.TypeSwitchStmt) {
+	if s.Init != nil {
+		fg.stmt(s.Init, "")
+	}
+	var x ast.Expr
+	switch a := s.Assign.(type) {
+	case *ast.AssignStmt:
+		x = a.Rhs[0].(*ast.TypeAssertExpr).X
+	case *ast.ExprStmt:
+		x = a.X.(*ast.TypeAssertExpr).X
+	}
+	v := fg.expr(x, false)
+	fg.at(s)
+	fg.emit("switch %s %s", fg.render(s.Assign, map[ast.Node]string{x: v}), fg.render(s.Body, nil))
+}

@@ -1,0 +1,271 @@
+package rewrite
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+)
+
+// Source text is carried over by splicing: a node's text, with the spans of
+// some sub-nodes replaced. That keeps the user's formatting, comments and
+// line structure, so that a //line directive before it maps every line.
+
+type edit struct {
+	from, to int
+	text     string
+}
+
+// render returns the text of n with:
+//   - hoisted variables replaced by their frame fields (or cells);
+//   - nodes in subst replaced by the given text;
+//   - return, break and continue statements that leave the rendered code
+//     rewritten into the state machine's protocol (in statements);
+//   - func literals that capture cells wrapped so that they capture the cell
+//     of the moment, as Go closures capture variables.
+func (fg *funcGen) render(n ast.Node, subst map[ast.Node]string) string {
+	r := renderer{fg: fg, subst: subst}
+	r.walk(n)
+	return fg.splice(n, r.edits)
+}
+
+func (fg *funcGen) splice(n ast.Node, edits []edit) string {
+	base := fg.g.offset(n.Pos())
+	src := fg.g.src[base:fg.g.offset(n.End())]
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	var b strings.Builder
+	at := 0
+	for _, e := range edits {
+		b.Write(src[at : e.from-base])
+		b.WriteString(e.text)
+		at = e.to - base
+	}
+	b.Write(src[at:])
+	return b.String()
+}
+
+type renderer struct {
+	fg    *funcGen
+	subst map[ast.Node]string
+	edits []edit
+	lit   map[*types.Var]string // inside a wrapped func literal: cell parameter names
+	inLit int                   // func literal depth
+	loops []ast.Node            // plain breakable statements entered
+}
+
+func (r *renderer) add(n ast.Node, text string) {
+	r.edits = append(r.edits, edit{r.fg.g.offset(n.Pos()), r.fg.g.offset(n.End()), text})
+}
+
+func (r *renderer) walk(n ast.Node) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		if n == nil {
+			return true
+		}
+		if text, ok := r.subst[n]; ok {
+			r.add(n, text)
+			return false
+		}
+		fg := r.fg
+		switch n := n.(type) {
+		case *ast.Ident:
+			if v := fg.varOf(n); v != nil {
+				r.add(n, r.varText(v))
+			}
+		case *ast.FuncLit:
+			if r.inLit == 0 {
+				if cells := fg.cellsUsedIn(n); len(cells) > 0 {
+					r.add(n, r.wrapLit(n, cells))
+					return false
+				}
+			}
+			r.inLit++
+			ast.Inspect(n.Body, func(m ast.Node) bool {
+				if m == n.Body {
+					return true
+				}
+				if m != nil {
+					r.walkInLit(m)
+				}
+				return false
+			})
+			r.inLit--
+			return false
+		case *ast.ReturnStmt:
+			r.add(n, fg.returnText(n))
+			return false
+		case *ast.BranchStmt:
+			if text, ok := fg.branchText(n, r.loops); ok {
+				r.add(n, text)
+			}
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			r.loops = append(r.loops, n)
+			r.walkChildren(n)
+			r.loops = r.loops[:len(r.loops)-1]
+			return false
+		case *ast.LabeledStmt:
+			r.loops = append(r.loops, n)
+			r.walkChildren(n)
+			r.loops = r.loops[:len(r.loops)-1]
+			return false
+		}
+		return true
+	})
+}
+
+// walkChildren walks the children of n (not n itself).
+func (r *renderer) walkChildren(n ast.Node) {
+	first := true
+	ast.Inspect(n, func(m ast.Node) bool {
+		if first {
+			first = false
+			return true
+		}
+		if m != nil {
+			r.walk(m)
+		}
+		return false
+	})
+}
+
+// walkInLit walks code inside a func literal: only variable references
+// change there; returns and branches belong to the literal.
+func (r *renderer) walkInLit(n ast.Node) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		if n == nil {
+			return true
+		}
+		if id, ok := n.(*ast.Ident); ok {
+			if v := r.fg.varOf(id); v != nil {
+				r.add(id, r.varText(v))
+			}
+		}
+		return true
+	})
+}
+
+func (r *renderer) varText(v *types.Var) string {
+	if name, ok := r.lit[v]; ok {
+		return "(*" + name + ")"
+	}
+	return r.fg.fieldRef(v)
+}
+
+// wrapLit makes a func literal that captures cells capture them as they are
+// now: func(c *T) F { return <lit> }(fr.c).
+func (r *renderer) wrapLit(lit *ast.FuncLit, cells []*types.Var) string {
+	fg := r.fg
+	inner := renderer{fg: fg, lit: map[*types.Var]string{}, inLit: 1}
+	var params, args []string
+	for _, v := range cells {
+		name := fg.fresh(v.Name() + "Cell")
+		inner.lit[v] = name
+		params = append(params, name+" *"+fg.typeText(v.Type(), lit.Pos()))
+		args = append(args, fg.fr+"."+fg.vars[v])
+	}
+	inner.walkInLit(lit)
+	body := fg.splice(lit, inner.edits)
+	return "func(" + strings.Join(params, ", ") + ") " + fg.g.text(lit.Type.Pos(), lit.Type.End()) +
+		" {\nreturn " + body + "\n}(" + strings.Join(args, ", ") + ")"
+}
+
+// cellsUsedIn lists the cells a func literal captures, in order of use.
+func (fg *funcGen) cellsUsedIn(lit *ast.FuncLit) []*types.Var {
+	var out []*types.Var
+	seen := map[*types.Var]bool{}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v := fg.varOf(id); v != nil && fg.a.boxed[v] && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// varOf returns the hoisted variable an identifier denotes, or nil.
+func (fg *funcGen) varOf(id *ast.Ident) *types.Var {
+	obj := fg.info.Uses[id]
+	if obj == nil {
+		obj = fg.info.Defs[id]
+	}
+	v, ok := obj.(*types.Var)
+	if !ok || !fg.a.hoisted[v] {
+		return nil
+	}
+	return v
+}
+
+// fieldRef is how the state machine refers to a hoisted variable.
+func (fg *funcGen) fieldRef(v *types.Var) string {
+	ref := fg.fr + "." + fg.vars[v]
+	if fg.a.boxed[v] {
+		return "(*" + ref + ")"
+	}
+	return ref
+}
+
+// branchText rewrites break and continue statements that leave the plain
+// code they are in for a lowered loop or switch. loops are the plain
+// breakable statements (and labeled statements) between the branch and the
+// start of the rendered code.
+func (fg *funcGen) branchText(b *ast.BranchStmt, loops []ast.Node) (string, bool) {
+	if b.Tok != token.BREAK && b.Tok != token.CONTINUE {
+		return "", false
+	}
+	if b.Label != nil {
+		for _, n := range loops {
+			if l, ok := n.(*ast.LabeledStmt); ok && l.Label.Name == b.Label.Name {
+				return "", false
+			}
+		}
+		for i := len(fg.targets) - 1; i >= 0; i-- {
+			if t := fg.targets[i]; t.label == b.Label.Name {
+				return fg.jump(t, b.Tok), true
+			}
+		}
+		return "", false
+	}
+	for _, n := range loops {
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return "", false
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			if b.Tok == token.BREAK {
+				return "", false
+			}
+		}
+	}
+	for i := len(fg.targets) - 1; i >= 0; i-- {
+		t := fg.targets[i]
+		if b.Tok == token.CONTINUE && t.cont == "" {
+			continue
+		}
+		return fg.jump(t, b.Tok), true
+	}
+	return "", false
+}
+
+func (fg *funcGen) jump(t *target, tok token.Token) string {
+	if tok == token.CONTINUE {
+		return fg.gotoText(t.cont)
+	}
+	return fg.gotoText(t.brk)
+}
+
+func (fg *funcGen) gotoText(label string) string {
+	fg.used[label] = true
+	return "goto " + label
+}
+
+// returnText is a return statement of the async function in the state
+// machine: the call ends with the outcome of the returned promise.
+func (fg *funcGen) returnText(ret *ast.ReturnStmt) string {
+	if len(ret.Results) == 0 {
+		return "return " + fg.fr + ".Become(" + fg.fieldRef(fg.result) + ")"
+	}
+	return "return " + fg.fr + ".Become(" + fg.render(ret.Results[0], nil) + ")"
+}
