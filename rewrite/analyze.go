@@ -65,9 +65,9 @@ func isAsyncLit(info *types.Info, lit *ast.FuncLit) bool {
 
 // analysis is what the rewrite of one function needs to know about it.
 type analysis struct {
-	awaits  map[ast.Node]bool       // nodes with a marker call inside, not counting func literals
-	hoisted map[*types.Var]bool     // variables kept in the frame
-	boxed   map[*types.Var]bool     // hoisted variables kept in a heap cell of their own
+	awaits  map[ast.Node]bool           // nodes with a marker call inside, not counting func literals
+	hoisted map[*types.Var]bool         // variables kept in the frame
+	boxed   map[*types.Var]bool         // hoisted variables kept in a heap cell of their own
 	inLit   map[*ast.Ident]*ast.FuncLit // identifiers used inside a func literal
 }
 

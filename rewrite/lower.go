@@ -669,13 +669,12 @@ func (fg *funcGen) assign(s *ast.AssignStmt) {
 		})
 		return
 	}
-	// Targets with calls in them would run after the awaits on the right,
-	// not before as Go orders them.
-	for _, l := range s.Lhs {
-		if hasCall(l) {
-			fg.g.errorf(l.Pos(), "the left side of an assignment that awaits calls a function: assign the awaited value to a variable first")
-			return
-		}
+	// Go evaluates the index operands on the left, then the right side, in
+	// the usual order.
+	var lhs []string
+	for i, l := range s.Lhs {
+		later := anyAwait(fg.a, s.Lhs[i+1:]) || anyAwait(fg.a, s.Rhs)
+		lhs = append(lhs, fg.target(l, later))
 	}
 	var rhs []string
 	if len(s.Rhs) == 1 && len(s.Lhs) > 1 {
@@ -683,12 +682,27 @@ func (fg *funcGen) assign(s *ast.AssignStmt) {
 	} else {
 		rhs = fg.exprs(s.Rhs)
 	}
-	var lhs []string
-	for _, l := range s.Lhs {
-		lhs = append(lhs, fg.render(l, nil))
-	}
 	fg.at(s)
 	fg.emit("%s %s %s", strings.Join(lhs, ", "), s.Tok, strings.Join(rhs, ", "))
+}
+
+// target lowers the left side of an assignment: its operands are computed
+// now if something after them awaits.
+func (fg *funcGen) target(e ast.Expr, now bool) string {
+	if !now && !fg.a.awaits[e] {
+		return fg.render(e, nil)
+	}
+	switch x := ast.Unparen(e).(type) {
+	case *ast.IndexExpr:
+		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now || fg.a.awaits[x.Index]), x.Index: fg.expr(x.Index, now)})
+	case *ast.StarExpr:
+		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now)})
+	case *ast.SelectorExpr:
+		if sel := fg.info.Selections[x]; sel != nil {
+			return fg.render(x, map[ast.Node]string{x.X: fg.target(x.X, now)})
+		}
+	}
+	return fg.render(e, nil)
 }
 
 // multiAwait lowers x, y := lwt.Await2(a, b) (Await3), and v, err := lwt.Try(p).
@@ -696,7 +710,7 @@ func (fg *funcGen) multiAwait(s *ast.AssignStmt, call *ast.CallExpr) {
 	var targets []string
 	for _, l := range s.Lhs {
 		if hasCall(l) {
-			fg.g.errorf(l.Pos(), "the left side of an assignment that awaits calls a function: assign the awaited value to a variable first")
+			fg.g.errorf(l.Pos(), "the left side of lwt.%s calls a function: assign to variables first", markerName(fg.info, call))
 			return
 		}
 		id, isID := l.(*ast.Ident)

@@ -146,6 +146,15 @@ func load(cfg Config, patterns []string) ([]*packages.Package, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(pkgs) == 0 {
+		// go list failed in a way the full load does not report; ask again
+		// for names only, which does.
+		lc.Mode = packages.NeedName
+		if _, err := packages.Load(lc, patterns...); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
+	}
 	var errs Errors
 	seen := map[string]bool{}
 	var out []*packages.Package

@@ -33,8 +33,7 @@ func sumLoop(n int, p func(int) lwt.Promise[int]) lwt.Promise[int] {
 func (f *sumLoopFrame) Resume() { f.step() }
 
 func (f *sumLoopFrame) step() (r lwt.Promise[int]) {
-	done := false
-	defer f.Recover(&r, &done)
+	defer f.Recover(&r)
 	switch f.state {
 	case 1:
 		goto s1
@@ -49,10 +48,10 @@ loop:
 s1:
 	if !f.a0.Ready() {
 		f.state = 1
-		r, done = lwt.Suspend[int](f, f.a0), true
+		r = lwt.Suspend[int](f, f.a0)
 		return
 	} else if v, err := f.a0.Result(); err != nil {
-		r, done = f.Fail(err), true
+		r = f.Fail(err)
 		return
 	} else {
 		f.s += v
@@ -60,7 +59,7 @@ s1:
 	f.i++
 	goto loop
 end:
-	r, done = f.Return(f.s), true
+	r = f.Return(f.s)
 	return
 }
 
@@ -118,8 +117,7 @@ func returnLoop(n int) lwt.Promise[int] {
 func (f *returnLoopFrame) Resume() { f.step() }
 
 func (f *returnLoopFrame) step() (r lwt.Promise[int]) {
-	done := false
-	defer f.Recover(&r, &done)
+	defer f.Recover(&r)
 	switch f.state {
 	case 1:
 		goto s1
@@ -134,10 +132,10 @@ loop:
 s1:
 	if !f.a0.Ready() {
 		f.state = 1
-		r, done = lwt.Suspend[int](f, f.a0), true
+		r = lwt.Suspend[int](f, f.a0)
 		return
 	} else if v, err := f.a0.Result(); err != nil {
-		r, done = f.Fail(err), true
+		r = f.Fail(err)
 		return
 	} else {
 		f.s += v
@@ -145,7 +143,7 @@ s1:
 	f.i++
 	goto loop
 end:
-	r, done = f.Return(f.s), true
+	r = f.Return(f.s)
 	return
 }
 

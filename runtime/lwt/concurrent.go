@@ -143,14 +143,18 @@ func nonEmpty[T any](api string, ps []Promise[T]) {
 
 // chooser is the result of Choose and Pick, and their callback on each input.
 type chooser[T any] struct {
-	out  node[T]
-	pick []Promise[T] // for Pick: the inputs to cancel
+	out   node[T]
+	pick  []Promise[T] // for Pick: the inputs to cancel
+	fired bool         // the first input resolved: ignore the others
 }
 
 func (c *chooser[T]) fire(v T, err error) {
-	if c.out.root().phase != pending {
+	if c.fired || c.out.root().phase != pending {
 		return
 	}
+	// Set first: canceling the others below runs their callbacks, this one
+	// among them.
+	c.fired = true
 	for _, p := range c.pick {
 		Cancel(p)
 	}
@@ -158,7 +162,7 @@ func (c *chooser[T]) fire(v T, err error) {
 	c.out.resolve(v, err)
 }
 
-func (c *chooser[T]) removed() bool { return c.out.root().phase != pending }
+func (c *chooser[T]) removed() bool { return c.fired || c.out.root().phase != pending }
 
 func choose[T any](ps []Promise[T], pick bool) Promise[T] {
 	c := &chooser[T]{}
@@ -228,15 +232,17 @@ func anyResolved[T any](ps []Promise[T]) bool {
 
 // nchooser is the result of NChoose and NPick and their callback.
 type nchooser[T any] struct {
-	out  node[[]T]
-	ps   []Promise[T]
-	pick bool
+	out   node[[]T]
+	ps    []Promise[T]
+	pick  bool
+	fired bool
 }
 
 func (c *nchooser[T]) fire(T, error) {
-	if c.out.root().phase != pending {
+	if c.fired || c.out.root().phase != pending {
 		return
 	}
+	c.fired = true
 	vs, err := collect(c.ps)
 	if c.pick {
 		for _, p := range c.ps {
@@ -246,7 +252,7 @@ func (c *nchooser[T]) fire(T, error) {
 	c.out.resolve(vs, err)
 }
 
-func (c *nchooser[T]) removed() bool { return c.out.root().phase != pending }
+func (c *nchooser[T]) removed() bool { return c.fired || c.out.root().phase != pending }
 
 func nchoose[T any](ps []Promise[T], pick bool) Promise[[]T] {
 	c := &nchooser[T]{ps: append([]Promise[T](nil), ps...), pick: pick}

@@ -1,6 +1,9 @@
 package lwt
 
-import "unsafe"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // This file is the runtime side of lwtgen: what generated state machines
 // call. It is exported because generated code lives in other packages, not
@@ -118,11 +121,20 @@ func (f *Frame[R]) Become(p Promise[R]) Promise[R] {
 
 // Recover is deferred by a frame's step function: a panic in the body
 // becomes the failure of the call.
-func (f *Frame[R]) Recover(r *Promise[R], done *bool) {
-	if *done {
-		return
-	}
+func (f *Frame[R]) Recover(r *Promise[R]) {
 	if x := recover(); x != nil {
 		*r = f.Fail(newPanicError(x))
 	}
 }
+
+// Recovered is deferred by the functions lwtgen generates for lwt.Try: a
+// panic while evaluating the promise expression becomes its failure.
+func Recovered[T any](p *Promise[T]) {
+	if x := recover(); x != nil {
+		*p = Promise[T]{err: newPanicError(x)}
+	}
+}
+
+// AssertionFailed is the failure of a false lwt.Assert at site
+// ("file:line:col"); it wraps [ErrAssert].
+func AssertionFailed(site string) error { return fmt.Errorf("%w at %s", ErrAssert, site) }

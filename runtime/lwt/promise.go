@@ -152,10 +152,11 @@ type State[T any] struct {
 
 // State returns the current state of p.
 func (p Promise[T]) State() State[T] {
+	if p.IsSleeping() {
+		return State[T]{Kind: Sleeping}
+	}
 	v, err := p.Result()
 	switch {
-	case err == ErrSleeping:
-		return State[T]{Kind: Sleeping}
 	case err != nil:
 		return State[T]{Kind: Failed, Err: err}
 	}

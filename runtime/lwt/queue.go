@@ -50,6 +50,14 @@ func drain() {
 		queue[head] = nil
 		head++
 		r.run()
+		// Work that keeps queueing more (two threads handing over to each
+		// other) must not grow the slice: slide the live part down once
+		// the consumed part is the larger.
+		if head > 64 && head*2 > len(queue) {
+			n := copy(queue, queue[head:])
+			clear(queue[n:len(queue)])
+			queue, head = queue[:n], 0
+		}
 	}
 	queue, head = queue[:0], 0
 }

@@ -1,0 +1,137 @@
+package rewrite_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/lwtgo/lwt/rewrite"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/ with what lwtgen generates now")
+
+// The generator's golden cases: each folder of ../testdata holds an
+// annotated program in.go and either
+//   - in_lwt.go, the file lwtgen must generate, and want.out, what the
+//     program must print; or
+//   - want.err, the errors lwtgen must report.
+//
+// The test generates every case in a scratch module, compares, then builds,
+// vets and runs all the programs.
+func TestGolden(t *testing.T) {
+	root := moduleRoot(t)
+	cases, err := filepath.Glob(filepath.Join(root, "testdata", "*", "in.go"))
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	work := t.TempDir()
+	for _, in := range cases {
+		pkgDir := filepath.Join(work, "cases", filepath.Base(filepath.Dir(in)))
+		if err := os.MkdirAll(pkgDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		copyFile(t, in, filepath.Join(pkgDir, "in.go"))
+	}
+	writeModule(t, work, root)
+	var programs []string
+	for _, in := range cases {
+		dir := filepath.Dir(in)
+		name := filepath.Base(dir)
+		pkgDir := filepath.Join(work, "cases", name)
+		_, err := rewrite.Run(rewrite.Config{Dir: pkgDir}, ".")
+		wantErr, hasWantErr := readOptional(filepath.Join(dir, "want.err"))
+		if hasWantErr || (*update && err != nil) {
+			got := ""
+			if err != nil {
+				got = strings.ReplaceAll(err.Error(), pkgDir+string(filepath.Separator), "") + "\n"
+			}
+			if *update {
+				os.WriteFile(filepath.Join(dir, "want.err"), []byte(got), 0o644)
+				continue
+			}
+			if got != wantErr {
+				t.Errorf("%s: errors:\n%s\nwant:\n%s", name, got, wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join(pkgDir, "in_lwt.go"))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		golden := filepath.Join(dir, "in_lwt.go")
+		if *update {
+			os.WriteFile(golden, got, 0o644)
+		} else if want, _ := os.ReadFile(golden); !bytes.Equal(got, want) {
+			t.Errorf("%s: generated code differs from in_lwt.go (run go test ./rewrite -update to accept it):\n%s", name, got)
+		}
+		programs = append(programs, name)
+	}
+	if len(programs) == 0 || t.Failed() && !*update {
+		return
+	}
+	bin := filepath.Join(work, "bin")
+	goCmd(t, work, "build", "-o", bin+string(filepath.Separator), "./cases/...")
+	goCmd(t, work, "vet", "./cases/...")
+	for _, name := range programs {
+		cmd := exec.Command(filepath.Join(bin, name))
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		cmd.Run()
+		wantFile := filepath.Join(root, "testdata", name, "want.out")
+		if *update {
+			os.WriteFile(wantFile, out.Bytes(), 0o644)
+			continue
+		}
+		want, _ := os.ReadFile(wantFile)
+		if got := out.String(); got != string(want) {
+			t.Errorf("%s: output:\n%s\nwant:\n%s", name, got, want)
+		}
+	}
+}
+
+func moduleRoot(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(file))
+}
+
+func writeModule(t *testing.T, dir, root string) {
+	mod := "module golden\n\ngo 1.26\n\nrequire github.com/lwtgo/lwt v0.0.0\n\nreplace github.com/lwtgo/lwt => " + root + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, filepath.Join(root, "go.sum"), filepath.Join(dir, "go.sum"))
+	goCmd(t, dir, "mod", "tidy")
+}
+
+func goCmd(t *testing.T, dir string, args ...string) {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readOptional(path string) (string, bool) {
+	data, err := os.ReadFile(path)
+	return string(data), err == nil
+}
