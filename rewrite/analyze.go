@@ -63,30 +63,78 @@ func isAsyncLit(info *types.Info, lit *ast.FuncLit) bool {
 	return ok
 }
 
+// fnode is a function lwtgen rewrites: an annotated declaration or an
+// async func literal.
+type fnode struct {
+	decl *ast.FuncDecl // or
+	lit  *ast.FuncLit
+}
+
+func (f fnode) Type() *ast.FuncType {
+	if f.decl != nil {
+		return f.decl.Type
+	}
+	return f.lit.Type
+}
+
+func (f fnode) Body() *ast.BlockStmt {
+	if f.decl != nil {
+		return f.decl.Body
+	}
+	return f.lit.Body
+}
+
+func (f fnode) Pos() token.Pos {
+	if f.decl != nil {
+		return f.decl.Pos()
+	}
+	return f.lit.Pos()
+}
+
+func (f fnode) End() token.Pos {
+	if f.decl != nil {
+		return f.decl.End()
+	}
+	return f.lit.End()
+}
+
 // analysis is what the rewrite of one function needs to know about it.
 type analysis struct {
 	awaits  map[ast.Node]bool           // nodes with a marker call inside, not counting func literals
 	hoisted map[*types.Var]bool         // variables kept in the frame
 	boxed   map[*types.Var]bool         // hoisted variables kept in a heap cell of their own
 	inLit   map[*ast.Ident]*ast.FuncLit // identifiers used inside a func literal
+	defers  []*ast.DeferStmt            // in order of appearance
+	inline  map[*ast.FuncLit]bool       // deferred func literals, lowered in place
+	lits    map[*ast.FuncLit]bool       // async func literals directly inside: rewritten on their own
 }
 
 // analyze finds the awaits of fd, which variables live in the frame and which
 // of those need a cell, and reports constructs lwtgen cannot keep exact.
-func (g *fileGen) analyze(fd *ast.FuncDecl) *analysis {
+func (g *fileGen) analyze(fd fnode) *analysis {
 	info := g.pkg.TypesInfo
 	a := &analysis{
 		awaits:  map[ast.Node]bool{},
 		hoisted: map[*types.Var]bool{},
 		boxed:   map[*types.Var]bool{},
 		inLit:   map[*ast.Ident]*ast.FuncLit{},
+		inline:  map[*ast.FuncLit]bool{},
+		lits:    map[*ast.FuncLit]bool{},
 	}
 	// Mark every ancestor of a marker call, and find what is not allowed.
+	// A defer is lowered like an await (it runs when the call's promise is
+	// resolved, not when a step returns), and the body of a deferred func
+	// literal is lowered in place, as part of the function.
 	var stack []ast.Node
 	var lits []*ast.FuncLit
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
+	mark := func() {
+		for _, s := range stack {
+			a.awaits[s] = true
+		}
+	}
+	ast.Inspect(fd.Body(), func(n ast.Node) bool {
 		if n == nil {
-			if _, ok := stack[len(stack)-1].(*ast.FuncLit); ok {
+			if lit, ok := stack[len(stack)-1].(*ast.FuncLit); ok && !a.inline[lit] {
 				lits = lits[:len(lits)-1]
 			}
 			stack = stack[:len(stack)-1]
@@ -94,7 +142,28 @@ func (g *fileGen) analyze(fd *ast.FuncDecl) *analysis {
 		}
 		stack = append(stack, n)
 		switch n := n.(type) {
+		case *ast.DeferStmt:
+			if len(lits) > 0 {
+				break
+			}
+			a.defers = append(a.defers, n)
+			mark()
+			if lit, ok := n.Call.Fun.(*ast.FuncLit); ok {
+				a.inline[lit] = true
+				a.awaits[lit] = true
+				a.awaits[lit.Body] = true
+				a.awaits[lit.Type] = true
+			}
+			for _, s := range stack {
+				switch s.(type) {
+				case *ast.ForStmt, *ast.RangeStmt:
+					g.errorf(n.Pos(), "defer inside a loop of an async function is not supported: move the loop body into an %s function", Directive)
+				}
+			}
 		case *ast.FuncLit:
+			if a.inline[n] {
+				break
+			}
 			lits = append(lits, n)
 		case *ast.Ident:
 			if len(lits) > 0 {
@@ -105,27 +174,31 @@ func (g *fileGen) analyze(fd *ast.FuncDecl) *analysis {
 			if name == "" {
 				if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "recover" && len(lits) == 0 {
 					if _, ok := info.Uses[id].(*types.Builtin); ok {
-						g.errorf(n.Pos(), "recover() cannot be used in an async function: a panic there becomes the failure of its promise; catch it with lwt.Try")
+						g.errorf(n.Pos(), "recover() cannot be used in an async function or its deferred functions: a panic there becomes the failure of its promise; catch it with lwt.Try")
 					}
 				}
 				break
 			}
 			if len(lits) > 0 {
-				lit := lits[len(lits)-1]
-				if isAsyncLit(info, lit) {
-					g.errorf(n.Pos(), "lwt.%s inside a func literal: async func literals are not supported by this version of lwtgen; move the code into an %s function", name, Directive)
-				} else {
+				if !isAsyncLit(info, lits[len(lits)-1]) {
 					g.errorf(n.Pos(), "lwt.%s inside a func literal that is not async: only a function returning lwt.Promise can wait", name)
+					return true
+				}
+				// The outermost async literal around it is rewritten on
+				// its own, and rewrites what it contains.
+				for _, lit := range lits {
+					if isAsyncLit(info, lit) {
+						a.lits[lit] = true
+						break
+					}
 				}
 				return true
 			}
-			for _, s := range stack {
-				a.awaits[s] = true
-			}
+			mark()
 		}
 		return true
 	})
-	if a.awaits[fd.Body] {
+	if a.awaits[fd.Body()] {
 		g.checkConstructs(fd, a)
 	}
 	a.findVars(info, fd)
@@ -133,13 +206,11 @@ func (g *fileGen) analyze(fd *ast.FuncDecl) *analysis {
 }
 
 // checkConstructs rejects what cannot be kept exact across an await.
-func (g *fileGen) checkConstructs(fd *ast.FuncDecl, a *analysis) {
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
+func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
+	ast.Inspect(fd.Body(), func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			return false
-		case *ast.DeferStmt:
-			g.errorf(n.Pos(), "defer in an async function is not supported by this version of lwtgen")
+			return a.inline[n]
 		case *ast.GoStmt:
 			if a.awaits[n] {
 				g.errorf(n.Pos(), "lwt.Await in a go statement: await first, then start the goroutine")
@@ -183,7 +254,7 @@ func (g *fileGen) checkConstructs(fd *ast.FuncDecl, a *analysis) {
 // A hoisted variable that a func literal captures or whose address is taken
 // gets a cell of its own, allocated where it is declared, so that each
 // declaration — each loop iteration — has a distinct variable, as in Go.
-func (a *analysis) findVars(info *types.Info, fd *ast.FuncDecl) {
+func (a *analysis) findVars(info *types.Info, fd fnode) {
 	scopeNode := map[*types.Scope]ast.Node{}
 	for n, s := range info.Scopes {
 		if n.Pos() >= fd.Pos() && n.End() <= fd.End() {
@@ -199,7 +270,7 @@ func (a *analysis) findVars(info *types.Info, fd *ast.FuncDecl) {
 			continue
 		}
 		n := scopeNode[v.Parent()]
-		if _, ok := n.(*ast.FuncType); ok || a.awaits[n] {
+		if ft, ok := n.(*ast.FuncType); ok && (ft == fd.Type() || a.awaits[ft]) || a.awaits[n] {
 			a.hoisted[v] = true
 		}
 	}
@@ -209,7 +280,7 @@ func (a *analysis) findVars(info *types.Info, fd *ast.FuncDecl) {
 			a.boxed[v] = true
 		}
 	}
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
+	ast.Inspect(fd.Body(), func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {

@@ -165,7 +165,7 @@ func (fg *funcGen) awaitAll(site ast.Node, p, target string) {
 	fg.stateLabel(k)
 	fg.emit("if !%s.Ready() {\n%s.state = %d\nreturn %s.Suspend[%s](%s, %s)\n}", a, fg.fr, k, fg.lwt, fg.res, fg.fr, a)
 	v, e := fg.glueNames([]string{target})
-	fg.emit("if %s, %s := %s.Result(); %s != nil {\nreturn %s.Fail(%s)\n} else {\n%s = %s\n}", v, e, a, e, fg.fr, e, target, v)
+	fg.emit("if %s, %s := %s.Result(); %s != nil {\n%s\n} else {\n%s = %s\n}", v, e, a, e, fg.failText(e), target, v)
 }
 
 func joinArgs(args []string, ellipsis bool) string {

@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"sort"
@@ -244,7 +245,9 @@ func (g *fileGen) generate() ([]byte, Errors) {
 	return data, nil
 }
 
-// copyDecl copies a declaration verbatim, with its doc comment.
+// copyDecl copies a declaration that is not annotated, with its doc
+// comment: verbatim, unless it holds async func literals, which are
+// rewritten.
 func (g *fileGen) copyDecl(out *bytes.Buffer, decl ast.Decl) {
 	from := decl.Pos()
 	switch d := decl.(type) {
@@ -258,8 +261,69 @@ func (g *fileGen) copyDecl(out *bytes.Buffer, decl ast.Decl) {
 		}
 	}
 	out.WriteString(g.lineDirective(from))
-	out.WriteString(g.text(from, decl.End()))
+	lits := g.asyncLitsIn(decl)
+	if lits == nil {
+		out.WriteString(g.text(from, decl.End()))
+		out.WriteString("\n\n")
+		return
+	}
+	// A context with no frame: only the literals change.
+	fg := &funcGen{g: g, info: g.pkg.TypesInfo, a: &analysis{lits: lits, awaits: map[ast.Node]bool{},
+		hoisted: map[*types.Var]bool{}, boxed: map[*types.Var]bool{}}, captured: map[*types.Var]bool{},
+		vars: map[*types.Var]string{}, frame: g.frameBase(decl) + "Frame", noFrame: true}
+	fg.lwt = g.importName(LwtPath, "lwt")
+	out.WriteString(g.text(from, decl.Pos()))
+	out.WriteString(fg.render(decl, nil))
 	out.WriteString("\n\n")
+	out.Write(fg.frameDecls.Bytes())
+}
+
+// frameBase names the frames of literals in a declaration.
+func (g *fileGen) frameBase(decl ast.Decl) string {
+	if fd, ok := decl.(*ast.FuncDecl); ok {
+		return lowerFirst(fd.Name.Name)
+	}
+	return "init"
+}
+
+// asyncLitsIn finds the outermost async literals that await in a
+// declaration that is not annotated, and reports awaits outside them.
+func (g *fileGen) asyncLitsIn(decl ast.Decl) map[*ast.FuncLit]bool {
+	info := g.pkg.TypesInfo
+	var lits map[*ast.FuncLit]bool
+	var stack []*ast.FuncLit
+	ast.Inspect(decl, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case nil:
+			return true
+		case *ast.FuncLit:
+			stack = append(stack, n)
+		case *ast.CallExpr:
+			name := markerName(info, n)
+			if name == "" {
+				return true
+			}
+			var owner *ast.FuncLit
+			for _, lit := range stack {
+				if lit.Pos() <= n.Pos() && n.End() <= lit.End() {
+					if owner == nil && isAsyncLit(info, lit) {
+						owner = lit
+					}
+				}
+			}
+			switch {
+			case owner == nil:
+				g.errorf(n.Pos(), "lwt.%s outside an async function: mark the function %s, or wait with lwt.Bind", name, Directive)
+			default:
+				if lits == nil {
+					lits = map[*ast.FuncLit]bool{}
+				}
+				lits[owner] = true
+			}
+		}
+		return true
+	})
+	return lits
 }
 
 // imported is an import of the generated file.

@@ -40,10 +40,17 @@ import (
 // is copied as it is.
 
 type funcGen struct {
-	g    *fileGen
-	fd   *ast.FuncDecl
-	info *types.Info
-	a    *analysis
+	g      *fileGen
+	fn     fnode
+	info   *types.Info
+	a      *analysis
+	parent  *funcGen // for an async literal, the function it is in
+	noFrame bool     // a declaration that is not async: only its async literals change
+
+	// An async literal's frame points to the variables it captures.
+	captured   map[*types.Var]bool
+	litCount   int          // async literals inside, for naming their frames
+	frameDecls bytes.Buffer // the frame types and methods of this function and its literals
 
 	lwt    string     // what the generated file calls runtime/lwt
 	resT   types.Type // T of the result lwt.Promise[T]
@@ -61,6 +68,14 @@ type funcGen struct {
 
 	body    strings.Builder
 	dead    bool // the last statement emitted does not fall through
+
+	// With defer: the outcome waits in the frame while deferred calls run.
+	deferSites map[*ast.DeferStmt]int // 1-based
+	deferEnd   string                 // inside a deferred body: where its return goes
+	retLabel    string                // where a return goes (awaits the returned promise)
+	unwind      string                // where the deferred calls run from
+	unwindState int                   // the state that resumes there after a panic
+	deferArgs   map[int][]string      // fields holding a deferred call's function and arguments
 	states  int
 	labels  int
 	used    map[string]bool // labels jumped to
@@ -76,14 +91,12 @@ type target struct {
 }
 
 func (g *fileGen) rewriteFunc(out *bytes.Buffer, fd *ast.FuncDecl) {
-	info := g.pkg.TypesInfo
-	sig := info.Defs[fd.Name].Type().(*types.Signature)
+	sig := g.pkg.TypesInfo.Defs[fd.Name].Type().(*types.Signature)
 	if sig.Results().Len() != 1 {
 		g.errorf(fd.Name.Pos(), "an %s function must have a single result of type lwt.Promise[T]", Directive)
 		return
 	}
-	resT, ok := promiseElem(sig.Results().At(0).Type())
-	if !ok {
+	if _, ok := promiseElem(sig.Results().At(0).Type()); !ok {
 		g.errorf(fd.Type.Results.Pos(), "an %s function must return lwt.Promise[T], not %s", Directive, sig.Results().At(0).Type())
 		return
 	}
@@ -91,36 +104,61 @@ func (g *fileGen) rewriteFunc(out *bytes.Buffer, fd *ast.FuncDecl) {
 		g.errorf(fd.Name.Pos(), "an %s function needs a body", Directive)
 		return
 	}
-	nerr := len(g.errs)
-	a := g.analyze(fd)
-	if len(g.errs) > nerr {
+	fg := g.newFuncGen(fnode{decl: fd}, sig, nil)
+	if fg == nil {
 		return
 	}
-	fg := &funcGen{g: g, fd: fd, info: info, a: a, resT: resT,
-		vars: map[*types.Var]string{}, fieldNames: map[string]bool{}, used: map[string]bool{}, ours: map[string]bool{}}
+	fg.writeDecl(out)
+	out.WriteString(fg.frameDecls.String())
+}
+
+// newFuncGen lowers the body of fn, or returns nil after reporting errors.
+// parent is the function an async literal is in.
+func (g *fileGen) newFuncGen(fn fnode, sig *types.Signature, parent *funcGen) *funcGen {
+	info := g.pkg.TypesInfo
+	resT, _ := promiseElem(sig.Results().At(0).Type())
+	nerr := len(g.errs)
+	a := g.analyze(fn)
+	if len(g.errs) > nerr {
+		return nil
+	}
+	fg := &funcGen{g: g, fn: fn, info: info, a: a, resT: resT, parent: parent,
+		vars: map[*types.Var]string{}, captured: map[*types.Var]bool{},
+		fieldNames: map[string]bool{}, used: map[string]bool{}, ours: map[string]bool{}}
 	if r := sig.Results().At(0); r.Name() != "" && r.Name() != "_" {
 		fg.result = r
 	}
 	fg.lwt = g.importName(LwtPath, "lwt")
-	fg.res = fg.typeText(resT, fd.Type.Results.Pos())
+	fg.res = fg.typeText(resT, fn.Type().Results.Pos())
 	fg.setup(sig)
-	fg.block(fd.Body.List)
+	fg.block(fn.Body().List)
+	if fg.deferSites != nil {
+		fg.deferEpilogue()
+	}
 	if !fg.dead {
 		// Only reachable if the function can fall off its end, which Go
 		// rejects for a function with a result; keep the compiler happy.
 		fg.emit("panic(\"unreachable\")")
 	}
 	if len(g.errs) > nerr {
-		return
+		return nil
 	}
-	fg.write(out)
+	fg.writeFrame(&fg.frameDecls)
+	return fg
 }
 
 // setup names the frame and its fields.
 func (fg *funcGen) setup(sig *types.Signature) {
-	g, fd := fg.g, fg.fd
-	base := fd.Name.Name
-	if fd.Recv != nil && len(fd.Recv.List) == 1 {
+	g, fd := fg.g, fg.fn
+	if fg.parent != nil {
+		fg.parent.litCount++
+		fg.frame = g.freshTop(fmt.Sprintf("%sFunc%d", strings.TrimSuffix(fg.parent.frame, "Frame"), fg.parent.litCount) + "Frame")
+		fg.tparams, fg.targs = fg.parent.tparams, fg.parent.targs
+		fg.setupFields()
+		return
+	}
+	base := fd.decl.Name.Name
+	if fd.decl.Recv != nil && len(fd.decl.Recv.List) == 1 {
 		if named := recvNamed(sig.Recv().Type()); named != nil {
 			base = named.Obj().Name() + upperFirst(base)
 		}
@@ -142,12 +180,30 @@ func (fg *funcGen) setup(sig *types.Signature) {
 		fg.tparams = "[" + strings.Join(decl, ", ") + "]"
 		fg.targs = "[" + strings.Join(use, ", ") + "]"
 	}
+	fg.setupFields()
+}
+
+func (fg *funcGen) setupFields() {
 	fg.fr = fg.fresh("fr")
 	fg.retName = fg.fresh("r")
 	for _, name := range []string{"Frame", "Return", "Fail", "Become", "Recover", "OnHeap", "Resume", "step", "state"} {
 		fg.fieldNames[name] = true
 	}
 	fg.fields = append(fg.fields, fg.lwt+".Frame["+fg.res+"]", "state int")
+	if n := len(fg.a.defers); n > 0 {
+		fg.deferSites = map[*ast.DeferStmt]int{}
+		fg.deferArgs = map[int][]string{}
+		for i, d := range fg.a.defers {
+			fg.deferSites[d] = i + 1
+		}
+		fg.fieldNames["ret"], fg.fieldNames["retv"], fg.fieldNames["rerr"] = true, true, true
+		fg.fieldNames["defers"], fg.fieldNames["ndefers"] = true, true
+		fg.fields = append(fg.fields,
+			"ret "+fg.lwt+".Promise["+fg.res+"] // the promise returned, awaited before the deferred calls",
+			"retv "+fg.res, "rerr error // the outcome, once known",
+			fmt.Sprintf("defers [%d]int8 // the deferred calls registered, by site", n), "ndefers int")
+		fg.retLabel, fg.unwind = fg.newLabel("ret"), fg.newLabel("unwind")
+	}
 	// Variables, in declaration order, so that the frame reads like the
 	// function.
 	var vs []*types.Var
@@ -164,6 +220,41 @@ func (fg *funcGen) setup(sig *types.Signature) {
 		}
 		fg.fields = append(fg.fields, name+" "+t)
 	}
+	// An async literal points to the variables it uses from around it.
+	if fg.fn.lit != nil {
+		for _, v := range fg.capturedVars() {
+			name := fg.field(v.Name())
+			fg.vars[v] = name
+			fg.captured[v] = true
+			fg.fields = append(fg.fields, name+" *"+fg.typeText(v.Type(), v.Pos())+" // captured")
+		}
+	}
+}
+
+// capturedVars lists the local variables an async literal uses that are
+// declared outside it, in order of declaration.
+func (fg *funcGen) capturedVars() []*types.Var {
+	lit := fg.fn.lit
+	seen := map[*types.Var]bool{}
+	var out []*types.Var
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		v, ok := fg.info.Uses[id].(*types.Var)
+		if !ok || v.IsField() || seen[v] || v.Pos() >= lit.Pos() && v.Pos() < lit.End() {
+			return true
+		}
+		if v.Parent() == nil || v.Parent() == v.Pkg().Scope() || v.Parent() == types.Universe {
+			return true
+		}
+		seen[v] = true
+		out = append(out, v)
+		return true
+	})
+	sortVars(out)
+	return out
 }
 
 func recvNamed(t types.Type) *types.Named {
@@ -360,10 +451,10 @@ func (fg *funcGen) goTo(label string) {
 	fg.dead = true
 }
 
-// write emits the entry function, the frame type and its methods.
-func (fg *funcGen) write(out *bytes.Buffer) {
-	g, fd := fg.g, fg.fd
-	// Entry: the source signature and doc, minus the directive.
+// writeDecl emits the entry function of an annotated declaration: the
+// source's doc and signature, starting a call on a frame.
+func (fg *funcGen) writeDecl(out *bytes.Buffer) {
+	g, fd := fg.g, fg.fn.decl
 	if fd.Doc != nil {
 		for _, c := range fd.Doc.List {
 			if strings.TrimSpace(c.Text) != Directive {
@@ -373,9 +464,20 @@ func (fg *funcGen) write(out *bytes.Buffer) {
 	}
 	out.WriteString(g.lineDirective(fd.Pos()))
 	out.WriteString(g.text(fd.Pos(), fd.Body.Lbrace) + "{\n")
-	var inits []string
-	sig := g.pkg.TypesInfo.Defs[fd.Name].Type().(*types.Signature)
-	var cells []string
+	out.WriteString(fg.start(nil))
+	out.WriteString("}\n\n")
+}
+
+// start is the body of an entry: make the frame, run it.
+func (fg *funcGen) start(captures map[*types.Var]string) string {
+	var b strings.Builder
+	var inits, cells []string
+	var sig *types.Signature
+	if fg.fn.decl != nil {
+		sig = fg.info.Defs[fg.fn.decl.Name].Type().(*types.Signature)
+	} else {
+		sig = fg.info.TypeOf(fg.fn.lit).(*types.Signature)
+	}
 	addParam := func(v *types.Var) {
 		if v.Name() == "" || v.Name() == "_" || !fg.a.hoisted[v] {
 			return
@@ -393,16 +495,29 @@ func (fg *funcGen) write(out *bytes.Buffer) {
 	for i := 0; i < sig.Params().Len(); i++ {
 		addParam(sig.Params().At(i))
 	}
-	fmt.Fprintf(out, "%s := %s%s{%s}\n", fg.fr, fg.frame, fg.targs, strings.Join(inits, ", "))
+	if fg.fn.lit != nil {
+		for _, v := range fg.capturedVars() {
+			inits = append(inits, fmt.Sprintf("%s: %s", fg.vars[v], captures[v]))
+		}
+	}
+	fmt.Fprintf(&b, "%s := %s%s{%s}\n", fg.fr, fg.frame, fg.targs, strings.Join(inits, ", "))
 	for _, c := range cells {
-		out.WriteString(c + "\n")
+		b.WriteString(c + "\n")
 	}
 	if fg.result != nil && fg.a.boxed[fg.result] {
-		fmt.Fprintf(out, "%s.%s = new(%s.Promise[%s])\n", fg.fr, fg.vars[fg.result], fg.lwt, fg.res)
+		fmt.Fprintf(&b, "%s.%s = new(%s.Promise[%s])\n", fg.fr, fg.vars[fg.result], fg.lwt, fg.res)
 	}
-	fmt.Fprintf(out, "return %s.step()\n}\n\n", fg.fr)
+	fmt.Fprintf(&b, "return %s.step()\n", fg.fr)
+	return b.String()
+}
 
-	fmt.Fprintf(out, "// %s is the state of a call of %s while it waits.\n", fg.frame, fd.Name.Name)
+// writeFrame emits the frame type and its methods.
+func (fg *funcGen) writeFrame(out *bytes.Buffer) {
+	what := "an async func literal"
+	if fg.fn.decl != nil {
+		what = fg.fn.decl.Name.Name
+	}
+	fmt.Fprintf(out, "// %s is the state of a call of %s while it waits.\n", fg.frame, what)
 	fmt.Fprintf(out, "type %s%s struct {\n", fg.frame, fg.tparams)
 	for _, f := range fg.fields {
 		out.WriteString(f + "\n")
@@ -411,7 +526,13 @@ func (fg *funcGen) write(out *bytes.Buffer) {
 	recv := fmt.Sprintf("(%s *%s%s)", fg.fr, fg.frame, fg.targs)
 	fmt.Fprintf(out, "func %s Resume() { %s.step() }\n\n", recv, fg.fr)
 	fmt.Fprintf(out, "func %s step() (%s %s.Promise[%s]) {\n", recv, fg.retName, fg.lwt, fg.res)
-	fmt.Fprintf(out, "defer %s.Recover(&%s)\n", fg.fr, fg.retName)
+	if fg.deferSites != nil {
+		// A panic runs the deferred calls, then fails the call.
+		fmt.Fprintf(out, "defer func() {\nif x := recover(); x != nil {\n%s.rerr = %s.PanicFailure(x)\n%s.state = %d\n%s = %s.step()\n}\n}()\n",
+			fg.fr, fg.lwt, fg.fr, fg.unwindState, fg.retName, fg.fr)
+	} else {
+		fmt.Fprintf(out, "defer %s.Recover(&%s)\n", fg.fr, fg.retName)
+	}
 	if fg.states > 0 {
 		fmt.Fprintf(out, "switch %s.state {\n", fg.fr)
 		for i := 1; i <= fg.states; i++ {
@@ -422,6 +543,35 @@ func (fg *funcGen) write(out *bytes.Buffer) {
 	out.WriteString(fg.dropUnusedLabels(fg.body.String()))
 	out.WriteString("}\n\n")
 	out.WriteString(fg.methods.String())
+}
+
+// litEntry is the expression that replaces an async literal: a closure
+// that starts a call on the literal's frame. The variables the literal
+// captures are passed as pointers, taken when the literal is evaluated, as
+// a Go closure captures them. ptr says how the enclosing code points to a
+// variable.
+func (fg *funcGen) litEntry(lit *ast.FuncLit, ptr func(v *types.Var) string) string {
+	sig := fg.info.TypeOf(lit).(*types.Signature)
+	cg := fg.g.newFuncGen(fnode{lit: lit}, sig, fg)
+	if cg == nil {
+		return "nil"
+	}
+	fg.frameDecls.Write(cg.frameDecls.Bytes())
+	vs := cg.capturedVars()
+	captures := map[*types.Var]string{}
+	var params, args []string
+	for _, v := range vs {
+		name := fg.fresh(v.Name() + "Ptr")
+		captures[v] = name
+		params = append(params, name+" *"+fg.typeText(v.Type(), lit.Pos()))
+		args = append(args, ptr(v))
+	}
+	ftype := fg.g.text(lit.Type.Pos(), lit.Type.End())
+	inner := ftype + " {\n" + cg.start(captures) + "}"
+	if len(vs) == 0 {
+		return inner
+	}
+	return "func(" + strings.Join(params, ", ") + ") " + ftype + " {\nreturn " + inner + "\n}(" + strings.Join(args, ", ") + ")"
 }
 
 // dropUnusedLabels removes labels nothing jumps to (Go rejects them).
@@ -479,7 +629,7 @@ func (fg *funcGen) stmt(s ast.Stmt, label string) {
 			x = fg.fieldRef(fg.result)
 		}
 		fg.at(s)
-		fg.emit("return %s.Become(%s)", fg.fr, x)
+		fg.emit("%s", fg.returnFlow(x))
 		fg.dead = true
 	case *ast.IfStmt:
 		fg.ifStmt(s)
@@ -491,6 +641,8 @@ func (fg *funcGen) stmt(s ast.Stmt, label string) {
 		fg.switchStmt(s, label)
 	case *ast.TypeSwitchStmt:
 		fg.typeSwitch(s)
+	case *ast.DeferStmt:
+		fg.deferStmt(s)
 	default:
 		fg.g.errorf(s.Pos(), "lwt.Await in a %T is not supported by this version of lwtgen", s)
 	}
@@ -636,7 +788,7 @@ func (fg *funcGen) exprStmt(s *ast.ExprStmt) {
 			p := fg.g.pkg.Fset.Position(call.Pos())
 			site := fmt.Sprintf("%s:%d:%d", baseName(p.Filename), p.Line, p.Column)
 			fg.at(s)
-			fg.emit("if !(%s) {\nreturn %s.Fail(%s.AssertionFailed(%s))\n}", c, fg.fr, fg.lwt, strconv.Quote(site))
+			fg.emit("if !(%s) {\n%s\n}", c, fg.failText(fg.lwt+".AssertionFailed("+strconv.Quote(site)+")"))
 			return
 		case "Await":
 			p := fg.expr(call.Args[0], false)
@@ -780,9 +932,9 @@ func (fg *funcGen) await(site ast.Node, p string, x ast.Expr, targets []string, 
 	case capture:
 		fg.emit("%s, %s = %s.Result()", targets[0], targets[1], a)
 	case targets[0] == "_":
-		fg.emit("if _, %s := %s.Result(); %s != nil {\nreturn %s.Fail(%s)\n}", e, a, e, fg.fr, e)
+		fg.emit("if _, %s := %s.Result(); %s != nil {\n%s\n}", e, a, e, fg.failText(e))
 	default:
-		fg.emit("if %s, %s := %s.Result(); %s != nil {\nreturn %s.Fail(%s)\n} else {\n%s = %s\n}", v, e, a, e, fg.fr, e, targets[0], v)
+		fg.emit("if %s, %s := %s.Result(); %s != nil {\n%s\n} else {\n%s = %s\n}", v, e, a, e, fg.failText(e), targets[0], v)
 	}
 }
 

@@ -74,6 +74,10 @@ func (r *renderer) walk(n ast.Node) {
 				r.add(n, r.varText(v))
 			}
 		case *ast.FuncLit:
+			if fg.a.lits[n] {
+				r.add(n, fg.litEntry(n, r.pointer))
+				return false
+			}
 			if r.inLit == 0 {
 				if cells := fg.cellsUsedIn(n); len(cells) > 0 {
 					r.add(n, r.wrapLit(n, cells))
@@ -93,9 +97,15 @@ func (r *renderer) walk(n ast.Node) {
 			r.inLit--
 			return false
 		case *ast.ReturnStmt:
+			if fg.noFrame {
+				return true
+			}
 			r.add(n, fg.returnText(n))
 			return false
 		case *ast.BranchStmt:
+			if fg.noFrame {
+				return true
+			}
 			if text, ok := fg.branchText(n, r.loops); ok {
 				r.add(n, text)
 			}
@@ -136,13 +146,31 @@ func (r *renderer) walkInLit(n ast.Node) {
 		if n == nil {
 			return true
 		}
-		if id, ok := n.(*ast.Ident); ok {
-			if v := r.fg.varOf(id); v != nil {
-				r.add(id, r.varText(v))
+		switch n := n.(type) {
+		case *ast.Ident:
+			if v := r.fg.varOf(n); v != nil {
+				r.add(n, r.varText(v))
+			}
+		case *ast.FuncLit:
+			if r.fg.a.lits[n] {
+				r.add(n, r.fg.litEntry(n, r.pointer))
+				return false
 			}
 		}
 		return true
 	})
+}
+
+// pointer is how the rendered code points to variable v, for an async
+// literal that captures it.
+func (r *renderer) pointer(v *types.Var) string {
+	if name, ok := r.lit[v]; ok {
+		return name
+	}
+	if r.fg.a.boxed[v] || r.fg.captured[v] {
+		return r.fg.fr + "." + r.fg.vars[v]
+	}
+	return "&" + v.Name()
 }
 
 func (r *renderer) varText(v *types.Var) string {
@@ -176,7 +204,7 @@ func (fg *funcGen) cellsUsedIn(lit *ast.FuncLit) []*types.Var {
 	seen := map[*types.Var]bool{}
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
-			if v := fg.varOf(id); v != nil && fg.a.boxed[v] && !seen[v] {
+			if v := fg.varOf(id); v != nil && (fg.a.boxed[v] || fg.captured[v]) && !seen[v] {
 				seen[v] = true
 				out = append(out, v)
 			}
@@ -193,7 +221,7 @@ func (fg *funcGen) varOf(id *ast.Ident) *types.Var {
 		obj = fg.info.Defs[id]
 	}
 	v, ok := obj.(*types.Var)
-	if !ok || !fg.a.hoisted[v] {
+	if !ok || !fg.a.hoisted[v] && !fg.captured[v] {
 		return nil
 	}
 	return v
@@ -202,7 +230,7 @@ func (fg *funcGen) varOf(id *ast.Ident) *types.Var {
 // fieldRef is how the state machine refers to a hoisted variable.
 func (fg *funcGen) fieldRef(v *types.Var) string {
 	ref := fg.fr + "." + fg.vars[v]
-	if fg.a.boxed[v] {
+	if fg.a.boxed[v] || fg.captured[v] {
 		return "(*" + ref + ")"
 	}
 	return ref
@@ -264,8 +292,17 @@ func (fg *funcGen) gotoText(label string) string {
 // returnText is a return statement of the async function in the state
 // machine: the call ends with the outcome of the returned promise.
 func (fg *funcGen) returnText(ret *ast.ReturnStmt) string {
-	if len(ret.Results) == 0 {
-		return "return " + fg.fr + ".Become(" + fg.fieldRef(fg.result) + ")"
+	var x string
+	switch {
+	case fg.deferEnd != "":
+	case len(ret.Results) == 0:
+		x = fg.fieldRef(fg.result)
+	default:
+		x = fg.render(ret.Results[0], nil)
 	}
-	return "return " + fg.fr + ".Become(" + fg.render(ret.Results[0], nil) + ")"
+	text := fg.returnFlow(x)
+	if strings.Contains(text, "\n") {
+		return "{\n" + text + "\n}"
+	}
+	return text
 }

@@ -127,6 +127,10 @@ func (f *Frame[R]) Recover(r *Promise[R]) {
 	}
 }
 
+// PanicFailure is the failure a recovered panic value becomes: a
+// [*PanicError] with the stack of the panic.
+func PanicFailure(x any) error { return newPanicError(x) }
+
 // Recovered is deferred by the functions lwtgen generates for lwt.Try: a
 // panic while evaluating the promise expression becomes its failure.
 func Recovered[T any](p *Promise[T]) {

@@ -1,0 +1,168 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+)
+
+// A function with defer statements keeps a stack of the deferred calls it
+// has registered (by site: a defer cannot be in a loop, so each site is
+// registered at most once). Every way out — a return, a failed await, an
+// assertion, a panic — records the outcome in the frame and jumps to the
+// unwinding code, which pops the sites one by one and runs their bodies,
+// awaits included, as Lwt's finalize does. A failure in a deferred call
+// replaces the outcome. Then the call resolves with what is recorded.
+//
+//	ret:     await fr.ret (the promise returned) into fr.retv, fr.rerr
+//	unwind:  pop a site and jump to its body, or go to finish
+//	deferK:  ...the body of site K...; goto unwind
+//	finish:  resolve with fr.retv or fr.rerr
+
+// failText is how lowered code fails the call with err.
+func (fg *funcGen) failText(err string) string {
+	if fg.deferSites == nil {
+		return "return " + fg.fr + ".Fail(" + err + ")"
+	}
+	return fg.fr + ".rerr = " + err + "\n" + fg.gotoText(fg.unwind)
+}
+
+// returnFlow is how lowered code returns the promise x (text).
+func (fg *funcGen) returnFlow(x string) string {
+	switch {
+	case fg.deferEnd != "":
+		// A return in a deferred func literal ends that function only.
+		return fg.gotoText(fg.deferEnd)
+	case fg.deferSites != nil:
+		return fg.fr + ".ret = " + x + "\n" + fg.gotoText(fg.retLabel)
+	}
+	return "return " + fg.fr + ".Become(" + x + ")"
+}
+
+// deferStmt registers a deferred call: its function value and arguments are
+// evaluated now, as Go does.
+func (fg *funcGen) deferStmt(d *ast.DeferStmt) {
+	k := fg.deferSites[d]
+	call := d.Call
+	args := fg.exprs(call.Args)
+	var store []string
+	if lit, ok := call.Fun.(*ast.FuncLit); ok {
+		// The parameters of a deferred literal are frame variables.
+		sig := fg.info.TypeOf(lit).(*types.Signature)
+		for i := 0; i < sig.Params().Len() && i < len(args); i++ {
+			if v := sig.Params().At(i); fg.a.hoisted[v] {
+				store = append(store, fg.fieldRef(v)+" = "+args[i])
+			}
+		}
+	} else {
+		// Keep the function value (unless it is a builtin) and the
+		// arguments, converted to the parameter types.
+		var fields []string
+		if _, builtin := fg.info.Uses[calleeIdent(call.Fun)].(*types.Builtin); !builtin {
+			fn := fg.temp(fmt.Sprintf("defer%dFunc", k), fg.typeText(fg.info.TypeOf(call.Fun), call.Fun.Pos()))
+			store = append(store, fn+" = "+fg.expr(call.Fun, false))
+			fields = append(fields, fn)
+		}
+		sig, _ := fg.info.TypeOf(call.Fun).Underlying().(*types.Signature)
+		for i, a := range args {
+			t := fg.info.TypeOf(call.Args[i])
+			if sig != nil {
+				t = paramType(sig, i, call.Ellipsis.IsValid())
+			}
+			f := fg.temp(fmt.Sprintf("defer%dArg%d", k, i), fg.typeText(t, call.Args[i].Pos()))
+			store = append(store, f+" = "+a)
+			fields = append(fields, f)
+		}
+		fg.deferArgs[k] = fields
+	}
+	fg.at(d)
+	for _, s := range store {
+		fg.emit("%s", s)
+	}
+	fg.emit("%s.defers[%s.ndefers] = %d\n%s.ndefers++", fg.fr, fg.fr, k, fg.fr)
+}
+
+func calleeIdent(fun ast.Expr) *ast.Ident {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		return f
+	case *ast.SelectorExpr:
+		return f.Sel
+	}
+	return nil
+}
+
+// paramType is the type of the i-th argument of a call of sig.
+func paramType(sig *types.Signature, i int, ellipsis bool) types.Type {
+	n := sig.Params().Len()
+	if sig.Variadic() && i >= n-1 && !ellipsis {
+		return sig.Params().At(n - 1).Type().(*types.Slice).Elem()
+	}
+	return sig.Params().At(i).Type()
+}
+
+// deferEpilogue emits the return, unwinding and finishing code.
+func (fg *funcGen) deferEpilogue() {
+	fr := fg.fr
+	// ret: the returned promise is awaited first.
+	fg.label(fg.retLabel)
+	fg.states++
+	k := fg.states
+	fg.stateLabel(k)
+	fg.emit("if !%s.ret.Ready() {\n%s.state = %d\nreturn %s.Suspend[%s](%s, %s.ret)\n}", fr, fr, k, fg.lwt, fg.res, fr, fr)
+	fg.emit("%s.retv, %s.rerr = %s.ret.Result()", fr, fr, fr)
+	// unwind: pop the deferred calls, newest first.
+	fg.states++
+	fg.unwindState = fg.states
+	fg.label(fg.unwind)
+	fg.stateLabel(fg.unwindState)
+	finish := fg.newLabel("finish")
+	var cases []string
+	bodies := make([]string, len(fg.a.defers)+1)
+	for i := range fg.a.defers {
+		bodies[i+1] = fg.newLabel("deferred")
+		cases = append(cases, fmt.Sprintf("case %d:\n%s", i+1, fg.gotoText(bodies[i+1])))
+	}
+	fg.emit("if %s.ndefers == 0 {\n%s\n}\n%s.ndefers--\nswitch %s.defers[%s.ndefers] {\n%s\n}", fr, fg.gotoText(finish), fr, fr, fr, strings.Join(cases, "\n"))
+	fg.emit("panic(\"unreachable\")")
+	fg.dead = true
+	for i, d := range fg.a.defers {
+		fg.label(bodies[i+1])
+		fg.deferredBody(d, i+1)
+		fg.goTo(fg.unwind)
+	}
+	fg.label(finish)
+	fg.emit("if %s.rerr != nil {\nreturn %s.Fail(%s.rerr)\n}\nreturn %s.Return(%s.retv)", fr, fr, fr, fr, fr)
+	fg.dead = true
+}
+
+// deferredBody emits the deferred call of site k.
+func (fg *funcGen) deferredBody(d *ast.DeferStmt, k int) {
+	call := d.Call
+	if lit, ok := call.Fun.(*ast.FuncLit); ok {
+		end := fg.newLabel("enddefer")
+		fg.deferEnd = end
+		fg.block(lit.Body.List)
+		fg.deferEnd = ""
+		fg.label(end)
+		return
+	}
+	fields := fg.deferArgs[k]
+	var fn string
+	if _, builtin := fg.info.Uses[calleeIdent(call.Fun)].(*types.Builtin); builtin {
+		fn = fg.g.text(call.Fun.Pos(), call.Fun.End())
+	} else {
+		fn, fields = fields[0], fields[1:]
+	}
+	text := fn + "(" + joinArgs(fields, call.Ellipsis.IsValid()) + ")"
+	fg.at(d)
+	res := fg.info.TypeOf(call)
+	if _, isPromise := promiseElem(res); isPromise {
+		// A deferred call that returns a promise is awaited; its failure
+		// replaces the outcome.
+		fg.await(call, text, call, []string{"_"}, false)
+		return
+	}
+	fg.emit("%s", text)
+}
