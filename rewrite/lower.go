@@ -40,10 +40,10 @@ import (
 // is copied as it is.
 
 type funcGen struct {
-	g      *fileGen
-	fn     fnode
-	info   *types.Info
-	a      *analysis
+	g       *fileGen
+	fn      fnode
+	info    *types.Info
+	a       *analysis
 	parent  *funcGen // for an async literal, the function it is in
 	noFrame bool     // a declaration that is not async: only its async literals change
 
@@ -66,22 +66,22 @@ type funcGen struct {
 	fields     []string // "name type" lines
 	fieldNames map[string]bool
 
-	body    strings.Builder
-	dead    bool // the last statement emitted does not fall through
+	body strings.Builder
+	dead bool // the last statement emitted does not fall through
 
 	// With defer: the outcome waits in the frame while deferred calls run.
-	deferSites map[*ast.DeferStmt]int // 1-based
-	deferEnd   string                 // inside a deferred body: where its return goes
-	retLabel    string                // where a return goes (awaits the returned promise)
-	unwind      string                // where the deferred calls run from
-	unwindState int                   // the state that resumes there after a panic
-	deferArgs   map[int][]string      // fields holding a deferred call's function and arguments
-	states  int
-	labels  int
-	used    map[string]bool // labels jumped to
-	ours    map[string]bool // labels lwtgen made
-	targets []*target
-	methods strings.Builder // helper methods (lwt.Try)
+	deferSites  map[*ast.DeferStmt]int // 1-based
+	deferEnd    string                 // inside a deferred body: where its return goes
+	retLabel    string                 // where a return goes (awaits the returned promise)
+	unwind      string                 // where the deferred calls run from
+	unwindState int                    // the state that resumes there after a panic
+	deferArgs   map[int][]string       // fields holding a deferred call's function and arguments
+	states      int
+	labels      int
+	used        map[string]bool // labels jumped to
+	ours        map[string]bool // labels lwtgen made
+	targets     []*target
+	methods     strings.Builder // helper methods (lwt.Try)
 }
 
 // target is a lowered loop or switch that break and continue can leave.
@@ -517,6 +517,8 @@ func (fg *funcGen) writeFrame(out *bytes.Buffer) {
 	if fg.fn.decl != nil {
 		what = fg.fn.decl.Name.Name
 	}
+	// The frame and its methods belong to the function's declaration.
+	out.WriteString(fg.g.lineDirective(fg.fn.Pos()))
 	fmt.Fprintf(out, "// %s is the state of a call of %s while it waits.\n", fg.frame, what)
 	fmt.Fprintf(out, "type %s%s struct {\n", fg.frame, fg.tparams)
 	for _, f := range fg.fields {

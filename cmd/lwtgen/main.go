@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/lwtgo/lwt/rewrite"
@@ -80,7 +81,13 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	var srcErrs rewrite.Errors
 	switch {
 	case errors.As(err, &srcErrs):
-		fmt.Fprintln(stderr, srcErrs.Error())
+		wd, _ := os.Getwd()
+		for _, e := range srcErrs {
+			if rel, err := filepath.Rel(wd, e.Pos.Filename); err == nil && !strings.HasPrefix(rel, "..") {
+				e.Pos.Filename = rel
+			}
+			fmt.Fprintln(stderr, e.Error())
+		}
 		return exitSource
 	case err != nil:
 		fmt.Fprintf(stderr, "lwtgen: %v\n", err)

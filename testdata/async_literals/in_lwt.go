@@ -37,6 +37,8 @@ func outer(n int) lwt.Promise[int] {
 }
 
 // outerFunc1Frame is the state of a call of an async func literal while it waits.
+//
+//line in.go:34:19
 type outerFunc1Frame struct {
 	lwt.Frame[int]
 	state  int
@@ -72,6 +74,8 @@ s1:
 }
 
 // outerFunc2Frame is the state of a call of an async func literal while it waits.
+//
+//line in.go:44:20
 type outerFunc2Frame struct {
 	lwt.Frame[int]
 	state  int
@@ -106,6 +110,8 @@ s1:
 }
 
 // outerFrame is the state of a call of outer while it waits.
+//
+//line in.go:30:1
 type outerFrame struct {
 	lwt.Frame[int]
 	state  int
@@ -217,6 +223,8 @@ func main() {
 }
 
 // mainFunc1Func1Frame is the state of a call of an async func literal while it waits.
+//
+//line in.go:58:13
 type mainFunc1Func1Frame struct {
 	lwt.Frame[int]
 	state  int
@@ -249,6 +257,8 @@ s1:
 }
 
 // mainFunc1Frame is the state of a call of an async func literal while it waits.
+//
+//line in.go:56:9
 type mainFunc1Frame struct {
 	lwt.Frame[int]
 	state  int

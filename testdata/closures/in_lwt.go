@@ -36,6 +36,8 @@ func closures() lwt.Promise[int] {
 }
 
 // closuresFrame is the state of a call of closures while it waits.
+//
+//line in.go:30:1
 type closuresFrame struct {
 	lwt.Frame[int]
 	state  int

@@ -56,6 +56,8 @@ func work(mode int) lwt.Promise[int] {
 }
 
 // workFrame is the state of a call of work while it waits.
+//
+//line in.go:45:1
 type workFrame struct {
 	lwt.Frame[int]
 	state      int

@@ -50,6 +50,8 @@ func exprs() lwt.Promise[int] {
 }
 
 // exprsFrame is the state of a call of exprs while it waits.
+//
+//line in.go:40:1
 type exprsFrame struct {
 	lwt.Frame[int]
 	state   int

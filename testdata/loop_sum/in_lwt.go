@@ -19,6 +19,8 @@ func sum(n int, get func(int) lwt.Promise[int]) lwt.Promise[int] {
 }
 
 // sumFrame is the state of a call of sum while it waits.
+//
+//line in.go:14:1
 type sumFrame struct {
 	lwt.Frame[int]
 	state  int

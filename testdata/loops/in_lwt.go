@@ -38,6 +38,8 @@ func loops() lwt.Promise[string] {
 }
 
 // loopsFrame is the state of a call of loops while it waits.
+//
+//line in.go:30:1
 type loopsFrame struct {
 	lwt.Frame[string]
 	state  int
@@ -366,6 +368,8 @@ func count(n int) lwt.Promise[int] {
 }
 
 // countFrame is the state of a call of count while it waits.
+//
+//line in.go:96:1
 type countFrame struct {
 	lwt.Frame[int]
 	state  int

@@ -42,6 +42,8 @@ func (c *Counter) Add(k int) lwt.Promise[int] {
 }
 
 // counterAddFrame is the state of a call of Add while it waits.
+//
+//line in.go:34:1
 type counterAddFrame struct {
 	lwt.Frame[int]
 	state  int
@@ -84,6 +86,8 @@ func (s *Stack[T]) PushLater(v T) lwt.Promise[int] {
 }
 
 // stackPushLaterFrame is the state of a call of PushLater while it waits.
+//
+//line in.go:42:1
 type stackPushLaterFrame[T any] struct {
 	lwt.Frame[int]
 	state  int
@@ -123,6 +127,8 @@ func Map[T, U any](xs []T, f func(T) lwt.Promise[U]) lwt.Promise[[]U] {
 }
 
 // mapFrame is the state of a call of Map while it waits.
+//
+//line in.go:48:1
 type mapFrame[T any, U any] struct {
 	lwt.Frame[[]U]
 	state  int
@@ -177,6 +183,8 @@ func named(s string) (p lwt.Promise[string]) {
 }
 
 // namedFrame is the state of a call of named while it waits.
+//
+//line in.go:57:1
 type namedFrame struct {
 	lwt.Frame[string]
 	state  int

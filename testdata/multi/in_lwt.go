@@ -53,6 +53,8 @@ func parallel() lwt.Promise[int] {
 }
 
 // parallelFrame is the state of a call of parallel while it waits.
+//
+//line in.go:43:1
 type parallelFrame struct {
 	lwt.Frame[int]
 	state  int
@@ -199,6 +201,8 @@ func tries() lwt.Promise[string] {
 }
 
 // triesFrame is the state of a call of tries while it waits.
+//
+//line in.go:56:1
 type triesFrame struct {
 	lwt.Frame[string]
 	state  int
@@ -278,6 +282,8 @@ func fails(n int) lwt.Promise[int] {
 }
 
 // failsFrame is the state of a call of fails while it waits.
+//
+//line in.go:69:1
 type failsFrame struct {
 	lwt.Frame[int]
 	state  int

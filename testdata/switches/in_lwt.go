@@ -39,6 +39,8 @@ func classify(x int) lwt.Promise[string] {
 }
 
 // classifyFrame is the state of a call of classify while it waits.
+//
+//line in.go:32:1
 type classifyFrame struct {
 	lwt.Frame[string]
 	state  int
@@ -154,6 +156,8 @@ func kind(v any) lwt.Promise[string] {
 }
 
 // kindFrame is the state of a call of kind while it waits.
+//
+//line in.go:54:1
 type kindFrame struct {
 	lwt.Frame[string]
 	state  int
@@ -197,6 +201,8 @@ func sign(x int) lwt.Promise[int] {
 }
 
 // signFrame is the state of a call of sign while it waits.
+//
+//line in.go:65:1
 type signFrame struct {
 	lwt.Frame[int]
 	state  int
