@@ -225,6 +225,16 @@ func (g *fileGen) generate() ([]byte, Errors) {
 	out.WriteString(g.constraint + "\n\n")
 	out.WriteString(g.lineDirective(g.file.Package))
 	out.WriteString("package " + g.file.Name.Name + "\n\n")
+	// go:generate lines come along, so that go generate finds them in the
+	// default build too.
+	for _, cg := range g.file.Comments {
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "//go:generate ") {
+				out.WriteString(g.lineDirective(c.Pos()))
+				out.WriteString(c.Text + "\n\n")
+			}
+		}
+	}
 	if len(g.imports) > 0 {
 		out.WriteString("import (\n")
 		for _, path := range sortedKeys(g.imports) {
@@ -374,11 +384,12 @@ func tidy(src []byte, imports map[string]*imported) ([]byte, error) {
 			imp.Name = nil
 		}
 	}
+	ast.SortImports(fset, f)
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f); err != nil {
 		return nil, err
 	}
-	return format.Source(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

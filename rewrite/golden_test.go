@@ -99,7 +99,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func moduleRoot(t *testing.T) string {
+func moduleRoot(t interface{ Helper() }) string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Dir(filepath.Dir(file))
 }
@@ -113,7 +113,10 @@ func writeModule(t *testing.T, dir, root string) {
 	goCmd(t, dir, "mod", "tidy")
 }
 
-func goCmd(t *testing.T, dir string, args ...string) {
+func goCmd(t *testing.T, dir string, args ...string) { runGo(t, dir, args...) }
+
+func runGo(t testing.TB, dir string, args ...string) {
+	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
