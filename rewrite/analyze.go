@@ -41,6 +41,30 @@ func markerName(info *types.Info, call *ast.CallExpr) string {
 	return ""
 }
 
+// StreamPath is the import path of lwt's streams, which annotated code can
+// range over with for x := range s.All().
+const StreamPath = "github.com/lwtgo/lwt/runtime/lwtstream"
+
+// streamRange returns s if x is s.All() for an *lwtstream.Stream s.
+func streamRange(info *types.Info, x ast.Expr) (ast.Expr, bool) {
+	call, ok := ast.Unparen(x).(*ast.CallExpr)
+	if !ok || len(call.Args) != 0 {
+		return nil, false
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Name() != "All" || fn.Pkg() == nil || fn.Pkg().Path() != StreamPath {
+		return nil, false
+	}
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return nil, false
+	}
+	if n := recvNamed(recv.Type()); n == nil || n.Obj().Name() != "Stream" {
+		return nil, false
+	}
+	return call.Fun.(*ast.SelectorExpr).X, true
+}
+
 // promiseElem returns T if t is lwt.Promise[T].
 func promiseElem(t types.Type) (types.Type, bool) {
 	named, ok := types.Unalias(t).(*types.Named)
@@ -169,6 +193,11 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 			if len(lits) > 0 {
 				a.inLit[n] = lits[len(lits)-1]
 			}
+		case *ast.RangeStmt:
+			// A range over a stream waits for each element.
+			if _, ok := streamRange(info, n.X); ok && len(lits) == 0 {
+				mark()
+			}
 		case *ast.CallExpr:
 			name := markerName(info, n)
 			if name == "" {
@@ -230,7 +259,7 @@ func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
 				}
 			}
 		case *ast.RangeStmt:
-			if a.awaits[n] {
+			if _, stream := streamRange(g.pkg.TypesInfo, n.X); a.awaits[n] && !stream {
 				t := g.pkg.TypesInfo.TypeOf(n.X)
 				switch u := t.Underlying().(type) {
 				case *types.Chan:

@@ -921,10 +921,14 @@ func (g *fileGen) lineDirectiveInline(pos token.Pos) string {
 // await emits the wait for promise p (text; x is its source expression)
 // and assigns its value (and, with capture, its error) to targets.
 func (fg *funcGen) await(site ast.Node, p string, x ast.Expr, targets []string, capture bool) {
-	t := fg.info.TypeOf(x)
+	fg.awaitTyped(site, p, fg.typeText(fg.info.TypeOf(x), x.Pos()), targets, capture)
+}
+
+// awaitTyped is await for a promise of type ptype (text).
+func (fg *funcGen) awaitTyped(site ast.Node, p, ptype string, targets []string, capture bool) {
 	fg.states++
 	k := fg.states
-	a := fg.temp(fmt.Sprintf("await%d", k), fg.typeText(t, x.Pos()))
+	a := fg.temp(fmt.Sprintf("await%d", k), ptype)
 	fg.at(site)
 	fg.emit("%s = %s", a, p)
 	fg.stateLabel(k)
@@ -1041,6 +1045,10 @@ func (fg *funcGen) forStmt(s *ast.ForStmt, label string) {
 }
 
 func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
+	if stream, ok := streamRange(fg.info, s.X); ok {
+		fg.rangeStream(s, stream, label)
+		return
+	}
 	t := fg.info.TypeOf(s.X)
 	x := fg.expr(s.X, false)
 	xt := t
@@ -1095,6 +1103,29 @@ func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
 	fg.targets = fg.targets[:len(fg.targets)-1]
 	fg.label(post)
 	fg.emit("%s", step)
+	fg.goTo(cond)
+	fg.label(end)
+}
+
+// rangeStream lowers for x := range s.All() over a stream: Lwt's for_lwt
+// x in stream, one element at a time, each awaited with s.Get().
+func (fg *funcGen) rangeStream(s *ast.RangeStmt, stream ast.Expr, label string) {
+	st := fg.info.TypeOf(stream)
+	src := fg.temp("stream", fg.typeText(st, stream.Pos()))
+	x := fg.expr(stream, false)
+	fg.at(s)
+	fg.emit("%s = %s", src, x)
+	cond, end := fg.newLabel("range"), fg.newLabel("endrange")
+	fg.label(cond)
+	// The element type T of Stream[T].
+	optT := fg.g.importName(StreamPath, "lwtstream") + ".Option[" + fg.typeText(recvNamed(st).TypeArgs().At(0), stream.Pos()) + "]"
+	opt := fg.temp("elem", optT)
+	fg.awaitTyped(s, src+".Get()", fg.lwt+".Promise["+optT+"]", []string{opt}, false)
+	fg.emit("if !%s.OK {\n%s\n}", opt, fg.gotoText(end))
+	fg.rangeVars(s, opt+".Value", "")
+	fg.targets = append(fg.targets, &target{label: label, brk: end, cont: cond})
+	fg.block(s.Body.List)
+	fg.targets = fg.targets[:len(fg.targets)-1]
 	fg.goTo(cond)
 	fg.label(end)
 }

@@ -31,7 +31,7 @@ func verify(cfg Config, pkgs []*packages.Package, outs []output) error {
 	ctx := build.Default
 	ctx.BuildTags = cfg.Tags
 	checked := map[string]*types.Package{} // packages under test, new types
-	var fallback types.Importer             // for imports only generated code has (unicode/utf8)
+	var fallback types.Importer            // for imports only generated code has (unicode/utf8)
 	var msgs []string
 	// The package itself before its external tests, which import it.
 	ordered := append([]*packages.Package(nil), pkgs...)
