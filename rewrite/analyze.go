@@ -227,6 +227,22 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 		}
 		return true
 	})
+	// A type switch whose clauses wait is lowered to a chain of type
+	// assertions: the variable of every clause then lives in the frame.
+	ast.Inspect(fd.Body(), func(n ast.Node) bool {
+		if ts, ok := n.(*ast.TypeSwitchStmt); ok {
+			for _, c := range ts.Body.List {
+				if a.awaits[c] {
+					for _, c := range ts.Body.List {
+						a.awaits[c] = true
+					}
+					break
+				}
+			}
+		}
+		_, lit := n.(*ast.FuncLit)
+		return !lit || a.inline[n.(*ast.FuncLit)]
+	})
 	if a.awaits[fd.Body()] {
 		g.checkConstructs(fd, a)
 	}
@@ -251,12 +267,6 @@ func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
 		case *ast.BranchStmt:
 			if n.Tok == token.GOTO {
 				g.errorf(n.Pos(), "goto in a function that awaits: lwtgen cannot keep it exact; use a loop with break or continue")
-			}
-		case *ast.TypeSwitchStmt:
-			for _, c := range n.Body.List {
-				if a.awaits[c] {
-					g.errorf(c.Pos(), "lwt.Await in the clauses of a type switch is not supported by this version of lwtgen: use if v, ok := x.(T); ok")
-				}
 			}
 		case *ast.RangeStmt:
 			if _, stream := streamRange(g.pkg.TypesInfo, n.X); a.awaits[n] && !stream {
@@ -300,6 +310,14 @@ func (a *analysis) findVars(info *types.Info, fd fnode) {
 		}
 		n := scopeNode[v.Parent()]
 		if ft, ok := n.(*ast.FuncType); ok && (ft == fd.Type() || a.awaits[ft]) || a.awaits[n] {
+			a.hoisted[v] = true
+		}
+	}
+	// The variable a type switch binds is declared by each clause.
+	for n, obj := range info.Implicits {
+		cc, ok := n.(*ast.CaseClause)
+		v, isVar := obj.(*types.Var)
+		if ok && isVar && cc.Pos() >= fd.Pos() && cc.End() <= fd.End() && a.awaits[cc] {
 			a.hoisted[v] = true
 		}
 	}

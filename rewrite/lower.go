@@ -642,7 +642,7 @@ func (fg *funcGen) stmt(s ast.Stmt, label string) {
 	case *ast.SwitchStmt:
 		fg.switchStmt(s, label)
 	case *ast.TypeSwitchStmt:
-		fg.typeSwitch(s)
+		fg.typeSwitch(s, label)
 	case *ast.DeferStmt:
 		fg.deferStmt(s)
 	default:
@@ -1240,20 +1240,81 @@ func (fg *funcGen) switchStmt(s *ast.SwitchStmt, label string) {
 	fg.label(end)
 }
 
-// typeSwitch handles a type switch whose guard awaits; its clauses do not
-// (analyze rejects that).
-func (fg *funcGen) typeSwitch(s *ast.TypeSwitchStmt) {
+// typeSwitch lowers a type switch that awaits. If only its guard awaits, the
+// switch stays a switch; otherwise it becomes a chain of type assertions.
+func (fg *funcGen) typeSwitch(s *ast.TypeSwitchStmt, label string) {
 	if s.Init != nil {
 		fg.stmt(s.Init, "")
 	}
 	var x ast.Expr
+	var bound *ast.Ident
 	switch a := s.Assign.(type) {
 	case *ast.AssignStmt:
 		x = a.Rhs[0].(*ast.TypeAssertExpr).X
+		bound = a.Lhs[0].(*ast.Ident)
 	case *ast.ExprStmt:
 		x = a.X.(*ast.TypeAssertExpr).X
 	}
 	v := fg.expr(x, false)
+	if !fg.a.awaits[s.Body] {
+		fg.at(s)
+		fg.emit("switch %s %s", fg.render(s.Assign, map[ast.Node]string{x: v}), fg.render(s.Body, nil))
+		return
+	}
+	tmp := fg.temp("x", fg.typeText(fg.info.TypeOf(x), x.Pos()))
 	fg.at(s)
-	fg.emit("switch %s %s", fg.render(s.Assign, map[ast.Node]string{x: v}), fg.render(s.Body, nil))
+	fg.emit("%s = %s", tmp, v)
+	end := fg.newLabel("endswitch")
+	labels := make([]string, len(s.Body.List))
+	dflt := -1
+	// bind assigns the clause's variable: the asserted value if the clause
+	// names one type, the interface value otherwise.
+	bind := func(cc *ast.CaseClause, value string) string {
+		if bound == nil {
+			return ""
+		}
+		obj, _ := fg.info.Implicits[cc].(*types.Var)
+		if obj == nil || !fg.a.hoisted[obj] {
+			return ""
+		}
+		if fg.a.boxed[obj] {
+			return fmt.Sprintf("%s.%s = new(%s)\n%s = %s\n", fg.fr, fg.vars[obj], fg.typeText(obj.Type(), cc.Pos()), fg.fieldRef(obj), value)
+		}
+		return fg.fieldRef(obj) + " = " + value + "\n"
+	}
+	for i, c := range s.Body.List {
+		cc := c.(*ast.CaseClause)
+		labels[i] = fg.newLabel("case")
+		if cc.List == nil {
+			dflt = i
+			continue
+		}
+		for _, te := range cc.List {
+			fg.at(te)
+			if id, ok := te.(*ast.Ident); ok && id.Name == "nil" && fg.info.Types[te].IsNil() {
+				fg.emit("if %s == nil {\n%s%s\n}", tmp, bind(cc, tmp), fg.gotoText(labels[i]))
+				continue
+			}
+			tt := fg.g.text(te.Pos(), te.End())
+			if len(cc.List) == 1 {
+				fg.emit("if v, ok := %s.(%s); ok {\n%s%s\n}", tmp, tt, bind(cc, "v"), fg.gotoText(labels[i]))
+			} else {
+				fg.emit("if _, ok := %s.(%s); ok {\n%s%s\n}", tmp, tt, bind(cc, tmp), fg.gotoText(labels[i]))
+			}
+		}
+	}
+	if dflt >= 0 {
+		fg.emit("%s%s", bind(s.Body.List[dflt].(*ast.CaseClause), tmp), fg.gotoText(labels[dflt]))
+		fg.dead = true
+	} else {
+		fg.goTo(end)
+	}
+	fg.targets = append(fg.targets, &target{label: label, brk: end})
+	for i, c := range s.Body.List {
+		fg.label(labels[i])
+		fg.block(c.(*ast.CaseClause).Body)
+		fg.goTo(end)
+	}
+	fg.targets = fg.targets[:len(fg.targets)-1]
+	fg.label(end)
 }

@@ -61,6 +61,27 @@ func kind(v any) lwt.Promise[string] {
 	return lwt.Return("other")
 }
 
+// A type switch whose clauses wait.
+//
+//lwt:async
+func describe(v any) lwt.Promise[string] {
+	switch t := v.(type) {
+	case nil:
+		return lwt.Return("nil")
+	case int:
+		n := lwt.Await(later(t * 2))
+		return lwt.Return(fmt.Sprint("int doubled ", n))
+	case string, []byte:
+		lwt.Await(later(0))
+		return lwt.Return(fmt.Sprintf("text %v", t))
+	case error:
+		break
+	default:
+		return lwt.Return(fmt.Sprintf("other %T", lwt.Await(later(t))))
+	}
+	return lwt.Return("an error")
+}
+
 //lwt:async
 func sign(x int) lwt.Promise[int] {
 	switch {
@@ -82,6 +103,12 @@ func main() {
 	a, b, c := kind(1), kind("s"), kind(1.5)
 	pump()
 	fmt.Println(a, b, c)
+	var ds []lwt.Promise[string]
+	for _, v := range []any{nil, 21, "s", []byte("b"), fmt.Errorf("e"), 1.5} {
+		ds = append(ds, describe(v))
+	}
+	pump()
+	fmt.Println(ds)
 	d, e, f := sign(-5), sign(5), sign(0)
 	pump()
 	fmt.Println(d, e, f)

@@ -194,15 +194,125 @@ s1:
 	/*line in.go:61:2*/ return fr1.Become(lwt.Return("other"))
 }
 
-//line in.go:65:1
-func sign(x int) lwt.Promise[int] {
-	fr2 := signFrame{x: x}
+// A type switch whose clauses wait.
+//
+//line in.go:67:1
+func describe(v any) lwt.Promise[string] {
+	fr2 := describeFrame{v: v}
 	return fr2.step()
+}
+
+// describeFrame is the state of a call of describe while it waits.
+//
+//line in.go:67:1
+type describeFrame struct {
+	lwt.Frame[string]
+	state  int
+	v      any
+	t      any
+	t1     any
+	t2     error
+	t3     int
+	t4     any
+	n      int
+	x      any
+	v1     int
+	await1 lwt.Promise[int]
+	await2 lwt.Promise[int]
+	v2     any
+	await3 lwt.Promise[any]
+}
+
+func (fr2 *describeFrame) Resume() { fr2.step() }
+
+func (fr2 *describeFrame) step() (r3 lwt.Promise[string]) {
+	defer fr2.Recover(&r3)
+	switch fr2.state {
+	case 1:
+		goto s1
+	case 2:
+		goto s2
+	case 3:
+		goto s3
+	}
+	/*line in.go:68:2*/ fr2.x = fr2.v
+	/*line in.go:69:7*/ if fr2.x == nil {
+		fr2.t4 = fr2.x
+		goto case21
+	}
+	/*line in.go:71:7*/ if v, ok := fr2.x.(int); ok {
+		fr2.t3 = v
+		goto case31
+	}
+	/*line in.go:74:7*/ if _, ok := fr2.x.(string); ok {
+		fr2.t = fr2.x
+		goto case41
+	}
+	/*line in.go:74:15*/ if _, ok := fr2.x.([]byte); ok {
+		fr2.t = fr2.x
+		goto case41
+	}
+	/*line in.go:77:7*/ if v, ok := fr2.x.(error); ok {
+		fr2.t2 = v
+		goto case51
+	}
+	fr2.t1 = fr2.x
+	goto case61
+case21:
+	/*line in.go:70:3*/ return fr2.Become(lwt.Return("nil"))
+case31:
+	/*line in.go:72:8*/ fr2.await1 = later(fr2.t3 * 2)
+s1:
+	if !fr2.await1.Ready() {
+		fr2.state = 1
+		return lwt.Suspend[string](fr2, fr2.await1)
+	}
+	if v, err := fr2.await1.Result(); err != nil {
+		return fr2.Fail(err)
+	} else {
+		fr2.v1 = v
+	}
+	/*line in.go:72:3*/ fr2.n = fr2.v1
+	/*line in.go:73:3*/ return fr2.Become(lwt.Return(fmt.Sprint("int doubled ", fr2.n)))
+case41:
+	/*line in.go:75:3*/ fr2.await2 = later(0)
+s2:
+	if !fr2.await2.Ready() {
+		fr2.state = 2
+		return lwt.Suspend[string](fr2, fr2.await2)
+	}
+	if _, err := fr2.await2.Result(); err != nil {
+		return fr2.Fail(err)
+	}
+	/*line in.go:76:3*/ return fr2.Become(lwt.Return(fmt.Sprintf("text %v", fr2.t)))
+case51:
+	/*line in.go:78:3*/ goto endswitch11
+case61:
+	/*line in.go:80:45*/ fr2.await3 = later(fr2.t1)
+s3:
+	if !fr2.await3.Ready() {
+		fr2.state = 3
+		return lwt.Suspend[string](fr2, fr2.await3)
+	}
+	if v, err := fr2.await3.Result(); err != nil {
+		return fr2.Fail(err)
+	} else {
+		fr2.v2 = v
+	}
+	/*line in.go:80:3*/ return fr2.Become(lwt.Return(fmt.Sprintf("other %T", fr2.v2)))
+endswitch11:
+	/*line in.go:82:2*/ return fr2.Become(lwt.Return("an error"))
+}
+
+//line in.go:86:1
+func sign(x int) lwt.Promise[int] {
+	fr3 := signFrame{x: x}
+	return fr3.step()
 }
 
 // signFrame is the state of a call of sign while it waits.
 //
-//line in.go:65:1
+//line in.go:86:1
 type signFrame struct {
 	lwt.Frame[int]
 	state  int
@@ -211,41 +321,41 @@ type signFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr2 *signFrame) Resume() { fr2.step() }
+func (fr3 *signFrame) Resume() { fr3.step() }
 
-func (fr2 *signFrame) step() (r3 lwt.Promise[int]) {
-	defer fr2.Recover(&r3)
-	switch fr2.state {
+func (fr3 *signFrame) step() (r4 lwt.Promise[int]) {
+	defer fr3.Recover(&r4)
+	switch fr3.state {
 	case 1:
 		goto s1
 	}
-	/*line in.go:67:7*/ if fr2.x < 0 {
-		goto case21
+	/*line in.go:88:7*/ if fr3.x < 0 {
+		goto case22
 	}
-	/*line in.go:69:11*/ fr2.await1 = later(0)
+	/*line in.go:90:11*/ fr3.await1 = later(0)
 s1:
-	if !fr2.await1.Ready() {
-		fr2.state = 1
-		return lwt.Suspend[int](fr2, fr2.await1)
+	if !fr3.await1.Ready() {
+		fr3.state = 1
+		return lwt.Suspend[int](fr3, fr3.await1)
 	}
-	if v, err := fr2.await1.Result(); err != nil {
-		return fr2.Fail(err)
+	if v, err := fr3.await1.Result(); err != nil {
+		return fr3.Fail(err)
 	} else {
-		fr2.v = v
+		fr3.v = v
 	}
-	/*line in.go:69:7*/ if fr2.x > fr2.v {
-		goto case31
+	/*line in.go:90:7*/ if fr3.x > fr3.v {
+		goto case32
 	}
-	goto endswitch11
-case21:
-	/*line in.go:68:3*/ return fr2.Become(lwt.Return(-1))
-case31:
-	/*line in.go:70:3*/ return fr2.Become(lwt.Return(1))
-endswitch11:
-	/*line in.go:72:2*/ return fr2.Become(lwt.Return(0))
+	goto endswitch12
+case22:
+	/*line in.go:89:3*/ return fr3.Become(lwt.Return(-1))
+case32:
+	/*line in.go:91:3*/ return fr3.Become(lwt.Return(1))
+endswitch12:
+	/*line in.go:93:2*/ return fr3.Become(lwt.Return(0))
 }
 
-//line in.go:75:1
+//line in.go:96:1
 func main() {
 	var ps []lwt.Promise[string]
 	for _, x := range []int{1, 2, 3, 4, 5, 6} {
@@ -256,6 +366,12 @@ func main() {
 	a, b, c := kind(1), kind("s"), kind(1.5)
 	pump()
 	fmt.Println(a, b, c)
+	var ds []lwt.Promise[string]
+	for _, v := range []any{nil, 21, "s", []byte("b"), fmt.Errorf("e"), 1.5} {
+		ds = append(ds, describe(v))
+	}
+	pump()
+	fmt.Println(ds)
 	d, e, f := sign(-5), sign(5), sign(0)
 	pump()
 	fmt.Println(d, e, f)
