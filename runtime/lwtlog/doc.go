@@ -1,0 +1,43 @@
+// Package lwtlog is the logging facility of lwt for Go: Lwt_log.
+//
+// A log call names a [Section] and a [Level] and returns a promise that
+// resolves once a [Logger] has written the message:
+//
+//	var section = lwtlog.NewSection("http")
+//	...
+//	lwtlog.Infof(section, "%s %s", req.Method, req.URL)
+//
+// Each section has a level, and calls below it do nothing: they return a
+// fulfilled promise without allocating (though Go evaluates the arguments
+// of a formatted call, and boxes them into its ...any, before the call can
+// check the level; see [Section.Enabled]). Levels go from [LevelDebug] up to
+// [LevelFatal]; a section's level comes from rules, which the LWT_LOG
+// environment variable sets when the program starts,
+//
+//	LWT_LOG='http -> info; db.* -> debug; warning'
+//
+// and which code changes with [LoadRules], [AddRule] and [AppendRule]; or it
+// is fixed with [Section.SetLevel]. Sections no rule matches are at
+// [LevelNotice]. A bad rule in LWT_LOG is ignored, with one line on standard
+// error saying why, and does not stop the program.
+//
+// Messages go to the [Default] logger, standard error unless the program
+// sets another, or to the one a call names with [To]. [Err] adds an error to
+// a message (Lwt's ~exn) and [At] a source location; they chain:
+//
+//	lwtlog.Err(err).At("server.go", 42, 3).Errorf(section, "reading %s", name)
+//
+// Loggers write to an io.Writer ([Writer]), a file ([File]), the system log
+// ([Syslog]) or a slog.Handler ([FromSlog]); [Broadcast] and [Dispatch]
+// combine them, [Null] drops everything and [Make] makes any other. They lay
+// out lines with a [Template], like "$(date) $(section): $(message)".
+// [SlogHandler] goes the other way: log/slog code logging through lwtlog.
+//
+// In code that lwtgen rewrites, the log syntax pass (logstrip) guards each
+// call with [Section.Enabled], so that a disabled call does not even
+// evaluate its arguments, passes its location, and removes debug calls from
+// default builds.
+//
+// Sections and rules may be used from any goroutine; loggers and log calls,
+// like all of lwt, belong to the goroutine that runs the scheduler.
+package lwtlog
