@@ -131,6 +131,7 @@ type analysis struct {
 	defers  []*ast.DeferStmt            // in order of appearance
 	inline  map[*ast.FuncLit]bool       // deferred func literals, lowered in place
 	lits    map[*ast.FuncLit]bool       // async func literals directly inside: rewritten on their own
+	order   map[*types.Var]token.Pos    // type switch variables: their clause
 }
 
 // analyze finds the awaits of fd, which variables live in the frame and which
@@ -144,6 +145,7 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 		inLit:   map[*ast.Ident]*ast.FuncLit{},
 		inline:  map[*ast.FuncLit]bool{},
 		lits:    map[*ast.FuncLit]bool{},
+		order:   map[*types.Var]token.Pos{},
 	}
 	// Mark every ancestor of a marker call, and find what is not allowed.
 	// A defer is lowered like an await (it runs when the call's promise is
@@ -319,6 +321,7 @@ func (a *analysis) findVars(info *types.Info, fd fnode) {
 		v, isVar := obj.(*types.Var)
 		if ok && isVar && cc.Pos() >= fd.Pos() && cc.End() <= fd.End() && a.awaits[cc] {
 			a.hoisted[v] = true
+			a.order[v] = cc.Pos()
 		}
 	}
 	// Cells: captured by a func literal, or address taken.

@@ -69,6 +69,10 @@ func TestGolden(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
+		// Deterministic: generating again gives the same bytes.
+		if res, err := rewrite.Run(rewrite.Config{Dir: pkgDir, Check: true}, "."); err != nil || len(res.Written) > 0 {
+			t.Errorf("%s: a second run does not agree with the first: %v %v", name, res.Written, err)
+		}
 		golden := filepath.Join(dir, "in_lwt.go")
 		if *update {
 			os.WriteFile(golden, got, 0o644)

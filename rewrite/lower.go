@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -80,6 +81,7 @@ type funcGen struct {
 	labels      int
 	used        map[string]bool // labels jumped to
 	ours        map[string]bool // labels lwtgen made
+	forward     map[string]bool // labels only jumped to from before them
 	targets     []*target
 	methods     strings.Builder // helper methods (lwt.Try)
 }
@@ -124,7 +126,7 @@ func (g *fileGen) newFuncGen(fn fnode, sig *types.Signature, parent *funcGen) *f
 	}
 	fg := &funcGen{g: g, fn: fn, info: info, a: a, resT: resT, parent: parent,
 		vars: map[*types.Var]string{}, captured: map[*types.Var]bool{},
-		fieldNames: map[string]bool{}, used: map[string]bool{}, ours: map[string]bool{}}
+		fieldNames: map[string]bool{}, used: map[string]bool{}, ours: map[string]bool{}, forward: map[string]bool{}}
 	if r := sig.Results().At(0); r.Name() != "" && r.Name() != "_" {
 		fg.result = r
 	}
@@ -210,7 +212,7 @@ func (fg *funcGen) setupFields() {
 	for v := range fg.a.hoisted {
 		vs = append(vs, v)
 	}
-	sortVars(vs)
+	sortVars(vs, fg.a.order)
 	for _, v := range vs {
 		name := fg.field(v.Name())
 		fg.vars[v] = name
@@ -253,7 +255,7 @@ func (fg *funcGen) capturedVars() []*types.Var {
 		out = append(out, v)
 		return true
 	})
-	sortVars(out)
+	sortVars(out, fg.a.order)
 	return out
 }
 
@@ -265,12 +267,16 @@ func recvNamed(t types.Type) *types.Named {
 	return n
 }
 
-func sortVars(vs []*types.Var) {
-	for i := 1; i < len(vs); i++ {
-		for j := i; j > 0 && vs[j].Pos() < vs[j-1].Pos(); j-- {
-			vs[j], vs[j-1] = vs[j-1], vs[j]
+// sortVars orders variables by declaration; the variables a type switch
+// declares in each clause share a position, so their clause breaks the tie
+// (order), keeping the output deterministic.
+func sortVars(vs []*types.Var, order map[*types.Var]token.Pos) {
+	sort.SliceStable(vs, func(i, j int) bool {
+		if vs[i].Pos() != vs[j].Pos() {
+			return vs[i].Pos() < vs[j].Pos()
 		}
-	}
+		return order[vs[i]] < order[vs[j]]
+	})
 }
 
 // field adds a frame field name based on base.
@@ -430,6 +436,10 @@ func (fg *funcGen) newLabel(kind string) string {
 	fg.labels++
 	name := fg.fresh(fmt.Sprintf("%s%d", kind, fg.labels))
 	fg.ours[name] = true
+	// Loop heads and the unwinding code are also reached by jumps back.
+	if kind != "for" && kind != "range" && kind != "unwind" {
+		fg.forward[name] = true
+	}
 	return name
 }
 
@@ -440,8 +450,13 @@ func (fg *funcGen) stateLabel(k int) {
 	fg.label(fmt.Sprintf("s%d", k))
 }
 
-// label places a label at the top level of step.
+// label places a label at the top level of step. A label that only forward
+// jumps reach, none of which was emitted, is left out when the code before
+// it does not fall through: what follows is unreachable too.
 func (fg *funcGen) label(name string) {
+	if fg.dead && fg.forward[name] && !fg.used[name] {
+		return
+	}
 	fmt.Fprintf(&fg.body, "%s:\n", name)
 	fg.dead = false
 }

@@ -210,9 +210,9 @@ type describeFrame struct {
 	state  int
 	v      any
 	t      any
-	t1     any
-	t2     error
-	t3     int
+	t1     int
+	t2     any
+	t3     error
 	t4     any
 	n      int
 	x      any
@@ -237,31 +237,31 @@ func (fr2 *describeFrame) step() (r3 lwt.Promise[string]) {
 	}
 	/*line in.go:68:2*/ fr2.x = fr2.v
 	/*line in.go:69:7*/ if fr2.x == nil {
-		fr2.t4 = fr2.x
+		fr2.t = fr2.x
 		goto case21
 	}
 	/*line in.go:71:7*/ if v, ok := fr2.x.(int); ok {
-		fr2.t3 = v
+		fr2.t1 = v
 		goto case31
 	}
 	/*line in.go:74:7*/ if _, ok := fr2.x.(string); ok {
-		fr2.t = fr2.x
+		fr2.t2 = fr2.x
 		goto case41
 	}
 	/*line in.go:74:15*/ if _, ok := fr2.x.([]byte); ok {
-		fr2.t = fr2.x
+		fr2.t2 = fr2.x
 		goto case41
 	}
 	/*line in.go:77:7*/ if v, ok := fr2.x.(error); ok {
-		fr2.t2 = v
+		fr2.t3 = v
 		goto case51
 	}
-	fr2.t1 = fr2.x
+	fr2.t4 = fr2.x
 	goto case61
 case21:
 	/*line in.go:70:3*/ return fr2.Become(lwt.Return("nil"))
 case31:
-	/*line in.go:72:8*/ fr2.await1 = later(fr2.t3 * 2)
+	/*line in.go:72:8*/ fr2.await1 = later(fr2.t1 * 2)
 s1:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
@@ -284,11 +284,11 @@ s2:
 	if _, err := fr2.await2.Result(); err != nil {
 		return fr2.Fail(err)
 	}
-	/*line in.go:76:3*/ return fr2.Become(lwt.Return(fmt.Sprintf("text %v", fr2.t)))
+	/*line in.go:76:3*/ return fr2.Become(lwt.Return(fmt.Sprintf("text %v", fr2.t2)))
 case51:
 	/*line in.go:78:3*/ goto endswitch11
 case61:
-	/*line in.go:80:45*/ fr2.await3 = later(fr2.t1)
+	/*line in.go:80:45*/ fr2.await3 = later(fr2.t4)
 s3:
 	if !fr2.await3.Ready() {
 		fr2.state = 3

@@ -1,0 +1,1820 @@
+package rewrite_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lwtgo/lwt/rewrite"
+)
+
+// FuzzGenerate feeds lwtgen random annotated programs and checks that it
+// never panics, and that whatever it accepts compiles and means the same as
+// the source.
+//
+// The fuzz input is a stream of choices for a small grammar (see gen): one
+// //lwt:async function run(n int) lwt.Promise[int] built from declarations,
+// assignments, awaits nested in expressions and call arguments, && and ||,
+// if/else, every for and range form, switch with fallthrough, labeled break
+// and continue, closures, async func literals, defer, lwt.Try, lwt.Assert,
+// lwt.Fail and panic. The promises it awaits are resolved already or pending
+// and resolved later by a pump loop in main, as the input chooses.
+//
+// The oracle is a twin of the same function in plain Go (runTwin), built from
+// the same choices, where lwt.Await(p) is await(p): a helper that runs the
+// pump until p is resolved and returns its value, or panics with a failure
+// that the function's deferred catch turns back into a failed promise. Every
+// async call in these programs is awaited as soon as it is made, so there is
+// only ever one thread of control and both must print exactly the same thing.
+//
+// Each input is written into one scratch module reused across inputs, as
+// in.go (annotated) beside twin.go; lwtgen runs in-process, then one go build
+// makes one binary that runs either version.
+//
+// Environment, for fuzzing by hand:
+//
+//	LWTFUZZ_SAVE=dir     keep the files of every failing input under dir
+//	LWTFUZZ_DUMP=1       log the annotated program of every input
+//	LWTFUZZ_REJECTS=file append lwtgen's rejections to file
+//
+// and -lwtfuzz.strict makes a rejection fail the input (the programs avoid
+// every construct lwtgen is documented to reject).
+func FuzzGenerate(f *testing.F) {
+	for _, seed := range fuzzSeeds() {
+		f.Add(seed)
+	}
+	f.Cleanup(func() {
+		if fuzzEnv.dir != "" {
+			os.RemoveAll(fuzzEnv.dir)
+		}
+	})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := fuzzSetup(t)
+		prog := generateProgram(data)
+		if os.Getenv("LWTFUZZ_DUMP") != "" {
+			t.Logf("annotated:\n%s", prog.ann)
+		}
+		checkProgram(t, dir, prog)
+	})
+}
+
+var fuzzStrict = flag.Bool("lwtfuzz.strict", false, "FuzzGenerate: fail when lwtgen rejects a generated program")
+
+// fuzzSeeds are varied inputs: pseudo-random streams of choices from fixed
+// seeds, of different lengths, so that plain go test covers a bit of
+// everything in a few seconds each.
+func fuzzSeeds() [][]byte {
+	var seeds [][]byte
+	for i, n := range []int{60, 120, 200, 300, 400, 160, 250, 350, 500, 220} {
+		r := rand.New(rand.NewPCG(uint64(i)+1, 0x1e7))
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = byte(r.UintN(256))
+		}
+		seeds = append(seeds, b)
+	}
+	return seeds
+}
+
+// ---- the scratch module ----
+
+var fuzzEnv struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// fuzzSetup makes the scratch module once per process: go.mod, the helpers
+// both versions share, the twin's helpers, and go mod tidy.
+func fuzzSetup(t *testing.T) string {
+	fuzzEnv.once.Do(func() {
+		fuzzEnv.dir, fuzzEnv.err = makeFuzzModule(moduleRoot(t))
+	})
+	if fuzzEnv.err != nil {
+		t.Fatalf("setting up the scratch module: %v", fuzzEnv.err)
+	}
+	return fuzzEnv.dir
+}
+
+func makeFuzzModule(root string) (string, error) {
+	removeStaleFuzzDirs()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("lwtfuzz-%d", os.Getpid()))
+	os.RemoveAll(dir)
+	prog := filepath.Join(dir, "prog")
+	if err := os.MkdirAll(prog, 0o755); err != nil {
+		return "", err
+	}
+	mod := "module lwtfuzz\n\ngo 1.26\n\nrequire github.com/lwtgo/lwt v0.0.0\n\nreplace github.com/lwtgo/lwt => " + root + "\n"
+	files := map[string]string{
+		filepath.Join(dir, "go.mod"):          mod,
+		filepath.Join(prog, "helpers.go"):     fuzzHelpers,
+		filepath.Join(prog, "twinhelpers.go"): fuzzTwinHelpers,
+		// A first program, so that tidy and the first build see everything.
+		filepath.Join(prog, "in.go"):   "//go:build lwtsource\n\npackage main\n\nimport \"github.com/lwtgo/lwt/runtime/lwt\"\n\n//lwt:async\nfunc run(n int) lwt.Promise[int] { return lwt.Return(n) }\n",
+		filepath.Join(prog, "twin.go"): "package main\n\nimport \"github.com/lwtgo/lwt/runtime/lwt\"\n\nfunc runTwin(n int) lwt.Promise[int] { return lwt.Return(n) }\n",
+	}
+	for path, text := range files {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			return dir, err
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(root, "go.sum")); err == nil {
+		os.WriteFile(filepath.Join(dir, "go.sum"), data, 0o644)
+	}
+	cmd := exec.Command("go", "mod", "tidy")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return dir, fmt.Errorf("go mod tidy: %v\n%s", err, out)
+	}
+	return dir, nil
+}
+
+// removeStaleFuzzDirs removes the scratch modules of processes that are gone
+// (a fuzz worker that was killed does not clean up).
+func removeStaleFuzzDirs() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "lwtfuzz-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(d), "lwtfuzz-"))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if syscall.Kill(pid, 0) == syscall.ESRCH {
+			os.RemoveAll(d)
+		}
+	}
+}
+
+// fuzzHelpers is compiled with both versions: the promises, the pump, the
+// printing helpers and main, which runs run (or runTwin with argument twin)
+// for n = 0 and n = 1.
+const fuzzHelpers = `package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/lwtgo/lwt/runtime/lwt"
+)
+
+var pending []func()
+
+// closures are called by main after the call has finished.
+var closures []func()
+
+func schedule(d int, f func()) {
+	if d <= 0 {
+		pending = append(pending, f)
+		return
+	}
+	pending = append(pending, func() { schedule(d-1, f) })
+}
+
+func pumpOne() bool {
+	if len(pending) == 0 {
+		return false
+	}
+	f := pending[0]
+	pending = pending[1:]
+	f()
+	return true
+}
+
+func pump() {
+	for pumpOne() {
+	}
+}
+
+func ready(k, v int) lwt.Promise[int] {
+	fmt.Println("ready", k, v)
+	return lwt.Return(v)
+}
+
+func later(k, v, d int) lwt.Promise[int] {
+	fmt.Println("later", k, v, d)
+	p, r := lwt.Wait[int]()
+	schedule(d, func() {
+		fmt.Println("wake", k, v)
+		lwt.Wakeup(r, v)
+	})
+	return p
+}
+
+func failNow(k int) lwt.Promise[int] {
+	fmt.Println("failnow", k)
+	return lwt.Fail[int](mkErr(k))
+}
+
+func failLater(k, d int) lwt.Promise[int] {
+	fmt.Println("faillater", k, d)
+	p, r := lwt.Wait[int]()
+	schedule(d, func() {
+		fmt.Println("wakefail", k)
+		lwt.WakeupExn(r, mkErr(k))
+	})
+	return p
+}
+
+func boom(k int) lwt.Promise[int] {
+	fmt.Println("boom", k)
+	panic(fmt.Sprint("boom ", k))
+}
+
+// q is a quiet promise, for the bodies of ranges over maps, whose order
+// varies: resolved if d < 0, else pending.
+func q(k, v, d int) lwt.Promise[int] {
+	if d < 0 {
+		return lwt.Return(v + k)
+	}
+	p, r := lwt.Wait[int]()
+	schedule(d, func() { lwt.Wakeup(r, v+k) })
+	return p
+}
+
+func mkErr(k int) error { return fmt.Errorf("fail %d", k) }
+
+func say(k int, args ...int) { fmt.Println("say", k, args) }
+
+func sayErr(k int, err error) { fmt.Println("err", k, err) }
+
+func f(k int, args ...int) int {
+	fmt.Println("f", k, args)
+	s := k
+	for _, a := range args {
+		s += a
+	}
+	return s % 100
+}
+
+func pred(k, v int) bool {
+	fmt.Println("pred", k, v)
+	return v%2 == 0
+}
+
+func ix(k, v int) int {
+	fmt.Println("ix", k, v)
+	return (v%3 + 3) % 3
+}
+
+func main() {
+	call := run
+	if len(os.Args) > 1 && os.Args[1] == "twin" {
+		call = runTwin
+	}
+	for n := range 2 {
+		fmt.Println("== run", n)
+		closures = nil
+		p := call(n)
+		pump()
+		fmt.Println("result:", p)
+		for i, c := range closures {
+			fmt.Println("closure", i)
+			c()
+		}
+	}
+}
+`
+
+// fuzzTwinHelpers are the synchronous equivalents of the markers, for the
+// twin.
+const fuzzTwinHelpers = `package main
+
+import "github.com/lwtgo/lwt/runtime/lwt"
+
+// failure is the panic that carries the failure of an awaited promise to
+// the function's boundary.
+type failure struct{ err error }
+
+// settle runs the pump until p is resolved.
+func settle[T any](p lwt.Promise[T]) lwt.Promise[T] {
+	for p.IsSleeping() {
+		if !pumpOne() {
+			panic("twin: waiting for a promise that nothing resolves")
+		}
+	}
+	return p
+}
+
+func await[T any](p lwt.Promise[T]) T {
+	v, err := settle(p).Result()
+	if err != nil {
+		panic(failure{err})
+	}
+	return v
+}
+
+func await2[A, B any](a lwt.Promise[A], b lwt.Promise[B]) (A, B) {
+	return await(a), await(b)
+}
+
+func await3[A, B, C any](a lwt.Promise[A], b lwt.Promise[B], c lwt.Promise[C]) (A, B, C) {
+	return await(a), await(b), await(c)
+}
+
+func awaitAll[T any](ps ...lwt.Promise[T]) []T { return await(lwt.All(ps...)) }
+
+// try_ is lwt.Try: a panic while making the promise, or its failure, is the
+// error.
+func try_[T any](f func() lwt.Promise[T]) (T, error) {
+	p, err := func() (p lwt.Promise[T], err error) {
+		defer func() {
+			if x := recover(); x != nil {
+				err = lwt.PanicFailure(x)
+			}
+		}()
+		return f(), nil
+	}()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return settle(p).Result()
+}
+
+func assert_(site string, cond bool) {
+	if !cond {
+		panic(failure{lwt.AssertionFailed(site)})
+	}
+}
+
+// catch, deferred first in every twin of an async function, turns what
+// escapes it into its failed promise.
+func catch[T any](res *lwt.Promise[T]) {
+	if x := recover(); x != nil {
+		if f, ok := x.(failure); ok {
+			*res = lwt.Fail[T](f.err)
+		} else {
+			*res = lwt.Fail[T](lwt.PanicFailure(x))
+		}
+	}
+}
+`
+
+// ---- running one program ----
+
+func checkProgram(t *testing.T, dir string, prog *program) {
+	pkg := filepath.Join(dir, "prog")
+	genPath := filepath.Join(pkg, "in_lwt.go")
+	os.Remove(genPath)
+	for name, text := range map[string]string{"in.go": prog.ann, "twin.go": prog.twin} {
+		if err := os.WriteFile(filepath.Join(pkg, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fail := func(format string, args ...any) {
+		t.Helper()
+		msg := fmt.Sprintf(format, args...)
+		if save := os.Getenv("LWTFUZZ_SAVE"); save != "" {
+			d, err := os.MkdirTemp(save, "fail-")
+			if err == nil {
+				for _, name := range []string{"in.go", "twin.go", "in_lwt.go"} {
+					if data, err := os.ReadFile(filepath.Join(pkg, name)); err == nil {
+						os.WriteFile(filepath.Join(d, name), data, 0o644)
+					}
+				}
+				os.WriteFile(filepath.Join(d, "message.txt"), []byte(msg), 0o644)
+				msg += "\n(files saved in " + d + ")"
+			}
+		}
+		t.Fatalf("%s\n\nannotated source (in.go):\n%s", msg, prog.ann)
+	}
+
+	var err error
+	func() {
+		defer func() {
+			if x := recover(); x != nil {
+				fail("lwtgen panicked: %v\n%s", x, debug.Stack())
+			}
+		}()
+		_, err = rewrite.Run(rewrite.Config{Dir: pkg}, ".")
+	}()
+	var rejected rewrite.Errors
+	switch {
+	case err == nil:
+	case errors.Is(err, rewrite.ErrBug) || strings.Contains(err.Error(), rewrite.ErrBug.Error()):
+		fail("lwtgen failed: %v", err)
+	case errors.As(err, &rejected):
+		msg := strings.ReplaceAll(err.Error(), pkg+string(filepath.Separator), "")
+		if strings.Contains(msg, "twin.go") || strings.Contains(msg, "helpers.go") {
+			fail("the fuzzer made a program that does not compile: %s", msg)
+		}
+		if path := os.Getenv("LWTFUZZ_REJECTS"); path != "" {
+			if fh, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+				fmt.Fprintf(fh, "%s\n", msg)
+				fh.Close()
+			}
+		}
+		if *fuzzStrict {
+			fail("lwtgen rejected the program:\n%s", msg)
+		}
+		t.Logf("lwtgen rejected the program: %s", msg)
+		return
+	default:
+		fail("lwtgen: %v", err)
+	}
+
+	bin := filepath.Join(dir, "prog.bin")
+	build := exec.Command("go", "build", "-o", bin, "./prog")
+	build.Dir = dir
+	if out, err := build.CombinedOutput(); err != nil {
+		gen, _ := os.ReadFile(genPath)
+		fail("the generated program does not build: %v\n%s\n\ngenerated (in_lwt.go):\n%s", err, out, gen)
+	}
+	want, wantErr := runFuzzProgram(bin, "twin")
+	if wantErr != nil {
+		fail("the fuzzer made a twin that does not run cleanly: %v\noutput:\n%s", wantErr, want)
+	}
+	got, gotErr := runFuzzProgram(bin, "generated")
+	if gotErr != nil || got != want {
+		gen, _ := os.ReadFile(genPath)
+		fail("the generated code does not mean the same as the source\n%s\n\ngenerated (in_lwt.go):\n%s",
+			describeDiff(got, gotErr, want), gen)
+	}
+}
+
+// runFuzzProgram runs the program and returns its standard output, and an
+// error if it crashed or took too long (with its standard error).
+func runFuzzProgram(bin, arg string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, arg)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &limitedWriter{&stderr, 8 << 10}
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("timed out")
+	}
+	if err != nil {
+		err = fmt.Errorf("%v\nstderr:\n%s", err, stderr.String())
+	}
+	return stdout.String(), err
+}
+
+type limitedWriter struct {
+	w *bytes.Buffer
+	n int
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	if room := l.n - l.w.Len(); room > 0 {
+		l.w.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+// describeDiff shows where the outputs part, with some context.
+func describeDiff(got string, gotErr error, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	i := 0
+	for i < len(g) && i < len(w) && g[i] == w[i] {
+		i++
+	}
+	from := max(0, i-8)
+	var b strings.Builder
+	if gotErr != nil {
+		fmt.Fprintf(&b, "the generated program failed: %v\n", gotErr)
+	}
+	fmt.Fprintf(&b, "outputs differ at line %d:\n--- generated:\n", i+1)
+	for j := from; j < len(g) && j < i+6; j++ {
+		fmt.Fprintf(&b, "%s%s\n", marker(j == i), g[j])
+	}
+	b.WriteString("--- twin (expected):\n")
+	for j := from; j < len(w) && j < i+6; j++ {
+		fmt.Fprintf(&b, "%s%s\n", marker(j == i), w[j])
+	}
+	return b.String()
+}
+
+func marker(here bool) string {
+	if here {
+		return "> "
+	}
+	return "  "
+}
+
+// ---- the text of the programs ----
+
+// A node is a piece of program text, rendered once for the annotated
+// version and once for the twin. Items are strings, ints, nested nodes and
+// layout marks; a node made by ann or twin appears in one version only.
+type node struct {
+	only  int // 0: both, 1: annotated only, 2: twin only
+	items []any
+}
+
+type mark int
+
+const (
+	nl   mark = iota // a new line at the current indentation
+	in               // indent the lines that follow
+	out              // and back
+	site             // an lwt.Assert: the annotated version records its position, the twin calls assert_ with it
+)
+
+func mk(xs ...any) *node { return &node{items: xs} }
+
+func ann(xs ...any) *node { return &node{only: 1, items: xs} }
+
+func twin(xs ...any) *node { return &node{only: 2, items: xs} }
+
+func (n *node) add(xs ...any) *node {
+	n.items = append(n.items, xs...)
+	return n
+}
+
+type renderer struct {
+	twin      bool
+	b         strings.Builder
+	indent    int
+	line, col int
+	sites     []string
+	next      int
+}
+
+func (r *renderer) write(s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			r.line++
+			r.col = 1
+		} else {
+			r.col++
+		}
+	}
+	r.b.WriteString(s)
+}
+
+func (r *renderer) render(n *node) {
+	if n == nil || n.only == 1 && r.twin || n.only == 2 && !r.twin {
+		return
+	}
+	for _, it := range n.items {
+		switch it := it.(type) {
+		case string:
+			r.write(it)
+		case int:
+			r.write(strconv.Itoa(it))
+		case *node:
+			r.render(it)
+		case []*node:
+			for _, n := range it {
+				r.render(n)
+			}
+		case mark:
+			switch it {
+			case nl:
+				r.write("\n" + strings.Repeat("\t", r.indent))
+			case in:
+				r.indent++
+			case out:
+				r.indent--
+			case site:
+				if r.twin {
+					r.write("assert_(" + strconv.Quote(r.sites[r.next]) + ", ")
+					r.next++
+				} else {
+					r.sites = append(r.sites, fmt.Sprintf("in.go:%d:%d", r.line, r.col))
+				}
+			}
+		default:
+			panic(fmt.Sprintf("node item %T", it))
+		}
+	}
+}
+
+type program struct {
+	ann, twin string
+}
+
+// generateProgram makes the annotated program and its twin from the
+// choices in data.
+func generateProgram(data []byte) *program {
+	g := &gen{c: &choices{data: data}, budget: 45}
+	root := g.program()
+	a := &renderer{line: 1, col: 1}
+	a.render(root)
+	tw := &renderer{twin: true, line: 1, col: 1, sites: a.sites}
+	tw.render(root)
+	return &program{ann: a.b.String(), twin: tw.b.String()}
+}
+
+// ---- choices ----
+
+// choices reads the fuzz input as a stream of decisions. Once the input is
+// exhausted every decision is the first, simplest option, which always
+// ends the program quickly.
+type choices struct {
+	data []byte
+	pos  int
+}
+
+func (c *choices) read() (int, bool) {
+	if c.pos >= len(c.data) {
+		return 0, false
+	}
+	b := c.data[c.pos]
+	c.pos++
+	return int(b), true
+}
+
+// pick returns a number in [0, n).
+func (c *choices) pick(n int) int {
+	if n <= 1 {
+		return 0
+	}
+	b, _ := c.read()
+	return b % n
+}
+
+// yes is true with probability num/den (never once the input is exhausted).
+func (c *choices) yes(num, den int) bool { return c.pick(den) >= den-num }
+
+// weighted returns i with probability ws[i]/sum(ws); an option of weight 0
+// is never chosen.
+func (c *choices) weighted(ws ...int) int {
+	total, first := 0, -1
+	for i, w := range ws {
+		if w > 0 {
+			total += w
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	b, ok := c.read()
+	if !ok || total == 0 {
+		return first
+	}
+	r := b * total / 256
+	for i, w := range ws {
+		if w <= 0 {
+			continue
+		}
+		if r < w {
+			return i
+		}
+		r -= w
+	}
+	return first
+}
+
+func w(ok bool, weight int) int {
+	if ok {
+		return weight
+	}
+	return 0
+}
+
+// ---- the grammar ----
+
+type vkind int
+
+const (
+	vInt   vkind = iota // an int the program may assign
+	vRO                 // an int it only reads: loop counters, range keys, parameters of literals
+	vRune               // a rune from a range over a string
+	vPtr                // *int
+	vSlice              // []int of length 3
+	vArray              // [3]int
+	vAsync              // func(int) lwt.Promise[int], an async func literal
+)
+
+type variable struct {
+	name  string
+	kind  vkind
+	scope int // index of its scope in gen.scopes
+	// An async literal that assigns variables declared around it (a
+	// writer) can only be called where nothing else in the statement reads
+	// them: Go leaves the order of a variable read and a call unspecified.
+	writer bool
+	wfloor int // the lowest scope whose variables it may assign
+}
+
+type scope struct {
+	vars []*variable
+	own  map[string]bool
+}
+
+// target is a loop or switch that break (and, for a loop, continue) can leave.
+type target struct {
+	loop  bool
+	label string
+	used  bool
+}
+
+const (
+	fnAsync = iota // run or an async func literal
+	fnDefer        // a deferred func literal of an async function: lowered in place, may await
+	fnPlain        // an ordinary func literal: no awaits
+)
+
+type fnCtx struct {
+	kind    int
+	targets []*target
+	loops   int // loops around the current statement, inside this function
+	// Statements may only assign variables of scopes at or above floor: an
+	// async literal that is not a writer assigns only its own variables.
+	floor int
+}
+
+type gen struct {
+	c       *choices
+	k       int // sites, numbered: they name what the program prints
+	scopes  []*scope
+	fn      *fnCtx
+	budget  int // statements left
+	depth   int // compound statements and literals around the current statement
+	lits    int // async literals around it
+	noAwait int // > 0 where an expression must not await (lwt.Try and Await2 operands)
+}
+
+const maxDepth = 4
+
+func (g *gen) next() int { g.k++; return g.k }
+
+func (g *gen) name(prefix string, k int) string { return prefix + strconv.Itoa(k) }
+
+func (g *gen) push() *scope {
+	s := &scope{own: map[string]bool{}}
+	g.scopes = append(g.scopes, s)
+	return s
+}
+
+func (g *gen) pop() { g.scopes = g.scopes[:len(g.scopes)-1] }
+
+func (g *gen) declare(name string, kind vkind) *variable {
+	s := g.scopes[len(g.scopes)-1]
+	v := &variable{name: name, kind: kind, scope: len(g.scopes) - 1}
+	s.vars = append(s.vars, v)
+	s.own[name] = true
+	return v
+}
+
+// visible lists the variables in scope (not shadowed) that keep returns true for.
+func (g *gen) visible(keep func(*variable) bool) []*variable {
+	seen := map[string]bool{}
+	var out []*variable
+	for i := len(g.scopes) - 1; i >= 0; i-- {
+		s := g.scopes[i]
+		for j := len(s.vars) - 1; j >= 0; j-- {
+			v := s.vars[j]
+			if seen[v.name] {
+				continue
+			}
+			seen[v.name] = true
+			if keep(v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func (g *gen) choose(vs []*variable) *variable { return vs[g.c.pick(len(vs))] }
+
+func (g *gen) readable(v *variable) bool {
+	return v.kind == vInt || v.kind == vRO || v.kind == vRune || v.kind == vPtr
+}
+
+func (g *gen) writable(v *variable) bool {
+	return v.scope >= g.fn.floor && (v.kind == vInt || v.kind == vPtr || v.kind == vSlice || v.kind == vArray)
+}
+
+// callable reports whether the async literal v may be called here.
+func (g *gen) callable(v *variable, writerOK bool) bool {
+	return v.kind == vAsync && (!v.writer || writerOK && v.wfloor >= g.fn.floor)
+}
+
+func (g *gen) canAwait() bool { return g.fn.kind != fnPlain && g.noAwait == 0 }
+
+// freshX returns a name x0..x3 not declared in the innermost scope (it may
+// shadow an outer one), or "".
+func (g *gen) freshX() string {
+	s := g.scopes[len(g.scopes)-1]
+	start := g.c.pick(4)
+	for i := 0; i < 4; i++ {
+		name := g.name("x", (start+i)%4)
+		if !s.own[name] {
+			return name
+		}
+	}
+	return ""
+}
+
+func await(p *node) *node { return mk(ann("lwt.Await("), twin("await("), p, ")") }
+
+// ret is return p in an async function; the twin resolves p first, as the
+// generated code awaits it before running the deferred calls.
+func ret(p *node) *node { return mk(ann("return "), twin("return settle("), p, twin(")")) }
+
+func block(stmts []*node) *node {
+	b := mk("{", in)
+	for _, s := range stmts {
+		b.add(nl, s)
+	}
+	return b.add(out, nl, "}")
+}
+
+// program is the whole annotated file (or twin).
+func (g *gen) program() *node {
+	g.fn = &fnCtx{kind: fnAsync}
+	sc := g.push()
+	g.declare("n", vInt)
+	stmts := g.stmtList(14)
+	stmts = append(stmts, g.uses(sc)...)
+	stmts = append(stmts, ret(g.retPromise()))
+	g.pop()
+	body := mk(twin(nl, "defer catch(&res)"))
+	for _, s := range stmts {
+		body.add(nl, s)
+	}
+	return mk(
+		ann("//go:build lwtsource", nl, nl),
+		"package main", nl, nl,
+		`import "github.com/lwtgo/lwt/runtime/lwt"`, nl, nl,
+		ann("//lwt:async", nl, "func run(n int) lwt.Promise[int] {"),
+		twin("func runTwin(n int) (res lwt.Promise[int]) {"),
+		in, body, out, nl, "}", nl)
+}
+
+// stmtList makes up to max statements.
+func (g *gen) stmtList(max int) []*node {
+	var out []*node
+	for i := 0; i < max && g.budget > 0; i++ {
+		if !g.c.yes(5, 6) {
+			break
+		}
+		g.budget--
+		if s := g.stmt(); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// uses reads every variable of scope s, at the end of its block: Go wants
+// every variable used, and this shows their final values.
+func (g *gen) uses(s *scope) []*node {
+	k := g.next()
+	args := []any{"say(", k}
+	var out []*node
+	for _, v := range s.vars {
+		switch v.kind {
+		case vInt, vRO:
+			args = append(args, ", ", v.name)
+		case vRune:
+			args = append(args, ", int(", v.name, ")")
+		case vPtr:
+			args = append(args, ", *", v.name)
+		case vArray:
+			args = append(args, ", ", v.name, "[0], ", v.name, "[1], ", v.name, "[2]")
+		case vSlice:
+			out = append(out, mk("say(", g.next(), ", ", v.name, "...)"))
+		case vAsync:
+			out = append(out, mk("_ = ", v.name))
+		}
+	}
+	if len(args) > 2 {
+		out = append([]*node{mk(append(args, ")")...)}, out...)
+	}
+	return out
+}
+
+// body makes a block in a new scope: pre, then statements, then the uses of
+// its variables and of those of extra (a loop's header).
+func (g *gen) body(pre []*node, max int, extra *scope) *node {
+	sc := g.push()
+	g.depth++
+	stmts := append(pre, g.stmtList(max)...)
+	stmts = append(stmts, g.uses(sc)...)
+	if extra != nil {
+		stmts = append(stmts, g.uses(extra)...)
+	}
+	g.depth--
+	g.pop()
+	return block(stmts)
+}
+
+func (g *gen) stmt() *node {
+	aw := g.canAwait()
+	async := g.fn.kind != fnPlain
+	compound := g.depth < maxDepth && g.budget > 0
+	switch g.c.weighted(
+		10,                                 // 0 declaration
+		10,                                 // 1 assignment
+		5,                                  // 2 say(...)
+		w(aw, 8),                           // 3 lwt.Await(p) as a statement
+		w(compound, 8),                     // 4 if
+		w(compound, 7),                     // 5 for
+		w(compound, 6),                     // 6 range
+		w(compound, 2),                     // 7 range over a map
+		w(compound, 6),                     // 8 switch
+		w(len(g.fn.targets) > 0, 6),        // 9 break, continue
+		3,                                  // 10 closure for later
+		w(compound, 2),                     // 11 func() {...}()
+		w(g.canDefer(), 5),                 // 12 defer
+		w(aw, 4),                           // 13 lwt.Try
+		w(aw, 2),                           // 14 lwt.Assert
+		w(async && aw, 2),                  // 15 fail
+		1,                                  // 16 panic
+		2,                                  // 17 early return
+		w(aw, 3),                           // 18 Await2, Await3
+		w(aw, 2),                           // 19 AwaitAll
+		w(aw && compound && g.lits < 2, 3), // 20 an async literal in a variable
+		2,                                  // 21 pointer
+		2,                                  // 22 slice or array
+		3,                                  // 23 tuple assignment
+		w(compound, 1),                     // 24 block
+	) {
+	case 0:
+		return g.declStmt()
+	case 1:
+		return g.assignStmt()
+	case 2:
+		return g.sayStmt()
+	case 3:
+		return await(g.promise(0, true))
+	case 4:
+		return g.ifStmt()
+	case 5:
+		return g.forStmt()
+	case 6:
+		return g.rangeStmt()
+	case 7:
+		return g.mapRange()
+	case 8:
+		return g.switchStmt()
+	case 9:
+		return g.branchStmt()
+	case 10:
+		return g.closureStmt()
+	case 11:
+		return mk("func() ", g.plainBody(), "()")
+	case 12:
+		return g.deferStmt()
+	case 13:
+		return g.tryStmt()
+	case 14:
+		return mk(site, ann("lwt.Assert("), g.cond(0), ")")
+	case 15:
+		return g.failStmt()
+	case 16:
+		p := mk(`panic("boom `, g.next(), `")`)
+		if g.c.yes(1, 5) {
+			return p
+		}
+		return mk("if ", g.cond(0), " ", block([]*node{p}))
+	case 17:
+		var r *node
+		if g.fn.kind == fnAsync {
+			r = ret(g.retPromise())
+		} else {
+			r = mk("return")
+		}
+		return mk("if ", g.cond(0), " ", block([]*node{r}))
+	case 18:
+		return g.awaitNStmt()
+	case 19:
+		ps := []any{"say(", g.next(), ", ", ann("lwt.AwaitAll("), twin("awaitAll(")}
+		for i := range 1 + g.c.pick(3) {
+			if i > 0 {
+				ps = append(ps, ", ")
+			}
+			ps = append(ps, g.simplePromise())
+		}
+		return mk(append(ps, ")...)")...)
+	case 20:
+		k := g.next()
+		name := g.name("g", k)
+		writer := g.c.yes(1, 2)
+		lit := g.asyncLit(writer, true)
+		v := g.declare(name, vAsync)
+		v.writer, v.wfloor = writer, g.fn.floor
+		return mk(name, " := ", lit)
+	case 21:
+		xs := g.visible(func(v *variable) bool { return v.kind == vInt && g.writable(v) })
+		if len(xs) == 0 {
+			return g.sayStmt()
+		}
+		x := g.choose(xs)
+		name := g.name("p", g.next())
+		g.declare(name, vPtr)
+		return mk(name, " := &", x.name)
+	case 22:
+		k := g.next()
+		a, b, c := g.expr(1), g.expr(1), g.expr(1)
+		if g.c.yes(1, 2) {
+			name := g.name("s", k)
+			g.declare(name, vSlice)
+			return mk(name, " := []int{", a, ", ", b, ", ", c, "}")
+		}
+		name := g.name("a", k)
+		g.declare(name, vArray)
+		return mk(name, " := [3]int{", a, ", ", b, ", ", c, "}")
+	case 23:
+		return g.tupleAssign()
+	case 24:
+		return g.body(nil, 4, nil)
+	}
+	panic("unreachable")
+}
+
+func (g *gen) canDefer() bool {
+	switch g.fn.kind {
+	case fnPlain:
+		return true
+	case fnAsync, fnDefer:
+		return g.fn.loops == 0
+	}
+	return false
+}
+
+func (g *gen) sayStmt() *node {
+	s := mk("say(", g.next())
+	for range g.c.pick(4) {
+		s.add(", ", g.expr(0))
+	}
+	return s.add(")")
+}
+
+func (g *gen) declStmt() *node {
+	name := g.freshX()
+	if name == "" {
+		return g.sayStmt()
+	}
+	switch g.c.weighted(8, 1, 1, 2) {
+	case 1:
+		e := g.expr(0)
+		g.declare(name, vInt)
+		return mk("var ", name, " = ", e)
+	case 2:
+		g.declare(name, vInt)
+		return mk("var ", name, " int")
+	case 3:
+		// Two at once: the second name must differ.
+		e1, e2 := g.expr(0), g.expr(0)
+		g.declare(name, vInt)
+		name2 := g.freshX()
+		if name2 == "" {
+			return mk(name, " := ", e1, " + ", e2)
+		}
+		g.declare(name2, vInt)
+		return mk(name, ", ", name2, " := ", e1, ", ", e2)
+	}
+	e := g.rhs()
+	g.declare(name, vInt)
+	return mk(name, " := ", e)
+}
+
+// rhs is the right side of a plain assignment or declaration: an expression,
+// or an await of a call that may assign variables around it.
+func (g *gen) rhs() *node {
+	if g.canAwait() && g.c.yes(1, 4) {
+		return await(g.writerPromise())
+	}
+	return g.expr(0)
+}
+
+// lvalue returns something the program may assign, and whether it is a
+// plain variable.
+func (g *gen) lvalue() (*node, bool) {
+	vs := g.visible(g.writable)
+	if len(vs) == 0 {
+		return nil, false
+	}
+	v := g.choose(vs)
+	switch v.kind {
+	case vPtr:
+		return mk("*", v.name), false
+	case vSlice, vArray:
+		return mk(v.name, "[ix(", g.next(), ", ", g.expr(1), ")]"), false
+	}
+	return mk(v.name), true
+}
+
+func (g *gen) assignStmt() *node {
+	l, plain := g.lvalue()
+	if l == nil {
+		return g.declStmt()
+	}
+	switch g.c.weighted(4, 3, 1, 1) {
+	case 1:
+		return mk(l, " += ", g.expr(0))
+	case 2:
+		return mk(l, " -= ", g.expr(0))
+	case 3:
+		return mk(l, "++")
+	}
+	if plain {
+		return mk(l, " = ", g.rhs())
+	}
+	return mk(l, " = ", g.expr(0))
+}
+
+func (g *gen) tupleAssign() *node {
+	l1, _ := g.lvalue()
+	l2, _ := g.lvalue()
+	if l1 == nil {
+		return g.sayStmt()
+	}
+	return mk(l1, ", ", l2, " = ", g.expr(0), ", ", g.expr(0))
+}
+
+// ---- expressions ----
+
+// expr is an int expression; d is its depth.
+func (g *gen) expr(d int) *node {
+	if d >= 3 {
+		return g.leaf()
+	}
+	idx := g.visible(func(v *variable) bool { return v.kind == vSlice || v.kind == vArray })
+	switch g.c.weighted(4, 4, w(g.canAwait(), 7), 2, 3, w(len(idx) > 0, 1)) {
+	case 1:
+		return g.varRead()
+	case 2:
+		return await(g.promise(d+1, false))
+	case 3:
+		s := mk("f(", g.next())
+		for range g.c.pick(3) {
+			s.add(", ", g.expr(d+1))
+		}
+		return s.add(")")
+	case 4:
+		op := []string{" + ", " - ", " * "}[g.c.pick(3)]
+		return mk("(", g.expr(d+1), op, g.expr(d+1), ")")
+	case 5:
+		v := g.choose(idx)
+		return mk(v.name, "[ix(", g.next(), ", ", g.expr(d+1), ")]")
+	}
+	return mk(g.c.pick(8))
+}
+
+func (g *gen) leaf() *node {
+	if g.c.yes(1, 2) {
+		return g.varRead()
+	}
+	return mk(g.c.pick(8))
+}
+
+func (g *gen) varRead() *node {
+	vs := g.visible(g.readable)
+	if len(vs) == 0 {
+		return mk(g.c.pick(8))
+	}
+	v := g.choose(vs)
+	switch v.kind {
+	case vPtr:
+		return mk("*", v.name)
+	case vRune:
+		return mk("int(", v.name, ")")
+	}
+	return mk(v.name)
+}
+
+// nonConst is an int expression that is not a constant (for case values).
+func (g *gen) nonConst() *node {
+	switch g.c.weighted(3, w(g.canAwait(), 4), 2) {
+	case 1:
+		return await(g.promise(1, false))
+	case 2:
+		return mk("f(", g.next(), ", ", g.expr(1), ")")
+	}
+	if vs := g.visible(g.readable); len(vs) > 0 {
+		return g.varRead()
+	}
+	return mk("f(", g.next(), ")")
+}
+
+// cond is a bool expression.
+func (g *gen) cond(d int) *node {
+	ops := []string{" < ", " == ", " != ", " >= "}
+	switch g.c.weighted(4, 3, w(d < 2, 2), w(d < 2, 2), 1) {
+	case 1:
+		return mk("pred(", g.next(), ", ", g.expr(d+1), ")")
+	case 2:
+		return mk("(", g.cond(d+1), " && ", g.cond(d+1), ")")
+	case 3:
+		return mk("(", g.cond(d+1), " || ", g.cond(d+1), ")")
+	case 4:
+		return mk("!", g.cond(d+1))
+	}
+	return mk("(", g.expr(d+1), ops[g.c.pick(len(ops))], g.expr(d+1), ")")
+}
+
+func (g *gen) delay() int { return g.c.pick(3) }
+
+// promise is the operand of an await. writerOK: it may be a call of an
+// async literal that assigns variables around it.
+func (g *gen) promise(d int, writerOK bool) *node {
+	k := g.next()
+	asyncs := g.visible(func(v *variable) bool { return g.callable(v, writerOK) })
+	litOK := g.lits < 2 && g.depth < maxDepth && g.budget > 0
+	switch g.c.weighted(6, 7, 2, 1, 1, 1, w(len(asyncs) > 0, 4), w(litOK, 3)) {
+	case 1:
+		return mk("later(", k, ", ", g.expr(d+1), ", ", g.delay(), ")")
+	case 2:
+		return mk("lwt.Return(", g.expr(d+1), ")")
+	case 3:
+		return mk("failNow(", k, ")")
+	case 4:
+		return mk("failLater(", k, ", ", g.delay(), ")")
+	case 5:
+		return mk("boom(", k, ")")
+	case 6:
+		return mk(g.choose(asyncs).name, "(", g.expr(d+1), ")")
+	case 7:
+		return g.litCall(writerOK && g.c.yes(1, 2))
+	}
+	return mk("ready(", k, ", ", g.expr(d+1), ")")
+}
+
+// writerPromise is the operand of an await in statement position: often a
+// call of an async literal that assigns the variables around it.
+func (g *gen) writerPromise() *node {
+	asyncs := g.visible(func(v *variable) bool { return g.callable(v, true) })
+	litOK := g.lits < 2 && g.depth < maxDepth && g.budget > 0
+	switch g.c.weighted(1, w(len(asyncs) > 0, 3), w(litOK, 3)) {
+	case 1:
+		return mk(g.choose(asyncs).name, "(", g.expr(1), ")")
+	case 2:
+		return g.litCall(true)
+	}
+	return g.promise(1, true)
+}
+
+// simplePromise makes a promise without awaiting anything or calling an
+// async function: the operands of Await2, AwaitAll and Try, which are all
+// made before any is awaited.
+func (g *gen) simplePromise() *node {
+	g.noAwait++
+	defer func() { g.noAwait-- }()
+	k := g.next()
+	switch g.c.weighted(5, 6, 2, 2, 2, 1) {
+	case 1:
+		return mk("later(", k, ", ", g.expr(1), ", ", g.delay(), ")")
+	case 2:
+		return mk("lwt.Return(", g.expr(1), ")")
+	case 3:
+		return mk("failNow(", k, ")")
+	case 4:
+		return mk("failLater(", k, ", ", g.delay(), ")")
+	case 5:
+		return mk("boom(", k, ")")
+	}
+	return mk("ready(", k, ", ", g.expr(1), ")")
+}
+
+// retPromise is what a return of an async function returns.
+func (g *gen) retPromise() *node {
+	k := g.next()
+	asyncs := g.visible(func(v *variable) bool { return g.callable(v, true) })
+	litOK := g.lits < 2 && g.depth < maxDepth && g.budget > 0
+	switch g.c.weighted(6, 2, 1, 1, 1, w(len(asyncs) > 0, 2), w(litOK, 1)) {
+	case 1:
+		return mk("later(", k, ", ", g.expr(0), ", ", g.delay(), ")")
+	case 2:
+		return mk("ready(", k, ", ", g.expr(0), ")")
+	case 3:
+		return mk("failNow(", k, ")")
+	case 4:
+		return mk("lwt.Fail[int](mkErr(", k, "))")
+	case 5:
+		return mk(g.choose(asyncs).name, "(", g.expr(0), ")")
+	case 6:
+		return g.litCall(g.c.yes(1, 2))
+	}
+	return mk("lwt.Return(", g.expr(0), ")")
+}
+
+// litCall is an async func literal called at once.
+func (g *gen) litCall(writer bool) *node {
+	if g.c.yes(1, 2) {
+		arg := g.expr(1)
+		return mk(g.asyncLit(writer, true), "(", arg, ")")
+	}
+	return mk(g.asyncLit(writer, false), "()")
+}
+
+// asyncLit is func(aK int) lwt.Promise[int] {...}; a writer may assign the
+// variables around it.
+func (g *gen) asyncLit(writer, param bool) *node {
+	k := g.next()
+	saved, savedNoAwait := g.fn, g.noAwait
+	sc := g.push()
+	floor := g.fn.floor
+	if !writer {
+		floor = len(g.scopes) - 1
+	}
+	g.fn = &fnCtx{kind: fnAsync, floor: floor}
+	g.noAwait = 0
+	g.lits++
+	g.depth++
+	params := ""
+	if param {
+		params = g.name("a", k) + " int"
+		g.declare(g.name("a", k), vRO)
+	}
+	stmts := g.stmtList(5)
+	stmts = append(stmts, g.uses(sc)...)
+	stmts = append(stmts, ret(g.retPromise()))
+	g.depth--
+	g.lits--
+	g.pop()
+	g.fn, g.noAwait = saved, savedNoAwait
+	r := g.name("r", k)
+	lit := mk("func(", params, ") ", ann("lwt.Promise[int]"), twin("(", r, " lwt.Promise[int])"), " {", in,
+		twin(nl, "defer catch(&", r, ")"))
+	for _, s := range stmts {
+		lit.add(nl, s)
+	}
+	return lit.add(out, nl, "}")
+}
+
+// plainBody is the body of an ordinary func literal called at once.
+func (g *gen) plainBody() *node {
+	saved := g.fn
+	g.fn = &fnCtx{kind: fnPlain, floor: saved.floor}
+	b := g.body(nil, 4, nil)
+	g.fn = saved
+	return b
+}
+
+// ---- statements ----
+
+func (g *gen) ifStmt() *node {
+	switch g.c.weighted(4, 3, 1, 2) {
+	case 1:
+		c := g.cond(0)
+		return mk("if ", c, " ", g.body(nil, 4, nil), " else ", g.body(nil, 4, nil))
+	case 2:
+		c1 := g.cond(0)
+		b1 := g.body(nil, 3, nil)
+		c2 := g.cond(0)
+		return mk("if ", c1, " ", b1, " else if ", c2, " ", g.body(nil, 3, nil), " else ", g.body(nil, 3, nil))
+	case 3:
+		k := g.next()
+		y := g.name("y", k)
+		e := g.expr(0)
+		g.push()
+		g.declare(y, vRO)
+		c := g.expr(0)
+		b1 := g.body(nil, 3, nil)
+		b2 := g.body(nil, 3, nil)
+		g.pop()
+		return mk("if ", y, " := ", e, "; ", y, " < ", c, " ", b1, " else ", b2)
+	}
+	c := g.cond(0)
+	return mk("if ", c, " ", g.body(nil, 4, nil))
+}
+
+// bound is a small loop bound: a constant, or an await of one.
+func (g *gen) bound() *node {
+	c := g.c.pick(4)
+	if g.canAwait() && g.c.yes(1, 3) {
+		k := g.next()
+		if g.c.yes(1, 2) {
+			return await(mk("ready(", k, ", ", c, ")"))
+		}
+		return await(mk("later(", k, ", ", c, ", ", g.delay(), ")"))
+	}
+	return mk(c)
+}
+
+// loop generates the body of a loop with its target for break and continue.
+func (g *gen) loop(t *target, pre []*node, hdr *scope) *node {
+	g.fn.targets = append(g.fn.targets, t)
+	g.fn.loops++
+	b := g.body(pre, 4, hdr)
+	g.fn.loops--
+	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
+	return b
+}
+
+func labelOf(t *target) *node {
+	if t.used {
+		return mk(t.label, ":", nl)
+	}
+	return nil
+}
+
+func (g *gen) forStmt() *node {
+	k := g.next()
+	t := &target{loop: true, label: g.name("L", k)}
+	switch g.c.weighted(5, 3, 2) {
+	case 1: // for c < bound
+		c := g.name("c", k)
+		bound := g.bound()
+		hdr := g.push()
+		g.declare(c, vRO)
+		body := g.loop(t, []*node{mk(c, "++")}, nil)
+		g.pop()
+		_ = hdr
+		return mk(c, " := 0", nl, labelOf(t), "for ", c, " < ", bound, " ", body)
+	case 2: // for { ... break }
+		c := g.name("c", k)
+		bound := g.bound()
+		g.push()
+		g.declare(c, vRO)
+		pre := []*node{mk(c, "++"), mk("if ", c, " > ", bound, " ", block([]*node{mk("break")}))}
+		body := g.loop(t, pre, nil)
+		g.pop()
+		return mk(c, " := 0", nl, labelOf(t), "for ", body)
+	}
+	i := g.name("i", k)
+	init := mk(0)
+	if g.canAwait() && g.c.yes(1, 3) {
+		init = await(mk("ready(", g.next(), ", 0)"))
+	}
+	bound := g.bound()
+	post := mk(i, "++")
+	if g.canAwait() && g.c.yes(1, 4) {
+		post = mk(i, " += ", await(mk("later(", g.next(), ", 1, ", g.delay(), ")")))
+	}
+	hdr := g.push()
+	g.declare(i, vRO)
+	body := g.loop(t, nil, hdr)
+	g.pop()
+	return mk(labelOf(t), "for ", i, " := ", init, "; ", i, " < ", bound, "; ", post, " ", body)
+}
+
+func (g *gen) rangeStmt() *node {
+	k := g.next()
+	t := &target{loop: true, label: g.name("L", k)}
+	slices := g.visible(func(v *variable) bool { return v.kind == vSlice })
+	arrays := g.visible(func(v *variable) bool { return v.kind == vArray })
+	var x *node
+	val := vRO
+	hasVal := true
+	switch g.c.weighted(3, 3, w(len(slices) > 0, 2), w(len(arrays) > 0, 2), w(len(arrays) > 0, 1), 2) {
+	case 0:
+		x, hasVal = g.bound(), false
+	case 1:
+		x = mk("[]int{", g.expr(1), ", ", g.expr(1), "}")
+	case 2:
+		x = mk(g.choose(slices).name)
+	case 3:
+		x = mk(g.choose(arrays).name)
+	case 4:
+		x = mk("&", g.choose(arrays).name)
+	case 5:
+		x = mk(strconv.Quote([]string{"aé日", "xy", "", "ü"}[g.c.pick(4)]))
+		val = vRune
+	}
+	hdr := g.push()
+	i, v := g.name("i", k), g.name("v", k)
+	var vars *node
+	form := g.c.pick(4)
+	if !hasVal {
+		form %= 2
+	}
+	switch form {
+	case 0:
+		vars = mk("for ", i, " := range ")
+		g.declare(i, vRO)
+	case 1:
+		vars = mk("for range ")
+	case 2:
+		vars = mk("for ", i, ", ", v, " := range ")
+		g.declare(i, vRO)
+		g.declare(v, val)
+	case 3:
+		vars = mk("for _, ", v, " := range ")
+		g.declare(v, val)
+	}
+	body := g.loop(t, nil, hdr)
+	g.pop()
+	return mk(labelOf(t), vars, x, " ", body)
+}
+
+// mapRange ranges over a map with a body whose effect does not depend on
+// the order of the keys, and prints a summary after.
+func (g *gen) mapRange() *node {
+	k := g.next()
+	kk, vv := g.name("k", k), g.name("v", k)
+	lit := mk(`map[string]int{"a": `, g.expr(1), `, "b": `, g.expr(1), `, "c": `, g.expr(1), "}")
+	aw := g.canAwait()
+	quiet := func(arg any) *node {
+		if !aw {
+			return mk(arg)
+		}
+		return await(mk("q(", arg, ", 0, ", g.c.pick(4)-1, ")"))
+	}
+	if g.c.yes(1, 3) {
+		// Deleting the entries not reached yet: exactly one iteration.
+		m, cnt, o := g.name("m", k), g.name("cnt", k), g.name("o", k)
+		inner := mk("for ", o, " := range ", m, " ", block([]*node{
+			mk("if ", o, " != ", kk, " ", block([]*node{mk("delete(", m, ", ", o, ")")})),
+		}))
+		stmts := []*node{}
+		if aw && g.c.yes(1, 2) {
+			stmts = append(stmts, quiet(0))
+		}
+		stmts = append(stmts, inner, mk(cnt, "++"))
+		return mk(m, " := ", lit, nl, cnt, " := 0", nl, "for ", kk, " := range ", m, " ", block(stmts), nl,
+			"say(", k, ", ", cnt, ", len(", m, "))")
+	}
+	acc := g.name("acc", k)
+	var stmts []*node
+	stmts = append(stmts, mk(acc, " += ", vv, " * ", quiet(mk("len(", kk, ")"))))
+	if g.c.yes(1, 2) {
+		stmts = append(stmts, mk("if ", vv, " > 2 ", block([]*node{mk(acc, " += ", quiet(vv))})))
+	}
+	return mk(acc, " := 0", nl, "for ", kk, ", ", vv, " := range ", lit, " ", block(stmts), nl, "say(", k, ", ", acc, ")")
+}
+
+func (g *gen) switchStmt() *node {
+	k := g.next()
+	t := &target{label: g.name("L", k)}
+	g.push()
+	var head *node
+	form := g.c.weighted(4, 3, 2)
+	switch form {
+	case 0:
+		head = mk("switch ", g.expr(0), " {")
+	case 1:
+		head = mk("switch {")
+	case 2:
+		y := g.name("y", k)
+		e := g.expr(0)
+		g.declare(y, vRO)
+		head = mk("switch ", y, " := ", e, "; ", y, " {")
+	}
+	n := 1 + g.c.pick(4)
+	dflt := -1
+	if g.c.yes(1, 2) {
+		dflt = g.c.pick(n)
+	}
+	used := map[int]bool{}
+	g.fn.targets = append(g.fn.targets, t)
+	var clauses []*node
+	for i := range n {
+		var cl *node
+		if i == dflt {
+			cl = mk("default:")
+		} else {
+			cl = mk("case ")
+			for j := range 1 + g.c.pick(2) {
+				if j > 0 {
+					cl.add(", ")
+				}
+				if form == 1 {
+					cl.add(g.caseCond())
+				} else {
+					cl.add(g.caseValue(used))
+				}
+			}
+			cl.add(":")
+		}
+		sc := g.push()
+		g.depth++
+		stmts := g.stmtList(3)
+		stmts = append(stmts, g.uses(sc)...)
+		g.depth--
+		g.pop()
+		if i < n-1 && g.c.yes(1, 4) {
+			stmts = append(stmts, mk("fallthrough"))
+		}
+		cl.add(in)
+		for _, s := range stmts {
+			cl.add(nl, s)
+		}
+		clauses = append(clauses, cl.add(out))
+	}
+	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
+	g.pop()
+	s := mk(labelOf(t), head)
+	for _, cl := range clauses {
+		s.add(nl, cl)
+	}
+	return s.add(nl, "}")
+}
+
+// caseValue is a case of a switch on an int: a constant not used yet in the
+// switch, or an expression that is not constant.
+func (g *gen) caseValue(used map[int]bool) *node {
+	if g.c.yes(1, 2) {
+		return g.nonConst()
+	}
+	c := g.c.pick(6)
+	for used[c] {
+		c++
+	}
+	used[c] = true
+	return mk(c)
+}
+
+func (g *gen) caseCond() *node {
+	if g.c.yes(1, 2) {
+		return mk("pred(", g.next(), ", ", g.expr(1), ")")
+	}
+	return mk("(", g.nonConst(), " < ", g.expr(1), ")")
+}
+
+func (g *gen) branchStmt() *node {
+	ts := g.fn.targets
+	var loops []*target
+	for _, t := range ts {
+		if t.loop {
+			loops = append(loops, t)
+		}
+	}
+	var s *node
+	switch g.c.weighted(4, w(len(loops) > 0, 3), 2, w(len(loops) > 0, 2)) {
+	case 0:
+		s = mk("break")
+	case 1:
+		s = mk("continue")
+	case 2:
+		t := ts[g.c.pick(len(ts))]
+		t.used = true
+		s = mk("break ", t.label)
+	case 3:
+		t := loops[g.c.pick(len(loops))]
+		t.used = true
+		s = mk("continue ", t.label)
+	}
+	if g.c.yes(1, 5) {
+		return s
+	}
+	return mk("if ", g.cond(0), " ", block([]*node{s}))
+}
+
+// closureStmt keeps a closure that main calls after the call has finished:
+// it sees the final values of the variables it captures.
+func (g *gen) closureStmt() *node {
+	k := g.next()
+	s := mk("say(", k)
+	for _, v := range g.visible(g.readable) {
+		if g.c.yes(1, 2) {
+			switch v.kind {
+			case vPtr:
+				s.add(", *", v.name)
+			case vRune:
+				s.add(", int(", v.name, ")")
+			default:
+				s.add(", ", v.name)
+			}
+		}
+	}
+	stmts := []*node{s.add(")")}
+	if xs := g.visible(func(v *variable) bool { return v.kind == vInt && g.writable(v) }); len(xs) > 0 && g.c.yes(1, 3) {
+		stmts = append(stmts, mk(g.choose(xs).name, "++"))
+	}
+	return mk("closures = append(closures, func() ", block(stmts), ")")
+}
+
+func (g *gen) deferStmt() *node {
+	k := g.next()
+	if g.fn.kind == fnPlain || !g.canAwait() {
+		if g.c.yes(1, 2) || g.fn.kind != fnPlain {
+			return mk("defer say(", k, ", ", g.expr(0), ")")
+		}
+		return mk("defer func() ", g.plainBody(), "()")
+	}
+	asyncs := g.visible(func(v *variable) bool { return g.callable(v, true) })
+	switch g.c.weighted(5, 2, 2, 3, w(len(asyncs) > 0, 1)) {
+	case 1:
+		a := g.name("a", k)
+		arg := g.expr(0)
+		return mk("defer func(", a, " int) ", g.deferBody(a), "(", arg, ")")
+	case 2:
+		return mk("defer say(", k, ", ", g.expr(0), ", ", g.expr(0), ")")
+	case 3:
+		// A deferred call that returns a promise is awaited.
+		switch g.c.pick(3) {
+		case 0:
+			return mk(ann("defer later("), twin("defer func(k, v, d int) { await(later(k, v, d)) }("), k, ", ", g.expr(0), ", ", g.delay(), ")")
+		case 1:
+			return mk(ann("defer ready("), twin("defer func(k, v int) { await(ready(k, v)) }("), k, ", ", g.expr(0), ")")
+		default:
+			return mk(ann("defer failLater("), twin("defer func(k, d int) { await(failLater(k, d)) }("), k, ", ", g.delay(), ")")
+		}
+	case 4:
+		v := g.choose(asyncs)
+		return mk(ann("defer ", v.name, "("), twin("defer func(g func(int) lwt.Promise[int], a int) { await(g(a)) }(", v.name, ", "), g.expr(0), ")")
+	}
+	return mk("defer func() ", g.deferBody(""), "()")
+}
+
+// deferBody is the body of a deferred func literal: it may await, and its
+// return ends it only.
+func (g *gen) deferBody(param string) *node {
+	saved, savedNoAwait := g.fn, g.noAwait
+	g.fn = &fnCtx{kind: fnDefer, floor: saved.floor}
+	if g.lits > 0 && avoidDeferAwaitInLiteral {
+		g.noAwait++
+	}
+	sc := g.push()
+	if param != "" {
+		g.declare(param, vRO)
+	}
+	g.depth++
+	stmts := g.stmtList(5)
+	stmts = append(stmts, g.uses(sc)...)
+	g.depth--
+	g.pop()
+	g.fn, g.noAwait = saved, savedNoAwait
+	return block(stmts)
+}
+
+// avoidDeferAwaitInLiteral keeps awaits out of deferred func literals inside
+// async func literals, which lwtgen rejects for now ("lwt.Await inside a
+// func literal that is not async").
+const avoidDeferAwaitInLiteral = true
+
+func (g *gen) tryStmt() *node {
+	k := g.next()
+	v, e := g.name("t", k), g.name("e", k)
+	asyncs := g.visible(func(v *variable) bool { return g.callable(v, true) })
+	litOK := g.lits < 2 && g.depth < maxDepth && g.budget > 0
+	var p *node
+	switch g.c.weighted(3, w(litOK, 3), w(len(asyncs) > 0, 2)) {
+	case 0:
+		p = g.simplePromise()
+	case 1:
+		p = mk(g.asyncLit(g.c.yes(1, 2), false), "()")
+	case 2:
+		g.noAwait++
+		p = mk(g.choose(asyncs).name, "(", g.expr(1), ")")
+		g.noAwait--
+	}
+	g.declare(v, vInt)
+	return mk(v, ", ", e, " := ", ann("lwt.Try("), twin("try_(func() lwt.Promise[int] { return "), p, twin(" }"), ")", nl,
+		"sayErr(", g.next(), ", ", e, ")")
+}
+
+func (g *gen) failStmt() *node {
+	k := g.next()
+	var s *node
+	if g.fn.kind == fnAsync && g.c.yes(1, 2) {
+		s = ret(mk("lwt.Fail[int](mkErr(", k, "))"))
+	} else {
+		if g.c.yes(1, 2) {
+			s = await(mk("failLater(", k, ", ", g.delay(), ")"))
+		} else {
+			s = await(mk("failNow(", k, ")"))
+		}
+	}
+	return mk("if ", g.cond(0), " ", block([]*node{s}))
+}
+
+// awaitNStmt is x, y := lwt.Await2(a, b) or x, y, z = lwt.Await3(a, b, c).
+func (g *gen) awaitNStmt() *node {
+	n := 2 + g.c.pick(2)
+	var ps []any
+	for i := range n {
+		if i > 0 {
+			ps = append(ps, ", ")
+		}
+		ps = append(ps, g.simplePromise())
+	}
+	marker := []string{"", "", "lwt.Await2(", "lwt.Await3("}[n]
+	twinName := []string{"", "", "await2(", "await3("}[n]
+	call := mk(ann(marker), twin(twinName)).add(ps...).add(")")
+	targets := g.visible(func(v *variable) bool { return (v.kind == vInt || v.kind == vPtr) && g.writable(v) })
+	if len(targets) > 0 && g.c.yes(1, 2) {
+		l := mk()
+		for i := range n {
+			if i > 0 {
+				l.add(", ")
+			}
+			v := g.choose(targets)
+			if v.kind == vPtr {
+				l.add("*")
+			}
+			l.add(v.name)
+		}
+		return mk(l, " = ", call)
+	}
+	var names []string
+	for range n {
+		name := g.freshX()
+		if name == "" {
+			name = "_"
+		} else {
+			g.declare(name, vInt)
+		}
+		names = append(names, name)
+	}
+	allBlank := true
+	for _, name := range names {
+		if name != "_" {
+			allBlank = false
+		}
+	}
+	if allBlank {
+		return mk(strings.Join(names, ", "), " = ", call)
+	}
+	return mk(strings.Join(names, ", "), " := ", call)
+}
