@@ -80,3 +80,20 @@ func BenchmarkSleepingGoroutine(b *testing.B) {
 	b.ReportMetric(float64(ms1.Sys-ms0.Sys+ms1.TotalAlloc-ms0.TotalAlloc)/float64(b.N), "sys+heap-B/op")
 	close(stop)
 }
+
+// A thread that pauses in a loop, resumed by hand as a scheduler would.
+func BenchmarkPauseChain(b *testing.B) {
+	n := b.N
+	var step func(Unit) Promise[Unit]
+	step = func(Unit) Promise[Unit] {
+		if n--; n <= 0 {
+			return ReturnUnit()
+		}
+		return Bind(Pause(), step)
+	}
+	b.ReportAllocs()
+	p := step(Unit{})
+	for p.IsSleeping() {
+		WakeupPaused()
+	}
+}

@@ -1,8 +1,11 @@
 package lwt
 
-// Paused promises wait here until the scheduler resumes them.
+// Paused promises wait here until the scheduler resumes them; spare is the
+// array of the previous round, reused so that a loop of pauses does not
+// allocate a slice each round.
 var (
 	paused        []Resolver[Unit]
+	spare         []Resolver[Unit]
 	pauseNotifier func(count int)
 )
 
@@ -25,16 +28,14 @@ func WakeupPaused() {
 		return
 	}
 	batch := paused
-	paused = nil
+	paused, spare = spare[:0], nil
 	for i, r := range batch {
 		batch[i] = Resolver[Unit]{}
-		if r.n.root().phase == pending {
-			r.n.root().settle(Unit{}, nil, false)
+		if n := r.n.root(); n.phase == pending {
+			n.settle(Unit{}, nil, false)
 		}
 	}
-	if paused == nil {
-		paused = batch[:0] // reuse the array
-	}
+	spare = batch[:0]
 }
 
 // PausedCount returns how many promises wait in [Pause].
