@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lwtgo/lwt/logstrip"
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
 )
@@ -272,12 +273,12 @@ func (g *fileGen) copyDecl(out *bytes.Buffer, decl ast.Decl) {
 	}
 	out.WriteString(g.lineDirective(from))
 	lits := g.asyncLitsIn(decl)
-	if lits == nil {
+	if lits == nil && !g.hasLogCalls(decl) {
 		out.WriteString(g.text(from, decl.End()))
 		out.WriteString("\n\n")
 		return
 	}
-	// A context with no frame: only the literals change.
+	// A context with no frame: only the literals and log calls change.
 	fg := &funcGen{g: g, info: g.pkg.TypesInfo, a: &analysis{lits: lits, awaits: map[ast.Node]bool{},
 		hoisted: map[*types.Var]bool{}, boxed: map[*types.Var]bool{}}, captured: map[*types.Var]bool{},
 		vars: map[*types.Var]string{}, frame: g.frameBase(decl) + "Frame", noFrame: true}
@@ -286,6 +287,19 @@ func (g *fileGen) copyDecl(out *bytes.Buffer, decl ast.Decl) {
 	out.WriteString(fg.render(decl, nil))
 	out.WriteString("\n\n")
 	out.Write(fg.frameDecls.Bytes())
+}
+
+// hasLogCalls reports whether decl calls the logging functions logstrip
+// rewrites.
+func (g *fileGen) hasLogCalls(decl ast.Decl) bool {
+	found := false
+	ast.Inspect(decl, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && !found {
+			_, found = logstrip.Recognize(g.pkg.TypesInfo, call)
+		}
+		return !found
+	})
+	return found
 }
 
 // frameBase names the frames of literals in a declaration.

@@ -391,6 +391,16 @@ func checkProgram(t *testing.T, dir string, prog *program) {
 		t.Fatalf("%s\n\nannotated source (in.go):\n%s", msg, prog.ann)
 	}
 
+	start := time.Now()
+	timing := func(what string) {
+		if path := os.Getenv("LWTFUZZ_TIMING"); path != "" {
+			if fh, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+				fmt.Fprintf(fh, "%s %v\n", what, time.Since(start).Round(time.Millisecond))
+				fh.Close()
+			}
+		}
+	}
+	defer timing("end")
 	var err error
 	func() {
 		defer func() {
@@ -425,6 +435,7 @@ func checkProgram(t *testing.T, dir string, prog *program) {
 		fail("lwtgen: %v", err)
 	}
 
+	timing("lwtgen")
 	bin := filepath.Join(dir, "prog.bin")
 	build := exec.Command("go", "build", "-o", bin, "./prog")
 	build.Dir = dir
@@ -432,6 +443,7 @@ func checkProgram(t *testing.T, dir string, prog *program) {
 		gen, _ := os.ReadFile(genPath)
 		fail("the generated program does not build: %v\n%s\n\ngenerated (in_lwt.go):\n%s", err, out, gen)
 	}
+	timing("build")
 	want, wantErr := runFuzzProgram(bin, "twin")
 	if wantErr != nil {
 		fail("the fuzzer made a twin that does not run cleanly: %v\noutput:\n%s", wantErr, want)

@@ -3,6 +3,7 @@ package rewrite
 import (
 	"bytes"
 	"fmt"
+	"github.com/lwtgo/lwt/logstrip"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -798,6 +799,10 @@ func (fg *funcGen) zero(t types.Type, pos token.Pos) string {
 
 func (fg *funcGen) exprStmt(s *ast.ExprStmt) {
 	call, ok := ast.Unparen(s.X).(*ast.CallExpr)
+	if ok && isLogCall(fg.info, call) {
+		fg.g.errorf(call.Pos(), "lwt.Await in the arguments of a log call: await into a variable first, so that the call can be skipped when its level is off")
+		return
+	}
 	if ok {
 		switch markerName(fg.info, call) {
 		case "Assert":
@@ -816,6 +821,11 @@ func (fg *funcGen) exprStmt(s *ast.ExprStmt) {
 	x := fg.expr(s.X, false)
 	fg.at(s)
 	fg.emit("%s", x)
+}
+
+func isLogCall(info *types.Info, call *ast.CallExpr) bool {
+	_, ok := logstrip.Recognize(info, call)
+	return ok
 }
 
 // assign lowers an assignment or := with awaits.

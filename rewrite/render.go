@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"github.com/lwtgo/lwt/logstrip"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -69,6 +70,18 @@ func (r *renderer) walk(n ast.Node) {
 		}
 		fg := r.fg
 		switch n := n.(type) {
+		case *ast.ExprStmt:
+			if call, ok := n.X.(*ast.CallExpr); ok {
+				if text, ok := r.logCall(call, true); ok {
+					r.add(n, text)
+					return false
+				}
+			}
+		case *ast.CallExpr:
+			if text, ok := r.logCall(n, false); ok {
+				r.add(n, text)
+				return false
+			}
 		case *ast.Ident:
 			if v := fg.varOf(n); v != nil {
 				r.add(n, r.varText(v))
@@ -156,9 +169,49 @@ func (r *renderer) walkInLit(n ast.Node) {
 				r.add(n, r.fg.litEntry(n, r.pointer))
 				return false
 			}
+		case *ast.ExprStmt:
+			if call, ok := n.X.(*ast.CallExpr); ok {
+				if text, ok := r.logCall(call, true); ok {
+					r.add(n, text)
+					return false
+				}
+			}
+		case *ast.CallExpr:
+			if text, ok := r.logCall(n, false); ok {
+				r.add(n, text)
+				return false
+			}
 		}
 		return true
 	})
+}
+
+// sub renders a node inside the one being rendered, in the same context.
+func (r *renderer) sub(n ast.Node) string {
+	c := renderer{fg: r.fg, subst: r.subst, lit: r.lit, inLit: r.inLit, loops: r.loops}
+	if r.inLit > 0 {
+		c.walkInLit(n)
+	} else {
+		c.walk(n)
+	}
+	return r.fg.splice(n, c.edits)
+}
+
+// logCall rewrites a log call into its level-guarded form (package
+// logstrip).
+func (r *renderer) logCall(call *ast.CallExpr, stmt bool) (string, bool) {
+	fg := r.fg
+	c, ok := logstrip.Recognize(fg.info, call)
+	if !ok {
+		return "", false
+	}
+	var args []string
+	for _, a := range call.Args[1:] {
+		args = append(args, r.sub(a))
+	}
+	pos := fg.g.pkg.Fset.Position(call.Pos())
+	return logstrip.Rewrite(c, fg.g.importName(logstrip.LwtlogPath, "lwtlog"), fg.g.importName(LwtPath, "lwt"),
+		r.sub(call.Args[0]), args, pos, fg.fresh("s"), stmt), true
 }
 
 // pointer is how the rendered code points to variable v, for an async
