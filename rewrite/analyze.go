@@ -41,6 +41,9 @@ func markerName(info *types.Info, call *ast.CallExpr) string {
 	return ""
 }
 
+// DebugtracePath is the import path of the async backtraces' runtime side.
+const DebugtracePath = "github.com/lwtgo/lwt/debugtrace"
+
 // StreamPath is the import path of lwt's streams, which annotated code can
 // range over with for x := range s.All().
 const StreamPath = "github.com/lwtgo/lwt/runtime/lwtstream"

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"strconv"
 	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // A function with defer statements keeps a stack of the deferred calls it
@@ -20,16 +23,59 @@ import (
 //	deferK:  ...the body of site K...; goto unwind
 //	finish:  resolve with fr.retv or fr.rerr
 
-// failText is how lowered code fails the call with err.
-func (fg *funcGen) failText(err string) string {
-	if fg.deferSites == nil {
-		return "return " + fg.fr + ".Fail(" + err + ")"
+// failText is how lowered code fails the call with err (a variable, or an
+// expression if what is "raised"); site is where, for async backtraces.
+func (fg *funcGen) failText(err string, site ast.Node, what string) string {
+	trace := ""
+	if what == "raised" {
+		trace = fmt.Sprintf("%s := %s\n", fg.fresh("e"), err)
+		err = strings.TrimSuffix(strings.Fields(trace)[0], ":=")
 	}
-	return fg.fr + ".rerr = " + err + "\n" + fg.gotoText(fg.unwind)
+	trace += fmt.Sprintf("if %s.Enabled {\n%s = %s.Note(%s, %s, %s, %q)\n}\n", fg.debugtrace(), err, fg.debugtrace(), err, strconv.Quote(fg.funcName), strconv.Quote(fg.site(site)), what)
+	if fg.deferSites == nil {
+		return trace + "return " + fg.fr + ".Fail(" + err + ")"
+	}
+	return trace + fg.fr + ".rerr = " + err + "\n" + fg.gotoText(fg.unwind)
 }
 
-// returnFlow is how lowered code returns the promise x (text).
-func (fg *funcGen) returnFlow(x string) string {
+// debugtrace is what the generated file calls package debugtrace.
+func (fg *funcGen) debugtrace() string { return fg.g.importName(DebugtracePath, "debugtrace") }
+
+// site is a node's position for backtraces: file:line.
+func (fg *funcGen) site(n ast.Node) string {
+	p := fg.g.pkg.Fset.Position(n.Pos())
+	return fmt.Sprintf("%s:%d", baseName(p.Filename), p.Line)
+}
+
+// suspendText is how lowered code waits for the promise a (text) at state k.
+func (fg *funcGen) suspendText(k int, a string, site ast.Node) string {
+	dt := fg.debugtrace()
+	return fmt.Sprintf("if !%s.Ready() {\n%s.state = %d\n%s = %s.Suspend[%s](%s, %s)\nif %s.Enabled {\n%s.Wait(%s.Key(), %s, %s)\n}\nreturn %s\n}",
+		a, fg.fr, k, fg.retName, fg.lwt, fg.res, fg.fr, a, dt, dt, fg.retName, strconv.Quote(fg.funcName), strconv.Quote(fg.site(site)), fg.retName)
+}
+
+// raised returns, for a returned expression that is a call of lwt.Fail
+// without awaits in it, the same call with the error noted for backtraces.
+func (fg *funcGen) raised(e ast.Expr) (string, bool) {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 || fg.a.awaits[call] {
+		return "", false
+	}
+	fn, ok := typeutil.Callee(fg.info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != LwtPath || fn.Name() != "Fail" {
+		return "", false
+	}
+	note := fmt.Sprintf("%s.Note(%s, %s, %s, \"raised\")", fg.debugtrace(), fg.render(call.Args[0], nil),
+		strconv.Quote(fg.funcName), strconv.Quote(fg.site(call)))
+	return fg.render(e, map[ast.Node]string{call.Args[0]: note}), true
+}
+
+// returnFlow is how lowered code returns the promise x (text). For a
+// return of lwt.Fail, traced is the same with the raise site noted.
+func (fg *funcGen) returnFlow(x string, traced ...string) string {
+	if len(traced) == 1 && fg.deferEnd == "" {
+		return "if " + fg.debugtrace() + ".Enabled {\n" + fg.returnFlow(traced[0]) + "\n}\n" + fg.returnFlow(x)
+	}
 	switch {
 	case fg.deferEnd != "":
 		// A return in a deferred func literal ends that function only.
@@ -110,7 +156,7 @@ func (fg *funcGen) deferEpilogue() {
 	fg.states++
 	k := fg.states
 	fg.stateLabel(k)
-	fg.emit("if !%s.ret.Ready() {\n%s.state = %d\nreturn %s.Suspend[%s](%s, %s.ret)\n}", fr, fr, k, fg.lwt, fg.res, fr, fr)
+	fg.emit("%s", fg.suspendText(k, fr+".ret", fg.fn.Body()))
 	fg.emit("%s.retv, %s.rerr = %s.ret.Result()", fr, fr, fr)
 	// unwind: pop the deferred calls, newest first.
 	fg.states++

@@ -163,9 +163,9 @@ func (fg *funcGen) awaitAll(site ast.Node, p, target string) {
 	fg.at(site)
 	fg.emit("%s = %s", a, p)
 	fg.stateLabel(k)
-	fg.emit("if !%s.Ready() {\n%s.state = %d\nreturn %s.Suspend[%s](%s, %s)\n}", a, fg.fr, k, fg.lwt, fg.res, fg.fr, a)
+	fg.emit("%s", fg.suspendText(k, a, site))
 	v, e := fg.glueNames([]string{target})
-	fg.emit("if %s, %s := %s.Result(); %s != nil {\n%s\n} else {\n%s = %s\n}", v, e, a, e, fg.failText(e), target, v)
+	fg.emit("if %s, %s := %s.Result(); %s != nil {\n%s\n} else {\n%s = %s\n}", v, e, a, e, fg.failText(e, site, "awaited"), target, v)
 }
 
 func joinArgs(args []string, ellipsis bool) string {

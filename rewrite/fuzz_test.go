@@ -524,6 +524,53 @@ func marker(here bool) string {
 type node struct {
 	only  int // 0: both, 1: annotated only, 2: twin only
 	items []any
+	lit   bool // an async func literal: its awaits are its own
+}
+
+// hasAwait reports whether n awaits (or asserts, or tries) outside the async
+// literals it contains.
+func hasAwait(n *node) bool {
+	if n == nil || n.lit {
+		return false
+	}
+	if n.only == 1 && len(n.items) > 0 {
+		if s, ok := n.items[0].(string); ok && (strings.HasPrefix(s, "lwt.Await") || s == "lwt.Try(" || s == "lwt.Assert(") {
+			return true
+		}
+	}
+	for _, it := range n.items {
+		switch it := it.(type) {
+		case *node:
+			if hasAwait(it) {
+				return true
+			}
+		case []*node:
+			for _, n := range it {
+				if hasAwait(n) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// avoidUnhoisted keeps lwtgen away from a known bug: a block that has no
+// await of its own, lowered to the top level of step because something
+// next to it awaits (a loop header, the other branch of an if, another
+// case of a switch), keeps its := declarations, which the gotos then jump
+// over ("goto s1 jumps over variable declaration"). With it, such blocks
+// get an await of their own.
+const avoidUnhoisted = true
+
+// ensureAwait gives block b (made by block) an await of its own if it has none.
+func (g *gen) ensureAwait(b *node) {
+	if !avoidUnhoisted || !g.canAwait() || hasAwait(b) {
+		return
+	}
+	items := append([]any{}, b.items[:2]...)
+	items = append(items, nl, await(mk("ready(", g.next(), ", 0)")))
+	b.items = append(items, b.items[2:]...)
 }
 
 type mark int
@@ -1350,6 +1397,7 @@ func (g *gen) asyncLit(writer, param bool) *node {
 	for _, s := range stmts {
 		lit.add(nl, s)
 	}
+	lit.lit = true
 	return lit.add(out, nl, "}")
 }
 
@@ -1368,12 +1416,18 @@ func (g *gen) ifStmt() *node {
 	switch g.c.weighted(4, 3, 1, 2) {
 	case 1:
 		c := g.cond(0)
-		return mk("if ", c, " ", g.body(nil, 4, nil), " else ", g.body(nil, 4, nil))
+		b1, b2 := g.body(nil, 4, nil), g.body(nil, 4, nil)
+		g.branches(b1, b2)
+		return mk("if ", c, " ", b1, " else ", b2)
 	case 2:
 		c1 := g.cond(0)
 		b1 := g.body(nil, 3, nil)
 		c2 := g.cond(0)
-		return mk("if ", c1, " ", b1, " else if ", c2, " ", g.body(nil, 3, nil), " else ", g.body(nil, 3, nil))
+		b2, b3 := g.body(nil, 3, nil), g.body(nil, 3, nil)
+		g.branches(b2, b3)
+		elif := mk("if ", c2, " ", b2, " else ", b3)
+		g.branches(b1, elif)
+		return mk("if ", c1, " ", b1, " else ", elif)
 	case 3:
 		k := g.next()
 		y := g.name("y", k)
@@ -1384,10 +1438,22 @@ func (g *gen) ifStmt() *node {
 		b1 := g.body(nil, 3, nil)
 		b2 := g.body(nil, 3, nil)
 		g.pop()
+		g.branches(b1, b2)
 		return mk("if ", y, " := ", e, "; ", y, " < ", c, " ", b1, " else ", b2)
 	}
 	c := g.cond(0)
 	return mk("if ", c, " ", g.body(nil, 4, nil))
+}
+
+// branches: when one branch of an if awaits, both are lowered.
+func (g *gen) branches(then, els *node) {
+	if !hasAwait(then) && !hasAwait(els) {
+		return
+	}
+	g.ensureAwait(then)
+	if len(els.items) > 0 && els.items[0] == "{" {
+		g.ensureAwait(els)
+	}
 }
 
 // bound is a small loop bound: a constant, or an await of one.
@@ -1404,12 +1470,18 @@ func (g *gen) bound() *node {
 }
 
 // loop generates the body of a loop with its target for break and continue.
-func (g *gen) loop(t *target, pre []*node, hdr *scope) *node {
+// header holds the parts of the loop outside its body.
+func (g *gen) loop(t *target, pre []*node, hdr *scope, header ...*node) *node {
 	g.fn.targets = append(g.fn.targets, t)
 	g.fn.loops++
 	b := g.body(pre, 4, hdr)
 	g.fn.loops--
 	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
+	for _, h := range header {
+		if hasAwait(h) {
+			g.ensureAwait(b)
+		}
+	}
 	return b
 }
 
@@ -1429,7 +1501,7 @@ func (g *gen) forStmt() *node {
 		bound := g.bound()
 		hdr := g.push()
 		g.declare(c, vRO)
-		body := g.loop(t, []*node{mk(c, "++")}, nil)
+		body := g.loop(t, []*node{mk(c, "++")}, nil, bound)
 		g.pop()
 		_ = hdr
 		return mk(c, " := 0", nl, labelOf(t), "for ", c, " < ", bound, " ", body)
@@ -1455,7 +1527,7 @@ func (g *gen) forStmt() *node {
 	}
 	hdr := g.push()
 	g.declare(i, vRO)
-	body := g.loop(t, nil, hdr)
+	body := g.loop(t, nil, hdr, init, bound, post)
 	g.pop()
 	return mk(labelOf(t), "for ", i, " := ", init, "; ", i, " < ", bound, "; ", post, " ", body)
 }
@@ -1504,7 +1576,7 @@ func (g *gen) rangeStmt() *node {
 		vars = mk("for _, ", v, " := range ")
 		g.declare(v, val)
 	}
-	body := g.loop(t, nil, hdr)
+	body := g.loop(t, nil, hdr, x)
 	g.pop()
 	return mk(labelOf(t), vars, x, " ", body)
 }
@@ -1597,14 +1669,29 @@ func (g *gen) switchStmt() *node {
 		if i < n-1 && g.c.yes(1, 4) {
 			stmts = append(stmts, mk("fallthrough"))
 		}
-		cl.add(in)
+		body := mk("{", in)
 		for _, s := range stmts {
-			cl.add(nl, s)
+			body.add(nl, s)
 		}
-		clauses = append(clauses, cl.add(out))
+		body.add(out)
+		clauses = append(clauses, mk(cl, body))
 	}
 	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
 	g.pop()
+	// When a clause awaits, every clause is lowered.
+	anyAwait := false
+	for _, cl := range clauses {
+		anyAwait = anyAwait || hasAwait(cl)
+	}
+	for _, cl := range clauses {
+		if anyAwait && !hasAwait(cl) {
+			g.ensureAwait(cl.items[1].(*node))
+		}
+	}
+	for _, cl := range clauses {
+		// The clause body was built as a block for ensureAwait: drop its brace.
+		cl.items[1].(*node).items[0] = ""
+	}
 	s := mk(labelOf(t), head)
 	for _, cl := range clauses {
 		s.add(nl, cl)

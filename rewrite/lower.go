@@ -60,6 +60,7 @@ type funcGen struct {
 	result *types.Var // a named result, if any
 
 	frame      string // frame type name
+	funcName   string // for backtraces: pkg.Func, pkg.(*T).Method, pkg.Func.func1
 	tparams    string // "[T any, ...]" for declarations of the frame
 	targs      string // "[T, ...]" for uses
 	fr         string // the frame in step
@@ -154,6 +155,7 @@ func (g *fileGen) newFuncGen(fn fnode, sig *types.Signature, parent *funcGen) *f
 func (fg *funcGen) setup(sig *types.Signature) {
 	g, fd := fg.g, fg.fn
 	if fg.parent != nil {
+		fg.funcName = fmt.Sprintf("%s.func%d", fg.parent.funcName, fg.parent.litCount+1)
 		fg.parent.litCount++
 		fg.frame = g.freshTop(fmt.Sprintf("%sFunc%d", strings.TrimSuffix(fg.parent.frame, "Frame"), fg.parent.litCount) + "Frame")
 		fg.tparams, fg.targs = fg.parent.tparams, fg.parent.targs
@@ -161,8 +163,14 @@ func (fg *funcGen) setup(sig *types.Signature) {
 		return
 	}
 	base := fd.decl.Name.Name
+	fg.funcName = g.pkg.Types.Name() + "." + base
 	if fd.decl.Recv != nil && len(fd.decl.Recv.List) == 1 {
 		if named := recvNamed(sig.Recv().Type()); named != nil {
+			recv := named.Obj().Name()
+			if _, ptr := sig.Recv().Type().(*types.Pointer); ptr {
+				recv = "(*" + recv + ")"
+			}
+			fg.funcName = g.pkg.Types.Name() + "." + recv + "." + fd.decl.Name.Name
 			base = named.Obj().Name() + upperFirst(base)
 		}
 	}
@@ -542,14 +550,17 @@ func (fg *funcGen) writeFrame(out *bytes.Buffer) {
 	}
 	out.WriteString("}\n\n")
 	recv := fmt.Sprintf("(%s *%s%s)", fg.fr, fg.frame, fg.targs)
-	fmt.Fprintf(out, "func %s Resume() { %s.step() }\n\n", recv, fg.fr)
+	dt := fg.debugtrace()
+	fmt.Fprintf(out, "func %s Resume() {\nif %s.Enabled {\n%s.Resume(%s.Key())\n}\n%s.step()\n}\n\n", recv, dt, dt, fg.fr, fg.fr)
 	fmt.Fprintf(out, "func %s step() (%s %s.Promise[%s]) {\n", recv, fg.retName, fg.lwt, fg.res)
 	if fg.deferSites != nil {
 		// A panic runs the deferred calls, then fails the call.
-		fmt.Fprintf(out, "defer func() {\nif x := recover(); x != nil {\n%s.rerr = %s.PanicFailure(x)\n%s.state = %d\n%s = %s.step()\n}\n}()\n",
-			fg.fr, fg.lwt, fg.fr, fg.unwindState, fg.retName, fg.fr)
+		fmt.Fprintf(out, "defer func() {\nif x := recover(); x != nil {\n%s.rerr = %s.PanicFailure(x)\nif %s.Enabled {\n%s.rerr = %s.Note(%s.rerr, %q, %q, \"panicked\")\n}\n%s.state = %d\n%s = %s.step()\n}\n}()\n",
+			fg.fr, fg.lwt, dt, fg.fr, dt, fg.fr, fg.funcName, fg.site(fg.fn.Body()), fg.fr, fg.unwindState, fg.retName, fg.fr)
 	} else {
-		fmt.Fprintf(out, "defer %s.Recover(&%s)\n", fg.fr, fg.retName)
+		// A panic fails the call; debug builds note where.
+		fmt.Fprintf(out, "if %s.Enabled {\ndefer func() {\nif x := recover(); x != nil {\n%s = %s.Fail(%s.Note(%s.PanicFailure(x), %q, %q, \"panicked\"))\n}\n}()\n} else {\ndefer %s.Recover(&%s)\n}\n",
+			dt, fg.retName, fg.fr, dt, fg.lwt, fg.funcName, fg.site(fg.fn.Body()), fg.fr, fg.retName)
 	}
 	if fg.states > 0 {
 		fmt.Fprintf(out, "switch %s.state {\n", fg.fr)
@@ -641,13 +652,17 @@ func (fg *funcGen) stmt(s ast.Stmt, label string) {
 		fg.emit("%s <- %s", ch, v)
 	case *ast.ReturnStmt:
 		var x string
+		var traced []string
 		if len(s.Results) == 1 {
 			x = fg.expr(s.Results[0], false)
+			if t, ok := fg.raised(s.Results[0]); ok {
+				traced = append(traced, t)
+			}
 		} else {
 			x = fg.fieldRef(fg.result)
 		}
 		fg.at(s)
-		fg.emit("%s", fg.returnFlow(x))
+		fg.emit("%s", fg.returnFlow(x, traced...))
 		fg.dead = true
 	case *ast.IfStmt:
 		fg.ifStmt(s)
@@ -810,7 +825,7 @@ func (fg *funcGen) exprStmt(s *ast.ExprStmt) {
 			p := fg.g.pkg.Fset.Position(call.Pos())
 			site := fmt.Sprintf("%s:%d:%d", baseName(p.Filename), p.Line, p.Column)
 			fg.at(s)
-			fg.emit("if !(%s) {\n%s\n}", c, fg.failText(fg.lwt+".AssertionFailed("+strconv.Quote(site)+")"))
+			fg.emit("if !(%s) {\n%s\n}", c, fg.failText(fg.lwt+".AssertionFailed("+strconv.Quote(site)+")", call, "raised"))
 			return
 		case "Await":
 			p := fg.expr(call.Args[0], false)
@@ -957,15 +972,15 @@ func (fg *funcGen) awaitTyped(site ast.Node, p, ptype string, targets []string, 
 	fg.at(site)
 	fg.emit("%s = %s", a, p)
 	fg.stateLabel(k)
-	fg.emit("if !%s.Ready() {\n%s.state = %d\nreturn %s.Suspend[%s](%s, %s)\n}", a, fg.fr, k, fg.lwt, fg.res, fg.fr, a)
+	fg.emit("%s", fg.suspendText(k, a, site))
 	v, e := fg.glueNames(targets)
 	switch {
 	case capture:
 		fg.emit("%s, %s = %s.Result()", targets[0], targets[1], a)
 	case targets[0] == "_":
-		fg.emit("if _, %s := %s.Result(); %s != nil {\n%s\n}", e, a, e, fg.failText(e))
+		fg.emit("if _, %s := %s.Result(); %s != nil {\n%s\n}", e, a, e, fg.failText(e, site, "awaited"))
 	default:
-		fg.emit("if %s, %s := %s.Result(); %s != nil {\n%s\n} else {\n%s = %s\n}", v, e, a, e, fg.failText(e), targets[0], v)
+		fg.emit("if %s, %s := %s.Result(); %s != nil {\n%s\n} else {\n%s = %s\n}", v, e, a, e, fg.failText(e, site, "awaited"), targets[0], v)
 	}
 }
 

@@ -353,7 +353,13 @@ func (fg *funcGen) returnText(ret *ast.ReturnStmt) string {
 	default:
 		x = fg.render(ret.Results[0], nil)
 	}
-	text := fg.returnFlow(x)
+	var traced []string
+	if len(ret.Results) == 1 {
+		if t, ok := fg.raised(ret.Results[0]); ok {
+			traced = append(traced, t)
+		}
+	}
+	text := fg.returnFlow(x, traced...)
 	if strings.Contains(text, "\n") {
 		return "{\n" + text + "\n}"
 	}

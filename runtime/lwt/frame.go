@@ -119,6 +119,10 @@ func (f *Frame[R]) Become(p Promise[R]) Promise[R] {
 	return Promise[R]{}
 }
 
+// Key identifies the call a heap frame runs: the same value as
+// [Promise.Key] of the promise the call returned.
+func (f *Frame[R]) Key() any { return &f.out }
+
 // Recover is deferred by a frame's step function: a panic in the body
 // becomes the failure of the call.
 func (f *Frame[R]) Recover(r *Promise[R]) {

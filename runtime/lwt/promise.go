@@ -112,6 +112,16 @@ func nonNil(api string, err error) error {
 	return err
 }
 
+// Key returns a value that identifies p's shared state, for use as a map
+// key (debug tables, for instance); it is nil for a promise resolved at
+// creation. Copies of a promise have the same key.
+func (p Promise[T]) Key() any {
+	if p.n == nil {
+		return nil
+	}
+	return p.n
+}
+
 // IsSleeping reports whether p is still pending.
 func (p Promise[T]) IsSleeping() bool {
 	return p.n != nil && p.n.root().phase == pending

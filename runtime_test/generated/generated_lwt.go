@@ -9,6 +9,7 @@ package generated
 //go:generate go tool lwtgen
 
 import (
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -34,10 +35,23 @@ type sumResolvedFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr *sumResolvedFrame) Resume() { fr.step() }
+func (fr *sumResolvedFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *sumResolvedFrame) step() (r lwt.Promise[int]) {
-	defer fr.Recover(&r)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SumResolved", "generated.go:16", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -52,9 +66,16 @@ for1:
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "generated.SumResolved", "generated.go:19")
+		}
+		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.SumResolved", "generated.go:19", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
@@ -94,10 +115,23 @@ type sum3Frame struct {
 	await3 lwt.Promise[int]
 }
 
-func (fr1 *sum3Frame) Resume() { fr1.step() }
+func (fr1 *sum3Frame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr1.Key())
+	}
+	fr1.step()
+}
 
 func (fr1 *sum3Frame) step() (r1 lwt.Promise[int]) {
-	defer fr1.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Sum3", "generated.go:27", "panicked"))
+			}
+		}()
+	} else {
+		defer fr1.Recover(&r1)
+	}
 	switch fr1.state {
 	case 1:
 		goto s1
@@ -110,9 +144,16 @@ func (fr1 *sum3Frame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
-		return lwt.Suspend[int](fr1, fr1.await1)
+		r1 = lwt.Suspend[int](fr1, fr1.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:28")
+		}
+		return r1
 	}
 	if v, err := fr1.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Sum3", "generated.go:28", "awaited")
+		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v = v
@@ -122,9 +163,16 @@ s1:
 s2:
 	if !fr1.await2.Ready() {
 		fr1.state = 2
-		return lwt.Suspend[int](fr1, fr1.await2)
+		r1 = lwt.Suspend[int](fr1, fr1.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:29")
+		}
+		return r1
 	}
 	if v, err := fr1.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Sum3", "generated.go:29", "awaited")
+		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v1 = v
@@ -134,9 +182,16 @@ s2:
 s3:
 	if !fr1.await3.Ready() {
 		fr1.state = 3
-		return lwt.Suspend[int](fr1, fr1.await3)
+		r1 = lwt.Suspend[int](fr1, fr1.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:30")
+		}
+		return r1
 	}
 	if v, err := fr1.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Sum3", "generated.go:30", "awaited")
+		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v2 = v
@@ -179,10 +234,23 @@ type safeDivFrame struct {
 	await1   lwt.Promise[int]
 }
 
-func (fr2 *safeDivFrame) Resume() { fr2.step() }
+func (fr2 *safeDivFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr2.Key())
+	}
+	fr2.step()
+}
 
 func (fr2 *safeDivFrame) step() (r2 lwt.Promise[int]) {
-	defer fr2.Recover(&r2)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r2 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SafeDiv", "generated.go:48", "panicked"))
+			}
+		}()
+	} else {
+		defer fr2.Recover(&r2)
+	}
 	switch fr2.state {
 	case 1:
 		goto s1
@@ -191,7 +259,11 @@ func (fr2 *safeDivFrame) step() (r2 lwt.Promise[int]) {
 s1:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
-		return lwt.Suspend[int](fr2, fr2.await1)
+		r2 = lwt.Suspend[int](fr2, fr2.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "generated.SafeDiv", "generated.go:49")
+		}
+		return r2
 	}
 	fr2.v, fr2.err = fr2.await1.Result()
 	/*line generated.go:50:2*/ if fr2.err != nil {

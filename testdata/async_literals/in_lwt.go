@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -49,10 +50,23 @@ type outerFunc1Frame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr1 *outerFunc1Frame) Resume() { fr1.step() }
+func (fr1 *outerFunc1Frame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr1.Key())
+	}
+	fr1.step()
+}
 
 func (fr1 *outerFunc1Frame) step() (r2 lwt.Promise[int]) {
-	defer fr1.Recover(&r2)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer.func1", "in.go:34", "panicked"))
+			}
+		}()
+	} else {
+		defer fr1.Recover(&r2)
+	}
 	switch fr1.state {
 	case 1:
 		goto s1
@@ -61,9 +75,16 @@ func (fr1 *outerFunc1Frame) step() (r2 lwt.Promise[int]) {
 s1:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
-		return lwt.Suspend[int](fr1, fr1.await1)
+		r2 = lwt.Suspend[int](fr1, fr1.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "main.outer.func1", "in.go:35")
+		}
+		return r2
 	}
 	if v, err := fr1.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.outer.func1", "in.go:35", "awaited")
+		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v1 = v
@@ -84,10 +105,23 @@ type outerFunc2Frame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr2 *outerFunc2Frame) Resume() { fr2.step() }
+func (fr2 *outerFunc2Frame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr2.Key())
+	}
+	fr2.step()
+}
 
 func (fr2 *outerFunc2Frame) step() (r3 lwt.Promise[int]) {
-	defer fr2.Recover(&r3)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r3 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer.func2", "in.go:44", "panicked"))
+			}
+		}()
+	} else {
+		defer fr2.Recover(&r3)
+	}
 	switch fr2.state {
 	case 1:
 		goto s1
@@ -96,9 +130,16 @@ func (fr2 *outerFunc2Frame) step() (r3 lwt.Promise[int]) {
 s1:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
-		return lwt.Suspend[int](fr2, fr2.await1)
+		r3 = lwt.Suspend[int](fr2, fr2.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r3.Key(), "main.outer.func2", "in.go:45")
+		}
+		return r3
 	}
 	if v, err := fr2.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.outer.func2", "in.go:45", "awaited")
+		}
 		return fr2.Fail(err)
 	} else {
 		fr2.v = v
@@ -128,10 +169,23 @@ type outerFrame struct {
 	await3 lwt.Promise[int]
 }
 
-func (fr *outerFrame) Resume() { fr.step() }
+func (fr *outerFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *outerFrame) step() (r1 lwt.Promise[int]) {
-	defer fr.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer", "in.go:30", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -159,9 +213,16 @@ for1:
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.outer", "in.go:39")
+		}
+		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.outer", "in.go:39", "awaited")
+		}
 		return fr.Fail(err)
 	}
 	fr.i = func(v int) *int { return &v }(*fr.i)
@@ -172,9 +233,16 @@ endfor3:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.outer", "in.go:41")
+		}
+		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.outer", "in.go:41", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.vs1 = v
@@ -185,7 +253,11 @@ s2:
 s3:
 	if !fr.await3.Ready() {
 		fr.state = 3
-		return lwt.Suspend[int](fr, fr.await3)
+		r1 = lwt.Suspend[int](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.outer", "in.go:44")
+		}
+		return r1
 	}
 	fr.v, fr.err = fr.await3.Result()
 	/*line in.go:50:2*/ fmt.Println("try block:", fr.v, fr.err)
@@ -234,10 +306,23 @@ type mainFunc1Func1Frame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr4 *mainFunc1Func1Frame) Resume() { fr4.step() }
+func (fr4 *mainFunc1Func1Frame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr4.Key())
+	}
+	fr4.step()
+}
 
 func (fr4 *mainFunc1Func1Frame) step() (r5 lwt.Promise[int]) {
-	defer fr4.Recover(&r5)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r5 = fr4.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1.func1", "in.go:58", "panicked"))
+			}
+		}()
+	} else {
+		defer fr4.Recover(&r5)
+	}
 	switch fr4.state {
 	case 1:
 		goto s1
@@ -246,9 +331,16 @@ func (fr4 *mainFunc1Func1Frame) step() (r5 lwt.Promise[int]) {
 s1:
 	if !fr4.await1.Ready() {
 		fr4.state = 1
-		return lwt.Suspend[int](fr4, fr4.await1)
+		r5 = lwt.Suspend[int](fr4, fr4.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r5.Key(), ".func1.func1", "in.go:59")
+		}
+		return r5
 	}
 	if v, err := fr4.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, ".func1.func1", "in.go:59", "awaited")
+		}
 		return fr4.Fail(err)
 	} else {
 		fr4.v = v
@@ -272,10 +364,23 @@ type mainFunc1Frame struct {
 	await2 lwt.Promise[int]
 }
 
-func (fr3 *mainFunc1Frame) Resume() { fr3.step() }
+func (fr3 *mainFunc1Frame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr3.Key())
+	}
+	fr3.step()
+}
 
 func (fr3 *mainFunc1Frame) step() (r4 lwt.Promise[int]) {
-	defer fr3.Recover(&r4)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r4 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1", "in.go:56", "panicked"))
+			}
+		}()
+	} else {
+		defer fr3.Recover(&r4)
+	}
 	switch fr3.state {
 	case 1:
 		goto s1
@@ -286,9 +391,16 @@ func (fr3 *mainFunc1Frame) step() (r4 lwt.Promise[int]) {
 s1:
 	if !fr3.await1.Ready() {
 		fr3.state = 1
-		return lwt.Suspend[int](fr3, fr3.await1)
+		r4 = lwt.Suspend[int](fr3, fr3.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r4.Key(), ".func1", "in.go:57")
+		}
+		return r4
 	}
 	if v, err := fr3.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, ".func1", "in.go:57", "awaited")
+		}
 		return fr3.Fail(err)
 	} else {
 		fr3.v = v
@@ -305,9 +417,16 @@ s1:
 s2:
 	if !fr3.await2.Ready() {
 		fr3.state = 2
-		return lwt.Suspend[int](fr3, fr3.await2)
+		r4 = lwt.Suspend[int](fr3, fr3.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r4.Key(), ".func1", "in.go:61")
+		}
+		return r4
 	}
 	if v, err := fr3.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, ".func1", "in.go:61", "awaited")
+		}
 		return fr3.Fail(err)
 	} else {
 		fr3.v1 = v

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -56,10 +57,23 @@ type closuresFrame struct {
 	await4 lwt.Promise[int]
 }
 
-func (fr *closuresFrame) Resume() { fr.step() }
+func (fr *closuresFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *closuresFrame) step() (r1 lwt.Promise[int]) {
-	defer fr.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.closures", "in.go:30", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -81,9 +95,16 @@ for1:
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.closures", "in.go:33")
+		}
+		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.closures", "in.go:33", "awaited")
+		}
 		return fr.Fail(err)
 	}
 	/*line in.go:34:3*/ fr.fs = append(fr.fs, func(iCell *int) func() int {
@@ -107,9 +128,16 @@ endfor3:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.closures", "in.go:43")
+		}
+		return r1
 	}
 	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.closures", "in.go:43", "awaited")
+		}
 		return fr.Fail(err)
 	}
 	/*line in.go:44:2*/ fr.inc()
@@ -118,9 +146,16 @@ s2:
 s3:
 	if !fr.await3.Ready() {
 		fr.state = 3
-		return lwt.Suspend[int](fr, fr.await3)
+		r1 = lwt.Suspend[int](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.closures", "in.go:46")
+		}
+		return r1
 	}
 	if v, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.closures", "in.go:46", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
@@ -132,9 +167,16 @@ s3:
 s4:
 	if !fr.await4.Ready() {
 		fr.state = 4
-		return lwt.Suspend[int](fr, fr.await4)
+		r1 = lwt.Suspend[int](fr, fr.await4)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.closures", "in.go:50")
+		}
+		return r1
 	}
 	if v, err := fr.await4.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.closures", "in.go:50", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v

@@ -8,6 +8,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 	"github.com/lwtgo/lwt/runtime/lwtstream"
 )
@@ -63,10 +64,23 @@ type nestedFunc1Frame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr1 *nestedFunc1Frame) Resume() { fr1.step() }
+func (fr1 *nestedFunc1Frame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr1.Key())
+	}
+	fr1.step()
+}
 
 func (fr1 *nestedFunc1Frame) step() (r2 lwt.Promise[[]int]) {
-	defer fr1.Recover(&r2)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nested.func1", "in.go:57", "panicked"))
+			}
+		}()
+	} else {
+		defer fr1.Recover(&r2)
+	}
 	switch fr1.state {
 	case 1:
 		goto s1
@@ -84,7 +98,11 @@ range1:
 s1:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
-		return lwt.Suspend[[]int](fr1, fr1.await1)
+		r2 = lwt.Suspend[[]int](fr1, fr1.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "main.nested.func1", "in.go:60")
+		}
+		return r2
 	}
 	fr1.v, fr1.err = fr1.await1.Result()
 	/*line in.go:66:4*/ if fr1.err != nil {
@@ -151,12 +169,20 @@ type nestedFrame struct {
 	await7  lwt.Promise[lwtstream.Option[string]]
 }
 
-func (fr *nestedFrame) Resume() { fr.step() }
+func (fr *nestedFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
+			if debugtrace.Enabled {
+				fr.rerr = debugtrace.Note(fr.rerr, "main.nested", "in.go:41", "panicked")
+			}
 			fr.state = 5
 			r1 = fr.step()
 		}
@@ -188,9 +214,16 @@ func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.nested", "in.go:73")
+		}
+		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.nested", "in.go:73", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	} else {
@@ -209,9 +242,16 @@ range3:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.nested", "in.go:77")
+		}
+		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.nested", "in.go:77", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	} else {
@@ -239,9 +279,16 @@ for11:
 s3:
 	if !fr.await3.Ready() {
 		fr.state = 3
-		return lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.nested", "in.go:80")
+		}
+		return r1
 	}
 	if v, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.nested", "in.go:80", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	} else {
@@ -267,6 +314,10 @@ next4:
 endrange5:
 	/*line in.go:92:2*/ if fr.mode == 1 {
 		{
+			if debugtrace.Enabled {
+				fr.ret = lwt.Fail[string](debugtrace.Note(errOdd, "main.nested", "in.go:93", "raised"))
+				goto ret1
+			}
 			fr.ret = lwt.Fail[string](errOdd)
 			goto ret1
 		}
@@ -279,7 +330,11 @@ ret1:
 s4:
 	if !fr.ret.Ready() {
 		fr.state = 4
-		return lwt.Suspend[string](fr, fr.ret)
+		r1 = lwt.Suspend[string](fr, fr.ret)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.nested", "in.go:41")
+		}
+		return r1
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -312,9 +367,16 @@ for20:
 s6:
 	if !fr.await6.Ready() {
 		fr.state = 6
-		return lwt.Suspend[string](fr, fr.await6)
+		r1 = lwt.Suspend[string](fr, fr.await6)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.nested", "in.go:47")
+		}
+		return r1
 	}
 	if v, err := fr.await6.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.nested", "in.go:47", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	} else {
@@ -333,9 +395,16 @@ range23:
 s7:
 	if !fr.await7.Ready() {
 		fr.state = 7
-		return lwt.Suspend[string](fr, fr.await7)
+		r1 = lwt.Suspend[string](fr, fr.await7)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.nested", "in.go:51")
+		}
+		return r1
 	}
 	if v, err := fr.await7.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.nested", "in.go:51", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	} else {

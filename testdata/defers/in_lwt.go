@@ -8,6 +8,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -82,12 +83,20 @@ type workFrame struct {
 	await7     lwt.Promise[int]
 }
 
-func (fr *workFrame) Resume() { fr.step() }
+func (fr *workFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
+			if debugtrace.Enabled {
+				fr.rerr = debugtrace.Note(fr.rerr, "main.work", "in.go:45", "panicked")
+			}
 			fr.state = 4
 			r1 = fr.step()
 		}
@@ -131,9 +140,16 @@ endif3:
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.work", "in.go:62")
+		}
+		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.work", "in.go:62", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	} else {
@@ -153,9 +169,16 @@ case5:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.work", "in.go:65")
+		}
+		return r1
 	}
 	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.work", "in.go:65", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	}
@@ -171,7 +194,11 @@ ret1:
 s3:
 	if !fr.ret.Ready() {
 		fr.state = 3
-		return lwt.Suspend[int](fr, fr.ret)
+		r1 = lwt.Suspend[int](fr, fr.ret)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.work", "in.go:45")
+		}
+		return r1
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -199,9 +226,16 @@ deferred9:
 s5:
 	if !fr.await5.Ready() {
 		fr.state = 5
-		return lwt.Suspend[int](fr, fr.await5)
+		r1 = lwt.Suspend[int](fr, fr.await5)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.work", "in.go:48")
+		}
+		return r1
 	}
 	if _, err := fr.await5.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.work", "in.go:48", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	}
@@ -211,9 +245,16 @@ deferred10:
 s6:
 	if !fr.await6.Ready() {
 		fr.state = 6
-		return lwt.Suspend[int](fr, fr.await6)
+		r1 = lwt.Suspend[int](fr, fr.await6)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.work", "in.go:51")
+		}
+		return r1
 	}
 	if _, err := fr.await6.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.work", "in.go:51", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	}
@@ -225,9 +266,16 @@ s6:
 s7:
 	if !fr.await7.Ready() {
 		fr.state = 7
-		return lwt.Suspend[int](fr, fr.await7)
+		r1 = lwt.Suspend[int](fr, fr.await7)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.work", "in.go:54")
+		}
+		return r1
 	}
 	if _, err := fr.await7.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.work", "in.go:54", "awaited")
+		}
 		fr.rerr = err
 		goto unwind2
 	}

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -96,10 +97,23 @@ type exprsFrame struct {
 	await14 lwt.Promise[int]
 }
 
-func (fr *exprsFrame) Resume() { fr.step() }
+func (fr *exprsFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *exprsFrame) step() (r1 lwt.Promise[int]) {
-	defer fr.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.exprs", "in.go:40", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -134,9 +148,16 @@ func (fr *exprsFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:41")
+		}
+		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:41", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
@@ -146,9 +167,16 @@ s1:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:42")
+		}
+		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:42", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
@@ -158,9 +186,16 @@ s2:
 s3:
 	if !fr.await3.Ready() {
 		fr.state = 3
-		return lwt.Suspend[int](fr, fr.await3)
+		r1 = lwt.Suspend[int](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:43")
+		}
+		return r1
 	}
 	if v, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:43", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v2 = v
@@ -170,9 +205,16 @@ s3:
 s4:
 	if !fr.await4.Ready() {
 		fr.state = 4
-		return lwt.Suspend[int](fr, fr.await4)
+		r1 = lwt.Suspend[int](fr, fr.await4)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:44")
+		}
+		return r1
 	}
 	if _, err := fr.await4.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:44", "awaited")
+		}
 		return fr.Fail(err)
 	}
 	fr.t = trace("left", 100)
@@ -180,9 +222,16 @@ s4:
 s5:
 	if !fr.await5.Ready() {
 		fr.state = 5
-		return lwt.Suspend[int](fr, fr.await5)
+		r1 = lwt.Suspend[int](fr, fr.await5)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:46")
+		}
+		return r1
 	}
 	if v, err := fr.await5.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:46", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v3 = v
@@ -197,9 +246,16 @@ s5:
 s6:
 	if !fr.await6.Ready() {
 		fr.state = 6
-		return lwt.Suspend[int](fr, fr.await6)
+		r1 = lwt.Suspend[int](fr, fr.await6)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:49")
+		}
+		return r1
 	}
 	if v, err := fr.await6.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:49", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v4 = v
@@ -217,9 +273,16 @@ skip1:
 s7:
 	if !fr.await7.Ready() {
 		fr.state = 7
-		return lwt.Suspend[int](fr, fr.await7)
+		r1 = lwt.Suspend[int](fr, fr.await7)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:52")
+		}
+		return r1
 	}
 	if v, err := fr.await7.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:52", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v5 = v
@@ -237,9 +300,16 @@ skip2:
 s8:
 	if !fr.await8.Ready() {
 		fr.state = 8
-		return lwt.Suspend[int](fr, fr.await8)
+		r1 = lwt.Suspend[int](fr, fr.await8)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:55")
+		}
+		return r1
 	}
 	if v, err := fr.await8.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:55", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v6 = v
@@ -252,9 +322,16 @@ skip3:
 s9:
 	if !fr.await9.Ready() {
 		fr.state = 9
-		return lwt.Suspend[int](fr, fr.await9)
+		r1 = lwt.Suspend[int](fr, fr.await9)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:58")
+		}
+		return r1
 	}
 	if v, err := fr.await9.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:58", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v7 = v
@@ -263,9 +340,16 @@ s9:
 s10:
 	if !fr.await10.Ready() {
 		fr.state = 10
-		return lwt.Suspend[int](fr, fr.await10)
+		r1 = lwt.Suspend[int](fr, fr.await10)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:58")
+		}
+		return r1
 	}
 	if v, err := fr.await10.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:58", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v8 = v
@@ -275,9 +359,16 @@ s10:
 s11:
 	if !fr.await11.Ready() {
 		fr.state = 11
-		return lwt.Suspend[int](fr, fr.await11)
+		r1 = lwt.Suspend[int](fr, fr.await11)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:59")
+		}
+		return r1
 	}
 	if v, err := fr.await11.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:59", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v9 = v
@@ -287,9 +378,16 @@ s11:
 s12:
 	if !fr.await12.Ready() {
 		fr.state = 12
-		return lwt.Suspend[int](fr, fr.await12)
+		r1 = lwt.Suspend[int](fr, fr.await12)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:60")
+		}
+		return r1
 	}
 	if v, err := fr.await12.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:60", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v10 = v
@@ -300,9 +398,16 @@ s12:
 s13:
 	if !fr.await13.Ready() {
 		fr.state = 13
-		return lwt.Suspend[int](fr, fr.await13)
+		r1 = lwt.Suspend[int](fr, fr.await13)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:62")
+		}
+		return r1
 	}
 	if v, err := fr.await13.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:62", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v11 = v
@@ -313,9 +418,16 @@ s13:
 s14:
 	if !fr.await14.Ready() {
 		fr.state = 14
-		return lwt.Suspend[int](fr, fr.await14)
+		r1 = lwt.Suspend[int](fr, fr.await14)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:63")
+		}
+		return r1
 	}
 	if v, err := fr.await14.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.exprs", "in.go:63", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v12 = v

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 	"github.com/lwtgo/lwt/runtime/lwtlog"
 	"os"
@@ -40,10 +41,23 @@ type workFrame struct {
 	await2 lwt.Promise[lwt.Unit]
 }
 
-func (fr *workFrame) Resume() { fr.step() }
+func (fr *workFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *workFrame) step() (r lwt.Promise[int]) {
-	defer fr.Recover(&r)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.work", "in.go:24", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -62,9 +76,16 @@ func (fr *workFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.work", "in.go:27")
+		}
+		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.work", "in.go:27", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
@@ -79,9 +100,16 @@ s1:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[int](fr, fr.await2)
+		r = lwt.Suspend[int](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.work", "in.go:28")
+		}
+		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.work", "in.go:28", "awaited")
+		}
 		return fr.Fail(err)
 	}
 	/*line in.go:29:2*/ return fr.Become(lwt.Return(fr.v))

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -35,10 +36,23 @@ type sumFrame struct {
 	await2 lwt.Promise[int]
 }
 
-func (fr *sumFrame) Resume() { fr.step() }
+func (fr *sumFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *sumFrame) step() (r1 lwt.Promise[int]) {
-	defer fr.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", "in.go:14", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -55,9 +69,16 @@ for1:
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.sum", "in.go:17")
+		}
+		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.sum", "in.go:17", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
@@ -74,9 +95,16 @@ endfor3:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.sum", "in.go:19")
+		}
+		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.sum", "in.go:19", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v

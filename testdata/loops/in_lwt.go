@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 	"sort"
 	"unicode/utf8"
@@ -96,10 +97,23 @@ type loopsFrame struct {
 	i10    int
 }
 
-func (fr *loopsFrame) Resume() { fr.step() }
+func (fr *loopsFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *loopsFrame) step() (r1 lwt.Promise[string]) {
-	defer fr.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.loops", "in.go:30", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -133,9 +147,16 @@ for1:
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:36")
+		}
+		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:36", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v3 = v
@@ -157,9 +178,16 @@ for4:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:43")
+		}
+		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:43", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v4 = v
@@ -173,9 +201,16 @@ for7:
 s3:
 	if !fr.await3.Ready() {
 		fr.state = 3
-		return lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:47")
+		}
+		return r1
 	}
 	if v, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:47", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v5 = v
@@ -207,9 +242,16 @@ range13:
 s4:
 	if !fr.await4.Ready() {
 		fr.state = 4
-		return lwt.Suspend[string](fr, fr.await4)
+		r1 = lwt.Suspend[string](fr, fr.await4)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:58")
+		}
+		return r1
 	}
 	if v, err := fr.await4.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:58", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v6 = v
@@ -236,9 +278,16 @@ range16:
 s5:
 	if !fr.await5.Ready() {
 		fr.state = 5
-		return lwt.Suspend[string](fr, fr.await5)
+		r1 = lwt.Suspend[string](fr, fr.await5)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:65")
+		}
+		return r1
 	}
 	if v, err := fr.await5.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:65", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v7 = v
@@ -260,9 +309,16 @@ range19:
 s6:
 	if !fr.await6.Ready() {
 		fr.state = 6
-		return lwt.Suspend[string](fr, fr.await6)
+		r1 = lwt.Suspend[string](fr, fr.await6)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:70")
+		}
+		return r1
 	}
 	if v, err := fr.await6.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:70", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v8 = v
@@ -286,9 +342,16 @@ range22:
 s7:
 	if !fr.await7.Ready() {
 		fr.state = 7
-		return lwt.Suspend[string](fr, fr.await7)
+		r1 = lwt.Suspend[string](fr, fr.await7)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:74")
+		}
+		return r1
 	}
 	if v, err := fr.await7.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:74", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v9 = v
@@ -320,9 +383,16 @@ range26:
 s8:
 	if !fr.await8.Ready() {
 		fr.state = 8
-		return lwt.Suspend[string](fr, fr.await8)
+		r1 = lwt.Suspend[string](fr, fr.await8)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:81")
+		}
+		return r1
 	}
 	if v, err := fr.await8.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:81", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v10 = v
@@ -339,9 +409,16 @@ endrange28:
 s9:
 	if !fr.await9.Ready() {
 		fr.state = 9
-		return lwt.Suspend[string](fr, fr.await9)
+		r1 = lwt.Suspend[string](fr, fr.await9)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.loops", "in.go:87")
+		}
+		return r1
 	}
 	if v, err := fr.await9.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.loops", "in.go:87", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v11 = v
@@ -380,10 +457,23 @@ type countFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr1 *countFrame) Resume() { fr1.step() }
+func (fr1 *countFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr1.Key())
+	}
+	fr1.step()
+}
 
 func (fr1 *countFrame) step() (r2 lwt.Promise[int]) {
-	defer fr1.Recover(&r2)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.count", "in.go:96", "panicked"))
+			}
+		}()
+	} else {
+		defer fr1.Recover(&r2)
+	}
 	switch fr1.state {
 	case 1:
 		goto s1
@@ -398,9 +488,16 @@ for11:
 s1:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
-		return lwt.Suspend[int](fr1, fr1.await1)
+		r2 = lwt.Suspend[int](fr1, fr1.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "main.count", "in.go:99")
+		}
+		return r2
 	}
 	if v, err := fr1.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.count", "in.go:99", "awaited")
+		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v = v

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 	"strings"
 )
@@ -53,10 +54,23 @@ type counterAddFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr *counterAddFrame) Resume() { fr.step() }
+func (fr *counterAddFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *counterAddFrame) step() (r1 lwt.Promise[int]) {
-	defer fr.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*Counter).Add", "in.go:34", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -65,9 +79,16 @@ func (fr *counterAddFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.(*Counter).Add", "in.go:35")
+		}
+		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.(*Counter).Add", "in.go:35", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
@@ -97,10 +118,23 @@ type stackPushLaterFrame[T any] struct {
 	await1 lwt.Promise[T]
 }
 
-func (fr1 *stackPushLaterFrame[T]) Resume() { fr1.step() }
+func (fr1 *stackPushLaterFrame[T]) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr1.Key())
+	}
+	fr1.step()
+}
 
 func (fr1 *stackPushLaterFrame[T]) step() (r2 lwt.Promise[int]) {
-	defer fr1.Recover(&r2)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*Stack).PushLater", "in.go:42", "panicked"))
+			}
+		}()
+	} else {
+		defer fr1.Recover(&r2)
+	}
 	switch fr1.state {
 	case 1:
 		goto s1
@@ -109,9 +143,16 @@ func (fr1 *stackPushLaterFrame[T]) step() (r2 lwt.Promise[int]) {
 s1:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
-		return lwt.Suspend[int](fr1, fr1.await1)
+		r2 = lwt.Suspend[int](fr1, fr1.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "main.(*Stack).PushLater", "in.go:43")
+		}
+		return r2
 	}
 	if v, err := fr1.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.(*Stack).PushLater", "in.go:43", "awaited")
+		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v1 = v
@@ -142,10 +183,23 @@ type mapFrame[T any, U any] struct {
 	await1 lwt.Promise[U]
 }
 
-func (fr2 *mapFrame[T, U]) Resume() { fr2.step() }
+func (fr2 *mapFrame[T, U]) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr2.Key())
+	}
+	fr2.step()
+}
 
 func (fr2 *mapFrame[T, U]) step() (r3 lwt.Promise[[]U]) {
-	defer fr2.Recover(&r3)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r3 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.Map", "in.go:48", "panicked"))
+			}
+		}()
+	} else {
+		defer fr2.Recover(&r3)
+	}
 	switch fr2.state {
 	case 1:
 		goto s1
@@ -162,9 +216,16 @@ range1:
 s1:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
-		return lwt.Suspend[[]U](fr2, fr2.await1)
+		r3 = lwt.Suspend[[]U](fr2, fr2.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r3.Key(), "main.Map", "in.go:51")
+		}
+		return r3
 	}
 	if v, err := fr2.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.Map", "in.go:51", "awaited")
+		}
 		return fr2.Fail(err)
 	} else {
 		fr2.v = v
@@ -193,10 +254,23 @@ type namedFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr3 *namedFrame) Resume() { fr3.step() }
+func (fr3 *namedFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr3.Key())
+	}
+	fr3.step()
+}
 
 func (fr3 *namedFrame) step() (r4 lwt.Promise[string]) {
-	defer fr3.Recover(&r4)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r4 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.named", "in.go:57", "panicked"))
+			}
+		}()
+	} else {
+		defer fr3.Recover(&r4)
+	}
 	switch fr3.state {
 	case 1:
 		goto s1
@@ -206,9 +280,16 @@ func (fr3 *namedFrame) step() (r4 lwt.Promise[string]) {
 s1:
 	if !fr3.await1.Ready() {
 		fr3.state = 1
-		return lwt.Suspend[string](fr3, fr3.await1)
+		r4 = lwt.Suspend[string](fr3, fr3.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r4.Key(), "main.named", "in.go:59")
+		}
+		return r4
 	}
 	if _, err := fr3.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.named", "in.go:59", "awaited")
+		}
 		return fr3.Fail(err)
 	}
 	/*line in.go:60:2*/ return fr3.Become(fr3.p)

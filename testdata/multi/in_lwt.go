@@ -8,6 +8,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -82,10 +83,23 @@ type parallelFrame struct {
 	await7 lwt.Promise[[]int]
 }
 
-func (fr *parallelFrame) Resume() { fr.step() }
+func (fr *parallelFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *parallelFrame) step() (r1 lwt.Promise[int]) {
-	defer fr.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.parallel", "in.go:43", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -108,9 +122,16 @@ func (fr *parallelFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:44")
+		}
+		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.parallel", "in.go:44", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.x = v
@@ -119,9 +140,16 @@ s1:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:44")
+		}
+		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.parallel", "in.go:44", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.y = v
@@ -133,9 +161,16 @@ s2:
 s3:
 	if !fr.await3.Ready() {
 		fr.state = 3
-		return lwt.Suspend[int](fr, fr.await3)
+		r1 = lwt.Suspend[int](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
+		}
+		return r1
 	}
 	if v, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.a = v
@@ -144,9 +179,16 @@ s3:
 s4:
 	if !fr.await4.Ready() {
 		fr.state = 4
-		return lwt.Suspend[int](fr, fr.await4)
+		r1 = lwt.Suspend[int](fr, fr.await4)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
+		}
+		return r1
 	}
 	if v, err := fr.await4.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.b = v
@@ -155,9 +197,16 @@ s4:
 s5:
 	if !fr.await5.Ready() {
 		fr.state = 5
-		return lwt.Suspend[int](fr, fr.await5)
+		r1 = lwt.Suspend[int](fr, fr.await5)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
+		}
+		return r1
 	}
 	if v, err := fr.await5.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.c = v
@@ -166,9 +215,16 @@ s5:
 s6:
 	if !fr.await6.Ready() {
 		fr.state = 6
-		return lwt.Suspend[int](fr, fr.await6)
+		r1 = lwt.Suspend[int](fr, fr.await6)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:46")
+		}
+		return r1
 	}
 	if v, err := fr.await6.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.parallel", "in.go:46", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.vs = v
@@ -179,9 +235,16 @@ s6:
 s7:
 	if !fr.await7.Ready() {
 		fr.state = 7
-		return lwt.Suspend[int](fr, fr.await7)
+		r1 = lwt.Suspend[int](fr, fr.await7)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:48")
+		}
+		return r1
 	}
 	if v, err := fr.await7.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.parallel", "in.go:48", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.vs1 = v
@@ -216,10 +279,23 @@ type triesFrame struct {
 	await3 lwt.Promise[int]
 }
 
-func (fr1 *triesFrame) Resume() { fr1.step() }
+func (fr1 *triesFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr1.Key())
+	}
+	fr1.step()
+}
 
 func (fr1 *triesFrame) step() (r2 lwt.Promise[string]) {
-	defer fr1.Recover(&r2)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.tries", "in.go:56", "panicked"))
+			}
+		}()
+	} else {
+		defer fr1.Recover(&r2)
+	}
 	switch fr1.state {
 	case 1:
 		goto s1
@@ -232,7 +308,11 @@ func (fr1 *triesFrame) step() (r2 lwt.Promise[string]) {
 s1:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
-		return lwt.Suspend[string](fr1, fr1.await1)
+		r2 = lwt.Suspend[string](fr1, fr1.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "main.tries", "in.go:57")
+		}
+		return r2
 	}
 	fr1.v, fr1.err = fr1.await1.Result()
 	/*line in.go:58:2*/ fmt.Println("try failure:", fr1.v, fr1.err, errors.Is(fr1.err, errBoom))
@@ -240,7 +320,11 @@ s1:
 s2:
 	if !fr1.await2.Ready() {
 		fr1.state = 2
-		return lwt.Suspend[string](fr1, fr1.await2)
+		r2 = lwt.Suspend[string](fr1, fr1.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "main.tries", "in.go:59")
+		}
+		return r2
 	}
 	fr1.v, fr1.err = fr1.await2.Result()
 	fr1.pe = new(*lwt.PanicError)
@@ -250,12 +334,20 @@ s2:
 s3:
 	if !fr1.await3.Ready() {
 		fr1.state = 3
-		return lwt.Suspend[string](fr1, fr1.await3)
+		r2 = lwt.Suspend[string](fr1, fr1.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "main.tries", "in.go:62")
+		}
+		return r2
 	}
 	fr1.w, fr1.err2 = fr1.await3.Result()
 	/*line in.go:63:2*/ fmt.Println("try success:", fr1.w, fr1.err2)
 	/*line in.go:64:2*/ if !(fr1.w == 7) {
-		return fr1.Fail(lwt.AssertionFailed("in.go:64:2"))
+		e := lwt.AssertionFailed("in.go:64:2")
+		if debugtrace.Enabled {
+			e = debugtrace.Note(e, "main.tries", "in.go:64", "raised")
+		}
+		return fr1.Fail(e)
 	}
 	/*line in.go:65:2*/ return fr1.Become(lwt.Return("done"))
 }
@@ -293,10 +385,23 @@ type failsFrame struct {
 	await2 lwt.Promise[int]
 }
 
-func (fr2 *failsFrame) Resume() { fr2.step() }
+func (fr2 *failsFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr2.Key())
+	}
+	fr2.step()
+}
 
 func (fr2 *failsFrame) step() (r3 lwt.Promise[int]) {
-	defer fr2.Recover(&r3)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r3 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.fails", "in.go:69", "panicked"))
+			}
+		}()
+	} else {
+		defer fr2.Recover(&r3)
+	}
 	switch fr2.state {
 	case 1:
 		goto s1
@@ -304,10 +409,19 @@ func (fr2 *failsFrame) step() (r3 lwt.Promise[int]) {
 		goto s2
 	}
 	/*line in.go:70:2*/ if !(fr2.n > 0) {
-		return fr2.Fail(lwt.AssertionFailed("in.go:70:2"))
+		e1 := lwt.AssertionFailed("in.go:70:2")
+		if debugtrace.Enabled {
+			e1 = debugtrace.Note(e1, "main.fails", "in.go:70", "raised")
+		}
+		return fr2.Fail(e1)
 	}
 	/*line in.go:71:2*/ if fr2.n == 1 {
-		return fr2.Become(lwt.Fail[int](errBoom))
+		{
+			if debugtrace.Enabled {
+				return fr2.Become(lwt.Fail[int](debugtrace.Note(errBoom, "main.fails", "in.go:72", "raised")))
+			}
+			return fr2.Become(lwt.Fail[int](errBoom))
+		}
 	}
 	/*line in.go:74:2*/ if !(fr2.n == 2) {
 		goto endif1
@@ -316,9 +430,16 @@ func (fr2 *failsFrame) step() (r3 lwt.Promise[int]) {
 s1:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
-		return lwt.Suspend[int](fr2, fr2.await1)
+		r3 = lwt.Suspend[int](fr2, fr2.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r3.Key(), "main.fails", "in.go:75")
+		}
+		return r3
 	}
 	if _, err := fr2.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.fails", "in.go:75", "awaited")
+		}
 		return fr2.Fail(err)
 	}
 	/*line in.go:76:3*/ fmt.Println("not reached")
@@ -330,9 +451,16 @@ endif1:
 s2:
 	if !fr2.await2.Ready() {
 		fr2.state = 2
-		return lwt.Suspend[int](fr2, fr2.await2)
+		r3 = lwt.Suspend[int](fr2, fr2.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r3.Key(), "main.fails", "in.go:79")
+		}
+		return r3
 	}
 	if _, err := fr2.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.fails", "in.go:79", "awaited")
+		}
 		return fr2.Fail(err)
 	}
 	/*line in.go:80:7*/ fr2.m = nil

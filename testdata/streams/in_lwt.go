@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 	"github.com/lwtgo/lwt/runtime/lwtstream"
 )
@@ -31,10 +32,23 @@ type sumFrame struct {
 	await1 lwt.Promise[lwtstream.Option[int]]
 }
 
-func (fr *sumFrame) Resume() { fr.step() }
+func (fr *sumFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *sumFrame) step() (r lwt.Promise[int]) {
-	defer fr.Recover(&r)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", "in.go:14", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -46,9 +60,16 @@ range1:
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.sum", "in.go:16")
+		}
+		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.sum", "in.go:16", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.elem = v

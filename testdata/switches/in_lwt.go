@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -57,10 +58,23 @@ type classifyFrame struct {
 	await4 lwt.Promise[int]
 }
 
-func (fr *classifyFrame) Resume() { fr.step() }
+func (fr *classifyFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
 
 func (fr *classifyFrame) step() (r1 lwt.Promise[string]) {
-	defer fr.Recover(&r1)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.classify", "in.go:32", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
 	switch fr.state {
 	case 1:
 		goto s1
@@ -75,9 +89,16 @@ func (fr *classifyFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
-		return lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.classify", "in.go:33")
+		}
+		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.classify", "in.go:33", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
@@ -91,9 +112,16 @@ s1:
 s2:
 	if !fr.await2.Ready() {
 		fr.state = 2
-		return lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.classify", "in.go:34")
+		}
+		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.classify", "in.go:34", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v2 = v
@@ -118,9 +146,16 @@ case3:
 s3:
 	if !fr.await3.Ready() {
 		fr.state = 3
-		return lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.classify", "in.go:37")
+		}
+		return r1
 	}
 	if v, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.classify", "in.go:37", "awaited")
+		}
 		return fr.Fail(err)
 	} else {
 		fr.v3 = v
@@ -137,9 +172,16 @@ case5:
 s4:
 	if !fr.await4.Ready() {
 		fr.state = 4
-		return lwt.Suspend[string](fr, fr.await4)
+		r1 = lwt.Suspend[string](fr, fr.await4)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.classify", "in.go:45")
+		}
+		return r1
 	}
 	if _, err := fr.await4.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.classify", "in.go:45", "awaited")
+		}
 		return fr.Fail(err)
 	}
 	goto case6
@@ -166,10 +208,23 @@ type kindFrame struct {
 	await1 lwt.Promise[any]
 }
 
-func (fr1 *kindFrame) Resume() { fr1.step() }
+func (fr1 *kindFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr1.Key())
+	}
+	fr1.step()
+}
 
 func (fr1 *kindFrame) step() (r2 lwt.Promise[string]) {
-	defer fr1.Recover(&r2)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.kind", "in.go:54", "panicked"))
+			}
+		}()
+	} else {
+		defer fr1.Recover(&r2)
+	}
 	switch fr1.state {
 	case 1:
 		goto s1
@@ -178,9 +233,16 @@ func (fr1 *kindFrame) step() (r2 lwt.Promise[string]) {
 s1:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
-		return lwt.Suspend[string](fr1, fr1.await1)
+		r2 = lwt.Suspend[string](fr1, fr1.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r2.Key(), "main.kind", "in.go:55")
+		}
+		return r2
 	}
 	if v, err := fr1.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.kind", "in.go:55", "awaited")
+		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v1 = v
@@ -223,10 +285,23 @@ type describeFrame struct {
 	await3 lwt.Promise[any]
 }
 
-func (fr2 *describeFrame) Resume() { fr2.step() }
+func (fr2 *describeFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr2.Key())
+	}
+	fr2.step()
+}
 
 func (fr2 *describeFrame) step() (r3 lwt.Promise[string]) {
-	defer fr2.Recover(&r3)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r3 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.describe", "in.go:67", "panicked"))
+			}
+		}()
+	} else {
+		defer fr2.Recover(&r3)
+	}
 	switch fr2.state {
 	case 1:
 		goto s1
@@ -265,9 +340,16 @@ case31:
 s1:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
-		return lwt.Suspend[string](fr2, fr2.await1)
+		r3 = lwt.Suspend[string](fr2, fr2.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r3.Key(), "main.describe", "in.go:72")
+		}
+		return r3
 	}
 	if v, err := fr2.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.describe", "in.go:72", "awaited")
+		}
 		return fr2.Fail(err)
 	} else {
 		fr2.v1 = v
@@ -279,9 +361,16 @@ case41:
 s2:
 	if !fr2.await2.Ready() {
 		fr2.state = 2
-		return lwt.Suspend[string](fr2, fr2.await2)
+		r3 = lwt.Suspend[string](fr2, fr2.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r3.Key(), "main.describe", "in.go:75")
+		}
+		return r3
 	}
 	if _, err := fr2.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.describe", "in.go:75", "awaited")
+		}
 		return fr2.Fail(err)
 	}
 	/*line in.go:76:3*/ return fr2.Become(lwt.Return(fmt.Sprintf("text %v", fr2.t2)))
@@ -292,9 +381,16 @@ case61:
 s3:
 	if !fr2.await3.Ready() {
 		fr2.state = 3
-		return lwt.Suspend[string](fr2, fr2.await3)
+		r3 = lwt.Suspend[string](fr2, fr2.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r3.Key(), "main.describe", "in.go:80")
+		}
+		return r3
 	}
 	if v, err := fr2.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.describe", "in.go:80", "awaited")
+		}
 		return fr2.Fail(err)
 	} else {
 		fr2.v2 = v
@@ -321,10 +417,23 @@ type signFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr3 *signFrame) Resume() { fr3.step() }
+func (fr3 *signFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr3.Key())
+	}
+	fr3.step()
+}
 
 func (fr3 *signFrame) step() (r4 lwt.Promise[int]) {
-	defer fr3.Recover(&r4)
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r4 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sign", "in.go:86", "panicked"))
+			}
+		}()
+	} else {
+		defer fr3.Recover(&r4)
+	}
 	switch fr3.state {
 	case 1:
 		goto s1
@@ -336,9 +445,16 @@ func (fr3 *signFrame) step() (r4 lwt.Promise[int]) {
 s1:
 	if !fr3.await1.Ready() {
 		fr3.state = 1
-		return lwt.Suspend[int](fr3, fr3.await1)
+		r4 = lwt.Suspend[int](fr3, fr3.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r4.Key(), "main.sign", "in.go:90")
+		}
+		return r4
 	}
 	if v, err := fr3.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.sign", "in.go:90", "awaited")
+		}
 		return fr3.Fail(err)
 	} else {
 		fr3.v = v
