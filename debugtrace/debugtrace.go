@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // A Site is a place in annotated source.
@@ -82,10 +81,3 @@ func Backtrace(err error) []Site {
 // String prints a site as in a traceback.
 func (s Site) String() string { return s.Func + " " + s.Pos + " (" + s.What + ")" }
 
-// trim keeps a function name short: the package's last element.
-func trim(fn string) string {
-	if i := strings.LastIndex(fn, "/"); i >= 0 {
-		return fn[i+1:]
-	}
-	return fn
-}
