@@ -80,4 +80,3 @@ func Backtrace(err error) []Site {
 
 // String prints a site as in a traceback.
 func (s Site) String() string { return s.Func + " " + s.Pos + " (" + s.What + ")" }
-
