@@ -59,3 +59,13 @@ func SafeDivCatch(p lwt.Promise[int], fallback int) lwt.Promise[int] {
 		func() lwt.Promise[int] { return lwt.Map(p, func(v int) int { return v / 2 }) },
 		func(error) lwt.Promise[int] { return lwt.Return(fallback) })
 }
+
+// PauseLoop yields to the scheduler n times.
+//
+//lwt:async
+func PauseLoop(n int) lwt.Promise[int] {
+	for i := 0; i < n; i++ {
+		lwt.Await(lwt.Pause())
+	}
+	return lwt.Return(n)
+}

@@ -285,3 +285,70 @@ func SafeDivCatch(p lwt.Promise[int], fallback int) lwt.Promise[int] {
 		func() lwt.Promise[int] { return lwt.Map(p, func(v int) int { return v / 2 }) },
 		func(error) lwt.Promise[int] { return lwt.Return(fallback) })
 }
+
+// PauseLoop yields to the scheduler n times.
+//
+//line generated.go:66:1
+func PauseLoop(n int) lwt.Promise[int] {
+	fr3 := pauseLoopFrame{n: n}
+	return fr3.step()
+}
+
+// pauseLoopFrame is the state of a call of PauseLoop while it waits.
+//
+//line generated.go:66:1
+type pauseLoopFrame struct {
+	lwt.Frame[int]
+	state  int
+	n      int
+	i      int
+	await1 lwt.Promise[lwt.Unit]
+}
+
+func (fr3 *pauseLoopFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr3.Key())
+	}
+	fr3.step()
+}
+
+func (fr3 *pauseLoopFrame) step() (r3 lwt.Promise[int]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r3 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.PauseLoop", "generated.go:66", "panicked"))
+			}
+		}()
+	} else {
+		defer fr3.Recover(&r3)
+	}
+	switch fr3.state {
+	case 1:
+		goto s1
+	}
+	/*line generated.go:67:6*/ fr3.i = 0
+for11:
+	/*line generated.go:67:14*/ if !(fr3.i < fr3.n) {
+		goto endfor31
+	}
+	/*line generated.go:68:3*/ fr3.await1 = lwt.Pause()
+s1:
+	if !fr3.await1.Ready() {
+		fr3.state = 1
+		r3 = lwt.Suspend[int](fr3, fr3.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r3.Key(), "generated.PauseLoop", "generated.go:68")
+		}
+		return r3
+	}
+	if _, err := fr3.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.PauseLoop", "generated.go:68", "awaited")
+		}
+		return fr3.Fail(err)
+	}
+	/*line generated.go:67:21*/ fr3.i++
+	goto for11
+endfor31:
+	/*line generated.go:70:2*/ return fr3.Become(lwt.Return(fr3.n))
+}

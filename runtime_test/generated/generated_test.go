@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
 func TestSumResolvedConstantStackNoAlloc(t *testing.T) {
@@ -120,5 +121,15 @@ func benchTry(b *testing.B, f func(lwt.Promise[int], int) lwt.Promise[int]) {
 		if v, _ := q.Result(); v != 5 {
 			b.Fatal(v)
 		}
+	}
+}
+
+// DESIGN.md: a pause round trip through the main loop, here from generated
+// code: the frame is allocated once, each round only makes the paused
+// promise.
+func BenchmarkPauseRoundTripGenerated(b *testing.B) {
+	b.ReportAllocs()
+	if v, err := lwtmain.Run(PauseLoop(b.N)); v != b.N || err != nil {
+		b.Fatal(v, err)
 	}
 }
