@@ -7,7 +7,10 @@ package generated
 
 //go:generate go tool lwtgen
 
-import "github.com/lwtgo/lwt/runtime/lwt"
+import (
+	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtmvar"
+)
 
 // SumResolved awaits n promises that are already resolved: each await is a
 // branch.
@@ -68,4 +71,27 @@ func PauseLoop(n int) lwt.Promise[int] {
 		lwt.Await(lwt.Pause())
 	}
 	return lwt.Return(n)
+}
+
+// Ping and Pong pass a counter back and forth through two mailboxes, n
+// rounds: the mvar ping-pong of DESIGN.md, in the source language.
+//
+//lwt:async
+func Ping(n int, out, in *lwtmvar.MVar[int]) lwt.Promise[int] {
+	v := 0
+	for i := 0; i < n; i++ {
+		lwt.Await(out.Put(v))
+		v = lwt.Await(in.Take()) + 1
+	}
+	return lwt.Return(v)
+}
+
+// Pong answers each value it takes with the same value.
+//
+//lwt:async
+func Pong(n int, in, out *lwtmvar.MVar[int]) lwt.Promise[lwt.Unit] {
+	for i := 0; i < n; i++ {
+		lwt.Await(out.Put(lwt.Await(in.Take())))
+	}
+	return lwt.ReturnUnit()
 }

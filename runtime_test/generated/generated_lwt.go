@@ -11,12 +11,13 @@ package generated
 import (
 	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtmvar"
 )
 
 // SumResolved awaits n promises that are already resolved: each await is a
 // branch.
 //
-//line generated.go:16:1
+//line generated.go:19:1
 func SumResolved(n int) lwt.Promise[int] {
 	fr := sumResolvedFrame{n: n}
 	return fr.step()
@@ -24,7 +25,7 @@ func SumResolved(n int) lwt.Promise[int] {
 
 // sumResolvedFrame is the state of a call of SumResolved while it waits.
 //
-//line generated.go:16:1
+//line generated.go:19:1
 type sumResolvedFrame struct {
 	lwt.Frame[int]
 	state  int
@@ -46,7 +47,7 @@ func (fr *sumResolvedFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SumResolved", "generated.go:16", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SumResolved", "generated.go:19", "panicked"))
 			}
 		}()
 	} else {
@@ -56,40 +57,40 @@ func (fr *sumResolvedFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line generated.go:17:2*/ fr.s = 0
-	/*line generated.go:18:6*/ fr.i = 0
+	/*line generated.go:20:2*/ fr.s = 0
+	/*line generated.go:21:6*/ fr.i = 0
 for1:
-	/*line generated.go:18:14*/ if !(fr.i < fr.n) {
+	/*line generated.go:21:14*/ if !(fr.i < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:19:8*/ fr.await1 = lwt.Return(1)
+	/*line generated.go:22:8*/ fr.await1 = lwt.Return(1)
 s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.SumResolved", "generated.go:19")
+			debugtrace.Wait(r.Key(), "generated.SumResolved", "generated.go:22")
 		}
 		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.SumResolved", "generated.go:19", "awaited")
+			err = debugtrace.Note(err, "generated.SumResolved", "generated.go:22", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line generated.go:19:3*/ fr.s += fr.v
-	/*line generated.go:18:21*/ fr.i++
+	/*line generated.go:22:3*/ fr.s += fr.v
+	/*line generated.go:21:21*/ fr.i++
 	goto for1
 endfor3:
-	/*line generated.go:21:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line generated.go:24:2*/ return fr.Become(lwt.Return(fr.s))
 }
 
 // Sum3 awaits three promises one after the other.
 //
-//line generated.go:27:1
+//line generated.go:30:1
 func Sum3(a, b, c lwt.Promise[int]) lwt.Promise[int] {
 	fr1 := sum3Frame{a: a, b: b, c: c}
 	return fr1.step()
@@ -97,7 +98,7 @@ func Sum3(a, b, c lwt.Promise[int]) lwt.Promise[int] {
 
 // sum3Frame is the state of a call of Sum3 while it waits.
 //
-//line generated.go:27:1
+//line generated.go:30:1
 type sum3Frame struct {
 	lwt.Frame[int]
 	state  int
@@ -126,7 +127,7 @@ func (fr1 *sum3Frame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Sum3", "generated.go:27", "panicked"))
+				r1 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Sum3", "generated.go:30", "panicked"))
 			}
 		}()
 	} else {
@@ -140,69 +141,69 @@ func (fr1 *sum3Frame) step() (r1 lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line generated.go:28:7*/ fr1.await1 = fr1.a
+	/*line generated.go:31:7*/ fr1.await1 = fr1.a
 s1:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
 		r1 = lwt.Suspend[int](fr1, fr1.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:28")
+			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:31")
 		}
 		return r1
 	}
 	if v, err := fr1.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Sum3", "generated.go:28", "awaited")
+			err = debugtrace.Note(err, "generated.Sum3", "generated.go:31", "awaited")
 		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v = v
 	}
-	/*line generated.go:28:2*/ fr1.x = fr1.v
-	/*line generated.go:29:7*/ fr1.await2 = fr1.b
+	/*line generated.go:31:2*/ fr1.x = fr1.v
+	/*line generated.go:32:7*/ fr1.await2 = fr1.b
 s2:
 	if !fr1.await2.Ready() {
 		fr1.state = 2
 		r1 = lwt.Suspend[int](fr1, fr1.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:29")
+			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:32")
 		}
 		return r1
 	}
 	if v, err := fr1.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Sum3", "generated.go:29", "awaited")
+			err = debugtrace.Note(err, "generated.Sum3", "generated.go:32", "awaited")
 		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v1 = v
 	}
-	/*line generated.go:29:2*/ fr1.y = fr1.v1
-	/*line generated.go:30:7*/ fr1.await3 = fr1.c
+	/*line generated.go:32:2*/ fr1.y = fr1.v1
+	/*line generated.go:33:7*/ fr1.await3 = fr1.c
 s3:
 	if !fr1.await3.Ready() {
 		fr1.state = 3
 		r1 = lwt.Suspend[int](fr1, fr1.await3)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:30")
+			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:33")
 		}
 		return r1
 	}
 	if v, err := fr1.await3.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Sum3", "generated.go:30", "awaited")
+			err = debugtrace.Note(err, "generated.Sum3", "generated.go:33", "awaited")
 		}
 		return fr1.Fail(err)
 	} else {
 		fr1.v2 = v
 	}
-	/*line generated.go:30:2*/ fr1.z = fr1.v2
-	/*line generated.go:31:2*/ return fr1.Become(lwt.Return(fr1.x + fr1.y + fr1.z))
+	/*line generated.go:33:2*/ fr1.z = fr1.v2
+	/*line generated.go:34:2*/ return fr1.Become(lwt.Return(fr1.x + fr1.y + fr1.z))
 }
 
 // Sum3Bind is Sum3 written by hand with Bind.
 //
-//line generated.go:34:1
+//line generated.go:37:1
 func Sum3Bind(a, b, c lwt.Promise[int]) lwt.Promise[int] {
 	return lwt.Bind(a, func(x int) lwt.Promise[int] {
 		return lwt.Bind(b, func(y int) lwt.Promise[int] {
@@ -215,7 +216,7 @@ func Sum3Bind(a, b, c lwt.Promise[int]) lwt.Promise[int] {
 
 // SafeDiv catches the failure of p and replaces it with fallback.
 //
-//line generated.go:48:1
+//line generated.go:51:1
 func SafeDiv(p lwt.Promise[int], fallback int) lwt.Promise[int] {
 	fr2 := safeDivFrame{p: p, fallback: fallback}
 	return fr2.step()
@@ -223,7 +224,7 @@ func SafeDiv(p lwt.Promise[int], fallback int) lwt.Promise[int] {
 
 // safeDivFrame is the state of a call of SafeDiv while it waits.
 //
-//line generated.go:48:1
+//line generated.go:51:1
 type safeDivFrame struct {
 	lwt.Frame[int]
 	state    int
@@ -245,7 +246,7 @@ func (fr2 *safeDivFrame) step() (r2 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SafeDiv", "generated.go:48", "panicked"))
+				r2 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SafeDiv", "generated.go:51", "panicked"))
 			}
 		}()
 	} else {
@@ -255,31 +256,31 @@ func (fr2 *safeDivFrame) step() (r2 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line generated.go:49:12*/ fr2.await1 = fr2.try()
+	/*line generated.go:52:12*/ fr2.await1 = fr2.try()
 s1:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
 		r2 = lwt.Suspend[int](fr2, fr2.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "generated.SafeDiv", "generated.go:49")
+			debugtrace.Wait(r2.Key(), "generated.SafeDiv", "generated.go:52")
 		}
 		return r2
 	}
 	fr2.v, fr2.err = fr2.await1.Result()
-	/*line generated.go:50:2*/ if fr2.err != nil {
+	/*line generated.go:53:2*/ if fr2.err != nil {
 		return fr2.Become(lwt.Return(fr2.fallback))
 	}
-	/*line generated.go:53:2*/ return fr2.Become(lwt.Return(fr2.v / 2))
+	/*line generated.go:56:2*/ return fr2.Become(lwt.Return(fr2.v / 2))
 }
 
 func (fr2 *safeDivFrame) try() (p lwt.Promise[int]) {
 	defer lwt.Recovered(&p)
-	/*line generated.go:49:20*/ return fr2.p
+	/*line generated.go:52:20*/ return fr2.p
 }
 
 // SafeDivCatch is SafeDiv written by hand with Catch.
 //
-//line generated.go:56:1
+//line generated.go:59:1
 func SafeDivCatch(p lwt.Promise[int], fallback int) lwt.Promise[int] {
 	return lwt.Catch(
 		func() lwt.Promise[int] { return lwt.Map(p, func(v int) int { return v / 2 }) },
@@ -288,7 +289,7 @@ func SafeDivCatch(p lwt.Promise[int], fallback int) lwt.Promise[int] {
 
 // PauseLoop yields to the scheduler n times.
 //
-//line generated.go:66:1
+//line generated.go:69:1
 func PauseLoop(n int) lwt.Promise[int] {
 	fr3 := pauseLoopFrame{n: n}
 	return fr3.step()
@@ -296,7 +297,7 @@ func PauseLoop(n int) lwt.Promise[int] {
 
 // pauseLoopFrame is the state of a call of PauseLoop while it waits.
 //
-//line generated.go:66:1
+//line generated.go:69:1
 type pauseLoopFrame struct {
 	lwt.Frame[int]
 	state  int
@@ -316,7 +317,7 @@ func (fr3 *pauseLoopFrame) step() (r3 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r3 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.PauseLoop", "generated.go:66", "panicked"))
+				r3 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.PauseLoop", "generated.go:69", "panicked"))
 			}
 		}()
 	} else {
@@ -326,29 +327,215 @@ func (fr3 *pauseLoopFrame) step() (r3 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line generated.go:67:6*/ fr3.i = 0
+	/*line generated.go:70:6*/ fr3.i = 0
 for11:
-	/*line generated.go:67:14*/ if !(fr3.i < fr3.n) {
+	/*line generated.go:70:14*/ if !(fr3.i < fr3.n) {
 		goto endfor31
 	}
-	/*line generated.go:68:3*/ fr3.await1 = lwt.Pause()
+	/*line generated.go:71:3*/ fr3.await1 = lwt.Pause()
 s1:
 	if !fr3.await1.Ready() {
 		fr3.state = 1
 		r3 = lwt.Suspend[int](fr3, fr3.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "generated.PauseLoop", "generated.go:68")
+			debugtrace.Wait(r3.Key(), "generated.PauseLoop", "generated.go:71")
 		}
 		return r3
 	}
 	if _, err := fr3.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.PauseLoop", "generated.go:68", "awaited")
+			err = debugtrace.Note(err, "generated.PauseLoop", "generated.go:71", "awaited")
 		}
 		return fr3.Fail(err)
 	}
-	/*line generated.go:67:21*/ fr3.i++
+	/*line generated.go:70:21*/ fr3.i++
 	goto for11
 endfor31:
-	/*line generated.go:70:2*/ return fr3.Become(lwt.Return(fr3.n))
+	/*line generated.go:73:2*/ return fr3.Become(lwt.Return(fr3.n))
+}
+
+// Ping and Pong pass a counter back and forth through two mailboxes, n
+// rounds: the mvar ping-pong of DESIGN.md, in the source language.
+//
+//line generated.go:80:1
+func Ping(n int, out, in *lwtmvar.MVar[int]) lwt.Promise[int] {
+	fr4 := pingFrame{n: n, out: out, in: in}
+	return fr4.step()
+}
+
+// pingFrame is the state of a call of Ping while it waits.
+//
+//line generated.go:80:1
+type pingFrame struct {
+	lwt.Frame[int]
+	state  int
+	n      int
+	out    *lwtmvar.MVar[int]
+	in     *lwtmvar.MVar[int]
+	v      int
+	i      int
+	await1 lwt.Promise[lwt.Unit]
+	v1     int
+	await2 lwt.Promise[int]
+}
+
+func (fr4 *pingFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr4.Key())
+	}
+	fr4.step()
+}
+
+func (fr4 *pingFrame) step() (r4 lwt.Promise[int]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r4 = fr4.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Ping", "generated.go:80", "panicked"))
+			}
+		}()
+	} else {
+		defer fr4.Recover(&r4)
+	}
+	switch fr4.state {
+	case 1:
+		goto s1
+	case 2:
+		goto s2
+	}
+	/*line generated.go:81:2*/ fr4.v = 0
+	/*line generated.go:82:6*/ fr4.i = 0
+for12:
+	/*line generated.go:82:14*/ if !(fr4.i < fr4.n) {
+		goto endfor32
+	}
+	/*line generated.go:83:3*/ fr4.await1 = fr4.out.Put(fr4.v)
+s1:
+	if !fr4.await1.Ready() {
+		fr4.state = 1
+		r4 = lwt.Suspend[int](fr4, fr4.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r4.Key(), "generated.Ping", "generated.go:83")
+		}
+		return r4
+	}
+	if _, err := fr4.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Ping", "generated.go:83", "awaited")
+		}
+		return fr4.Fail(err)
+	}
+	/*line generated.go:84:7*/ fr4.await2 = fr4.in.Take()
+s2:
+	if !fr4.await2.Ready() {
+		fr4.state = 2
+		r4 = lwt.Suspend[int](fr4, fr4.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r4.Key(), "generated.Ping", "generated.go:84")
+		}
+		return r4
+	}
+	if v, err := fr4.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Ping", "generated.go:84", "awaited")
+		}
+		return fr4.Fail(err)
+	} else {
+		fr4.v1 = v
+	}
+	/*line generated.go:84:3*/ fr4.v = fr4.v1 + 1
+	/*line generated.go:82:21*/ fr4.i++
+	goto for12
+endfor32:
+	/*line generated.go:86:2*/ return fr4.Become(lwt.Return(fr4.v))
+}
+
+// Pong answers each value it takes with the same value.
+//
+//line generated.go:92:1
+func Pong(n int, in, out *lwtmvar.MVar[int]) lwt.Promise[lwt.Unit] {
+	fr5 := pongFrame{n: n, in: in, out: out}
+	return fr5.step()
+}
+
+// pongFrame is the state of a call of Pong while it waits.
+//
+//line generated.go:92:1
+type pongFrame struct {
+	lwt.Frame[lwt.Unit]
+	state  int
+	n      int
+	in     *lwtmvar.MVar[int]
+	out    *lwtmvar.MVar[int]
+	i      int
+	v      int
+	await1 lwt.Promise[int]
+	await2 lwt.Promise[lwt.Unit]
+}
+
+func (fr5 *pongFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr5.Key())
+	}
+	fr5.step()
+}
+
+func (fr5 *pongFrame) step() (r5 lwt.Promise[lwt.Unit]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r5 = fr5.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Pong", "generated.go:92", "panicked"))
+			}
+		}()
+	} else {
+		defer fr5.Recover(&r5)
+	}
+	switch fr5.state {
+	case 1:
+		goto s1
+	case 2:
+		goto s2
+	}
+	/*line generated.go:93:6*/ fr5.i = 0
+for13:
+	/*line generated.go:93:14*/ if !(fr5.i < fr5.n) {
+		goto endfor33
+	}
+	/*line generated.go:94:21*/ fr5.await1 = fr5.in.Take()
+s1:
+	if !fr5.await1.Ready() {
+		fr5.state = 1
+		r5 = lwt.Suspend[lwt.Unit](fr5, fr5.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r5.Key(), "generated.Pong", "generated.go:94")
+		}
+		return r5
+	}
+	if v, err := fr5.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Pong", "generated.go:94", "awaited")
+		}
+		return fr5.Fail(err)
+	} else {
+		fr5.v = v
+	}
+	/*line generated.go:94:3*/ fr5.await2 = fr5.out.Put(fr5.v)
+s2:
+	if !fr5.await2.Ready() {
+		fr5.state = 2
+		r5 = lwt.Suspend[lwt.Unit](fr5, fr5.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r5.Key(), "generated.Pong", "generated.go:94")
+		}
+		return r5
+	}
+	if _, err := fr5.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Pong", "generated.go:94", "awaited")
+		}
+		return fr5.Fail(err)
+	}
+	/*line generated.go:93:21*/ fr5.i++
+	goto for13
+endfor33:
+	/*line generated.go:96:2*/ return fr5.Become(lwt.ReturnUnit())
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/lwtgo/lwt/runtime/lwt"
 	"github.com/lwtgo/lwt/runtime/lwtmain"
+	"github.com/lwtgo/lwt/runtime/lwtmvar"
 )
 
 func TestSumResolvedConstantStackNoAlloc(t *testing.T) {
@@ -131,5 +132,25 @@ func BenchmarkPauseRoundTripGenerated(b *testing.B) {
 	b.ReportAllocs()
 	if v, err := lwtmain.Run(PauseLoop(b.N)); v != b.N || err != nil {
 		b.Fatal(v, err)
+	}
+}
+
+// DESIGN.md: mvar ping-pong, one round, between two threads written in the
+// source language.
+func BenchmarkMVarPingPongGenerated(b *testing.B) {
+	b.ReportAllocs()
+	a, c := lwtmvar.NewEmpty[int](), lwtmvar.NewEmpty[int]()
+	done := Pong(b.N, a, c)
+	v, err := lwtmain.Run(Ping(b.N, a, c))
+	if v != b.N || err != nil || done.IsSleeping() {
+		b.Fatal(v, err, done)
+	}
+}
+
+func TestPingPong(t *testing.T) {
+	a, c := lwtmvar.NewEmpty[int](), lwtmvar.NewEmpty[int]()
+	done := Pong(1000, a, c)
+	if v, err := lwtmain.Run(Ping(1000, a, c)); v != 1000 || err != nil || done.IsSleeping() {
+		t.Fatal(v, err, done)
 	}
 }
