@@ -232,6 +232,30 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 		}
 		return true
 	})
+	// A marker used other than by calling it cannot be rewritten.
+	callees := map[*ast.Ident]bool{}
+	ast.Inspect(fd.Body(), func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && markerName(info, call) != "" {
+			ast.Inspect(call.Fun, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok {
+					callees[id] = true
+				}
+				return true
+			})
+		}
+		return true
+	})
+	ast.Inspect(fd.Body(), func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && !callees[id] {
+			if fn, ok := info.Uses[id].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == LwtPath {
+				switch fn.Name() {
+				case "Await", "Await2", "Await3", "AwaitAll", "Try", "Assert":
+					g.errorf(id.Pos(), "lwt.%s must be called directly, not used as a value", fn.Name())
+				}
+			}
+		}
+		return true
+	})
 	// A type switch whose clauses wait is lowered to a chain of type
 	// assertions: the variable of every clause then lives in the frame.
 	ast.Inspect(fd.Body(), func(n ast.Node) bool {

@@ -239,8 +239,44 @@ func (fg *funcGen) terminates(s ast.Stmt) bool {
 		return fg.terminates(s.Stmt)
 	case *ast.ForStmt:
 		return s.Cond == nil && !breaks(s.Body, "")
+	case *ast.SwitchStmt:
+		return fg.clausesTerminate(s.Body, s)
+	case *ast.TypeSwitchStmt:
+		return fg.clausesTerminate(s.Body, s)
 	}
 	return false
+}
+
+// clausesTerminate: a switch with a default whose every clause ends in a
+// terminating statement (or falls through), with no break out of it.
+func (fg *funcGen) clausesTerminate(body *ast.BlockStmt, sw ast.Node) bool {
+	dflt := false
+	for _, c := range body.List {
+		cc := c.(*ast.CaseClause)
+		if cc.List == nil {
+			dflt = true
+		}
+		n := len(cc.Body)
+		if n == 0 {
+			return false
+		}
+		last := cc.Body[n-1]
+		if b, ok := last.(*ast.BranchStmt); ok && b.Tok == token.FALLTHROUGH {
+			continue
+		}
+		if b, ok := last.(*ast.BranchStmt); ok && b.Tok == token.BREAK {
+			return false
+		}
+		if !fg.terminates(last) {
+			return false
+		}
+		for _, st := range cc.Body {
+			if breaks(st, "") {
+				return false
+			}
+		}
+	}
+	return dflt
 }
 
 // breaks reports whether body has a break that leaves the loop it belongs

@@ -131,6 +131,12 @@ func negateRequired(x constraint.Expr) (constraint.Expr, bool) {
 func generatePackage(pkg *packages.Package) ([]output, Errors) {
 	var outs []output
 	var errs Errors
+	// Names taken at package level, shared by the files: frames made for
+	// one file must not collide with another's.
+	shared := map[string]bool{}
+	for _, name := range pkg.Types.Scope().Names() {
+		shared[name] = true
+	}
 	for i, f := range pkg.Syntax {
 		path := pkg.CompiledGoFiles[i]
 		annotated, cons, cerr := sourceConstraint(pkg.Fset, f)
@@ -146,7 +152,7 @@ func generatePackage(pkg *packages.Package) ([]output, Errors) {
 			errs = append(errs, Error{token.Position{Filename: path}, err.Error()})
 			continue
 		}
-		g := &fileGen{pkg: pkg, file: f, src: src, path: path, constraint: cons}
+		g := &fileGen{pkg: pkg, file: f, src: src, path: path, constraint: cons, names: shared}
 		data, es := g.generate()
 		errs = append(errs, es...)
 		if len(es) == 0 {
@@ -188,10 +194,6 @@ func (g *fileGen) lineDirective(pos token.Pos) string {
 
 func (g *fileGen) generate() ([]byte, Errors) {
 	g.imports = map[string]*imported{}
-	g.names = map[string]bool{}
-	for _, name := range g.pkg.Types.Scope().Names() {
-		g.names[name] = true
-	}
 	for _, imp := range g.file.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
 		im := &imported{}

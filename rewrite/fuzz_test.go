@@ -92,21 +92,60 @@ func fuzzSeeds() [][]byte {
 // ---- the scratch module ----
 
 var fuzzEnv struct {
-	once sync.Once
-	dir  string
-	err  error
+	once    sync.Once
+	dir     string
+	err     error
+	rootMod string // the root's go.mod and go.sum when the scratch module was tidied
 }
 
 // fuzzSetup makes the scratch module once per process: go.mod, the helpers
-// both versions share, the twin's helpers, and go mod tidy.
+// both versions share, the twin's helpers. It tidies it again whenever the
+// repository's go.mod or go.sum change.
 func fuzzSetup(t *testing.T) string {
+	root := moduleRoot(t)
 	fuzzEnv.once.Do(func() {
-		fuzzEnv.dir, fuzzEnv.err = makeFuzzModule(moduleRoot(t))
+		fuzzEnv.dir, fuzzEnv.err = makeFuzzModule(root)
 	})
+	if fuzzEnv.err == nil && rootModFiles(root) != fuzzEnv.rootMod {
+		fuzzEnv.err = tidyFuzzModule(root, fuzzEnv.dir)
+	}
 	if fuzzEnv.err != nil {
 		t.Fatalf("setting up the scratch module: %v", fuzzEnv.err)
 	}
 	return fuzzEnv.dir
+}
+
+func rootModFiles(root string) string {
+	mod, _ := os.ReadFile(filepath.Join(root, "go.mod"))
+	sum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
+	return string(mod) + "\x00" + string(sum)
+}
+
+// tidyFuzzModule writes the scratch module's go.mod and go.sum after the
+// repository's, and tidies it.
+func tidyFuzzModule(root, dir string) error {
+	fuzzEnv.rootMod = rootModFiles(root)
+	goLine := "go 1.26"
+	if data, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(l, "go ") {
+				goLine = strings.TrimSpace(l)
+			}
+		}
+	}
+	mod := "module lwtfuzz\n\n" + goLine + "\n\nrequire github.com/lwtgo/lwt v0.0.0\n\nreplace github.com/lwtgo/lwt => " + root + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+		return err
+	}
+	if data, err := os.ReadFile(filepath.Join(root, "go.sum")); err == nil {
+		os.WriteFile(filepath.Join(dir, "go.sum"), data, 0o644)
+	}
+	cmd := exec.Command("go", "mod", "tidy")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go mod tidy: %v\n%s", err, out)
+	}
+	return nil
 }
 
 func makeFuzzModule(root string) (string, error) {
@@ -117,9 +156,7 @@ func makeFuzzModule(root string) (string, error) {
 	if err := os.MkdirAll(prog, 0o755); err != nil {
 		return "", err
 	}
-	mod := "module lwtfuzz\n\ngo 1.26\n\nrequire github.com/lwtgo/lwt v0.0.0\n\nreplace github.com/lwtgo/lwt => " + root + "\n"
 	files := map[string]string{
-		filepath.Join(dir, "go.mod"):          mod,
 		filepath.Join(prog, "helpers.go"):     fuzzHelpers,
 		filepath.Join(prog, "twinhelpers.go"): fuzzTwinHelpers,
 		// A first program, so that tidy and the first build see everything.
@@ -131,15 +168,7 @@ func makeFuzzModule(root string) (string, error) {
 			return dir, err
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join(root, "go.sum")); err == nil {
-		os.WriteFile(filepath.Join(dir, "go.sum"), data, 0o644)
-	}
-	cmd := exec.Command("go", "mod", "tidy")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return dir, fmt.Errorf("go mod tidy: %v\n%s", err, out)
-	}
-	return dir, nil
+	return dir, tidyFuzzModule(root, dir)
 }
 
 // removeStaleFuzzDirs removes the scratch modules of processes that are gone
@@ -241,6 +270,28 @@ func q(k, v, d int) lwt.Promise[int] {
 	p, r := lwt.Wait[int]()
 	schedule(d, func() { lwt.Wakeup(r, v+k) })
 	return p
+}
+
+func readyB(k int, b bool) lwt.Promise[bool] {
+	fmt.Println("readyb", k, b)
+	return lwt.Return(b)
+}
+
+func laterB(k int, b bool, d int) lwt.Promise[bool] {
+	fmt.Println("laterb", k, b, d)
+	p, r := lwt.Wait[bool]()
+	schedule(d, func() {
+		fmt.Println("wakeb", k, b)
+		lwt.Wakeup(r, b)
+	})
+	return p
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func mkErr(k int) error { return fmt.Errorf("fail %d", k) }
@@ -410,6 +461,13 @@ func checkProgram(t *testing.T, dir string, prog *program) {
 		}()
 		_, err = rewrite.Run(rewrite.Config{Dir: pkg}, ".")
 	}()
+	if err != nil && moduleTrouble(err.Error()) {
+		// The repository's requirements changed under us: tidy, try again.
+		if terr := tidyFuzzModule(moduleRoot(t), dir); terr != nil {
+			t.Fatalf("tidying the scratch module: %v", terr)
+		}
+		_, err = rewrite.Run(rewrite.Config{Dir: pkg}, ".")
+	}
 	var rejected rewrite.Errors
 	switch {
 	case err == nil:
@@ -440,6 +498,10 @@ func checkProgram(t *testing.T, dir string, prog *program) {
 	build := exec.Command("go", "build", "-o", bin, "./prog")
 	build.Dir = dir
 	if out, err := build.CombinedOutput(); err != nil {
+		if bytes.Contains(out, []byte("github.com/lwtgo/lwt/runtime")) || moduleTrouble(string(out)) {
+			// Someone is editing the runtime: not the generator's fault.
+			t.Skipf("the runtime does not build: %s", out)
+		}
 		gen, _ := os.ReadFile(genPath)
 		fail("the generated program does not build: %v\n%s\n\ngenerated (in_lwt.go):\n%s", err, out, gen)
 	}
@@ -454,6 +516,13 @@ func checkProgram(t *testing.T, dir string, prog *program) {
 		fail("the generated code does not mean the same as the source\n%s\n\ngenerated (in_lwt.go):\n%s",
 			describeDiff(got, gotErr, want), gen)
 	}
+}
+
+// moduleTrouble reports whether a go command failed because the scratch
+// module's go.mod or go.sum is out of date.
+func moduleTrouble(msg string) bool {
+	return strings.Contains(msg, "updates to go.mod needed") || strings.Contains(msg, "missing go.sum entry") ||
+		strings.Contains(msg, "go mod tidy")
 }
 
 // runFuzzProgram runs the program and returns its standard output, and an
@@ -792,10 +861,24 @@ type gen struct {
 	k       int // sites, numbered: they name what the program prints
 	scopes  []*scope
 	fn      *fnCtx
-	budget  int // statements left
-	depth   int // compound statements and literals around the current statement
-	lits    int // async literals around it
-	noAwait int // > 0 where an expression must not await (lwt.Try and Await2 operands)
+	budget  int    // statements left
+	depth   int    // compound statements and literals around the current statement
+	lits    int    // async literals around it
+	noAwait int    // > 0 where an expression must not await (lwt.Try and Await2 operands)
+	inDefer int    // > 0 inside a deferred func literal
+	named   bool   // run has a named result, res
+	runFn   *fnCtx // run's context
+}
+
+// avoidNamedResultInDefer keeps deferred calls away from run's named
+// result: lwtgen does not assign the returned promise to it before they run,
+// and ignores what they assign to it (Go: the result is set by return, and
+// deferred calls may change it).
+const avoidNamedResultInDefer = true
+
+// resOK reports whether the named result may be used here.
+func (g *gen) resOK() bool {
+	return g.named && (g.inDefer == 0 || !avoidNamedResultInDefer)
 }
 
 const maxDepth = 4
@@ -888,12 +971,18 @@ func block(stmts []*node) *node {
 // program is the whole annotated file (or twin).
 func (g *gen) program() *node {
 	g.fn = &fnCtx{kind: fnAsync}
+	g.runFn = g.fn
+	g.named = g.c.yes(1, 4)
 	sc := g.push()
 	g.declare("n", vInt)
 	stmts := g.stmtList(14)
 	stmts = append(stmts, g.uses(sc)...)
-	stmts = append(stmts, ret(g.retPromise()))
+	stmts = append(stmts, g.returnStmt())
 	g.pop()
+	sig := "func run(n int) lwt.Promise[int] {"
+	if g.named {
+		sig = "func run(n int) (res lwt.Promise[int]) {"
+	}
 	body := mk(twin(nl, "defer catch(&res)"))
 	for _, s := range stmts {
 		body.add(nl, s)
@@ -902,9 +991,37 @@ func (g *gen) program() *node {
 		ann("//go:build lwtsource", nl, nl),
 		"package main", nl, nl,
 		`import "github.com/lwtgo/lwt/runtime/lwt"`, nl, nl,
-		ann("//lwt:async", nl, "func run(n int) lwt.Promise[int] {"),
+		ann("//lwt:async", nl, sig),
 		twin("func runTwin(n int) (res lwt.Promise[int]) {"),
 		in, body, out, nl, "}", nl)
+}
+
+// returnStmt returns from an async function.
+func (g *gen) returnStmt() *node {
+	if g.named && g.fn == g.runFn && g.c.yes(1, 3) {
+		// A bare return returns res.
+		return mk(ann("return"), twin("return settle(res)"))
+	}
+	return ret(g.retPromise())
+}
+
+// resPromise is a promise to assign to the named result: not a call of an
+// async function, which would go on running beside the caller.
+func (g *gen) resPromise() *node {
+	k := g.next()
+	switch g.c.weighted(3, 3, 1, 1, 1, 1) {
+	case 1:
+		return mk("later(", k, ", ", g.expr(1), ", ", g.delay(), ")")
+	case 2:
+		return mk("failNow(", k, ")")
+	case 3:
+		return mk("failLater(", k, ", ", g.delay(), ")")
+	case 4:
+		return mk("lwt.Fail[int](mkErr(", k, "))")
+	case 5:
+		return mk("ready(", k, ", ", g.expr(1), ")")
+	}
+	return mk("lwt.Return(", g.expr(1), ")")
 }
 
 // stmtList makes up to max statements.
@@ -995,6 +1112,8 @@ func (g *gen) stmt() *node {
 		2,                                  // 22 slice or array
 		3,                                  // 23 tuple assignment
 		w(compound, 1),                     // 24 block
+		w(g.resOK() && g.fn.floor == 0, 3), // 25 res = p
+		w(compound && aw, 2),               // 26 type switch
 	) {
 	case 0:
 		return g.declStmt()
@@ -1037,7 +1156,7 @@ func (g *gen) stmt() *node {
 	case 17:
 		var r *node
 		if g.fn.kind == fnAsync {
-			r = ret(g.retPromise())
+			r = g.returnStmt()
 		} else {
 			r = mk("return")
 		}
@@ -1085,6 +1204,10 @@ func (g *gen) stmt() *node {
 		return g.tupleAssign()
 	case 24:
 		return g.body(nil, 4, nil)
+	case 25:
+		return mk("res = ", g.resPromise())
+	case 26:
+		return g.typeSwitch()
 	}
 	panic("unreachable")
 }
@@ -1100,6 +1223,9 @@ func (g *gen) canDefer() bool {
 }
 
 func (g *gen) sayStmt() *node {
+	if slices := g.visible(func(v *variable) bool { return v.kind == vSlice }); len(slices) > 0 && g.c.yes(1, 4) {
+		return mk("say(", g.next(), ", ", g.choose(slices).name, "[ix(", g.next(), ", ", g.expr(1), "):]...)")
+	}
 	s := mk("say(", g.next())
 	for range g.c.pick(4) {
 		s.add(", ", g.expr(0))
@@ -1198,7 +1324,9 @@ func (g *gen) expr(d int) *node {
 		return g.leaf()
 	}
 	idx := g.visible(func(v *variable) bool { return v.kind == vSlice || v.kind == vArray })
-	switch g.c.weighted(4, 4, w(g.canAwait(), 7), 2, 3, w(len(idx) > 0, 1)) {
+	switch g.c.weighted(4, 4, w(g.canAwait(), 7), 2, 3, w(len(idx) > 0, 1), 1) {
+	case 6:
+		return mk("(-", g.expr(d+1), ")")
 	case 1:
 		return g.varRead()
 	case 2:
@@ -1258,7 +1386,13 @@ func (g *gen) nonConst() *node {
 // cond is a bool expression.
 func (g *gen) cond(d int) *node {
 	ops := []string{" < ", " == ", " != ", " >= "}
-	switch g.c.weighted(4, 3, w(d < 2, 2), w(d < 2, 2), 1) {
+	switch g.c.weighted(4, 3, w(d < 2, 2), w(d < 2, 2), 1, w(g.canAwait() && d < 2, 2)) {
+	case 5:
+		k := g.next()
+		if g.c.yes(1, 2) {
+			return await(mk("readyB(", k, ", ", g.cond(d+1), ")"))
+		}
+		return await(mk("laterB(", k, ", ", g.cond(d+1), ", ", g.delay(), ")"))
 	case 1:
 		return mk("pred(", g.next(), ", ", g.expr(d+1), ")")
 	case 2:
@@ -1279,7 +1413,9 @@ func (g *gen) promise(d int, writerOK bool) *node {
 	k := g.next()
 	asyncs := g.visible(func(v *variable) bool { return g.callable(v, writerOK) })
 	litOK := g.lits < 2 && g.depth < maxDepth && g.budget > 0
-	switch g.c.weighted(6, 7, 2, 1, 1, 1, w(len(asyncs) > 0, 4), w(litOK, 3)) {
+	switch g.c.weighted(6, 7, 2, 1, 1, 1, w(len(asyncs) > 0, 4), w(litOK, 3), w(g.resOK(), 1)) {
+	case 8:
+		return mk("res")
 	case 1:
 		return mk("later(", k, ", ", g.expr(d+1), ", ", g.delay(), ")")
 	case 2:
@@ -1814,6 +1950,8 @@ func (g *gen) deferBody(param string) *node {
 	if g.lits > 0 && avoidDeferAwaitInLiteral {
 		g.noAwait++
 	}
+	g.inDefer++
+	defer func() { g.inDefer-- }()
 	sc := g.push()
 	if param != "" {
 		g.declare(param, vRO)
@@ -1916,4 +2054,60 @@ func (g *gen) awaitNStmt() *node {
 		return mk(strings.Join(names, ", "), " = ", call)
 	}
 	return mk(strings.Join(names, ", "), " := ", call)
+}
+
+// typeSwitch awaits in the guard of a type switch; its clauses do not await
+// (lwtgen rejects that).
+func (g *gen) typeSwitch() *node {
+	k := g.next()
+	v := g.name("v", k)
+	var x, typ *node
+	if g.c.yes(1, 2) {
+		x, typ = g.promise(1, false), mk("int")
+	} else {
+		x, typ = mk("laterB(", g.next(), ", ", g.cond(1), ", ", g.delay(), ")"), mk("bool")
+	}
+	bind := g.c.yes(2, 3)
+	head := mk("switch any(", await(x), ").(type) {")
+	if bind {
+		head = mk("switch ", v, " := any(", await(x), ").(type) {")
+	}
+	clause := func(h *node, use bool) *node {
+		sc := g.push()
+		g.noAwait++
+		var stmts []*node
+		if use && bind {
+			if typ.items[0] == "bool" {
+				stmts = append(stmts, mk("say(", g.next(), ", b2i(", v, "))"))
+			} else {
+				stmts = append(stmts, mk("say(", g.next(), ", ", v, ")"))
+			}
+		}
+		for range g.c.pick(3) {
+			switch g.c.pick(3) {
+			case 0:
+				stmts = append(stmts, g.declStmt())
+			case 1:
+				stmts = append(stmts, g.assignStmt())
+			default:
+				stmts = append(stmts, g.sayStmt())
+			}
+		}
+		stmts = append(stmts, g.uses(sc)...)
+		g.noAwait--
+		g.pop()
+		c := mk(h, in)
+		for _, s := range stmts {
+			c.add(nl, s)
+		}
+		return c.add(out)
+	}
+	s := mk(head, nl, clause(mk("case ", typ, ":"), true))
+	if g.c.yes(1, 2) {
+		s.add(nl, clause(mk("case string, float64:"), false))
+	}
+	if g.c.yes(1, 2) {
+		s.add(nl, clause(mk("default:"), false))
+	}
+	return s.add(nl, "}")
 }

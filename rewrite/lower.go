@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,6 +61,7 @@ type funcGen struct {
 	result *types.Var // a named result, if any
 
 	frame      string // frame type name
+	stateNames []string
 	funcName   string // for backtraces: pkg.Func, pkg.(*T).Method, pkg.Func.func1
 	tparams    string // "[T any, ...]" for declarations of the frame
 	targs      string // "[T, ...]" for uses
@@ -197,10 +199,13 @@ func (fg *funcGen) setup(sig *types.Signature) {
 func (fg *funcGen) setupFields() {
 	fg.fr = fg.fresh("fr")
 	fg.retName = fg.fresh("r")
-	for _, name := range []string{"Frame", "Return", "Fail", "Become", "Recover", "OnHeap", "Resume", "step", "state"} {
+	for _, name := range []string{"Frame", "Return", "Fail", "Become", "Recover", "OnHeap", "Resume", "Key", "step", "state"} {
 		fg.fieldNames[name] = true
 	}
 	fg.fields = append(fg.fields, fg.lwt+".Frame["+fg.res+"]", "state int")
+	if n := len(fg.a.defers); n > 0 && fg.result != nil {
+		fg.g.errorf(fg.a.defers[0].Pos(), "defer in an async function with a named result is not supported: a deferred call could not change the result as in Go; name no result")
+	}
 	if n := len(fg.a.defers); n > 0 {
 		fg.deferSites = map[*ast.DeferStmt]int{}
 		fg.deferArgs = map[int][]string{}
@@ -269,6 +274,7 @@ func (fg *funcGen) capturedVars() []*types.Var {
 }
 
 func recvNamed(t types.Type) *types.Named {
+	t = types.Unalias(t)
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
 	}
@@ -338,7 +344,7 @@ func (g *fileGen) taken() map[string]bool {
 // freshTop returns a package-level name not taken yet.
 func (g *fileGen) freshTop(base string) string {
 	name := base
-	for i := 2; g.names[name]; i++ {
+	for i := 2; g.names[name] || g.taken()[name]; i++ {
 		name = fmt.Sprintf("%s%d", base, i)
 	}
 	g.names[name] = true
@@ -426,9 +432,15 @@ func (fg *funcGen) emit(format string, args ...any) {
 	if fg.dead {
 		return
 	}
-	fmt.Fprintf(&fg.body, format, args...)
+	text := fmt.Sprintf(format, args...)
+	for _, m := range gotoRE.FindAllStringSubmatch(text, -1) {
+		fg.used[m[1]] = true
+	}
+	fg.body.WriteString(text)
 	fg.body.WriteByte('\n')
 }
+
+var gotoRE = regexp.MustCompile(`\bgoto ([\pL_][\pL\pN_]*)`)
 
 // at emits a line directive for the source position of n.
 func (fg *funcGen) at(n ast.Node) {
@@ -456,7 +468,16 @@ func formatName(base string, k int) string { return fmt.Sprintf("%s%d", base, k)
 
 // stateLabel places the label where state k resumes.
 func (fg *funcGen) stateLabel(k int) {
-	fg.label(fmt.Sprintf("s%d", k))
+	fg.label(fg.stateName(k))
+}
+
+// stateName is the label of state k: s1, s2..., unless the file uses those
+// names.
+func (fg *funcGen) stateName(k int) string {
+	for len(fg.stateNames) <= k {
+		fg.stateNames = append(fg.stateNames, fg.fresh(fmt.Sprintf("s%d", len(fg.stateNames))))
+	}
+	return fg.stateNames[k]
 }
 
 // label places a label at the top level of step. A label that only forward
@@ -565,7 +586,7 @@ func (fg *funcGen) writeFrame(out *bytes.Buffer) {
 	if fg.states > 0 {
 		fmt.Fprintf(out, "switch %s.state {\n", fg.fr)
 		for i := 1; i <= fg.states; i++ {
-			fmt.Fprintf(out, "case %d:\ngoto s%d\n", i, i)
+			fmt.Fprintf(out, "case %d:\ngoto %s\n", i, fg.stateName(i))
 		}
 		out.WriteString("}\n")
 	}
@@ -624,8 +645,34 @@ func (fg *funcGen) block(list []ast.Stmt) {
 	}
 }
 
+// body lowers the body of a construct lowered to labels: statements with
+// awaits one by one; a body without awaits as one block, so that the
+// variables it declares stay in its scope, not at the top level of step
+// where gotos would jump over them.
+func (fg *funcGen) lowerBody(list []ast.Stmt, owner ast.Node) {
+	if fg.a.awaits[owner] {
+		fg.block(list)
+		return
+	}
+	if len(list) == 0 {
+		return
+	}
+	var parts []string
+	for _, s := range list {
+		parts = append(parts, fg.render(s, nil))
+	}
+	fg.at(list[0])
+	fg.emit("{\n%s\n}", strings.Join(parts, "\n"))
+	if fg.terminates(list[len(list)-1]) {
+		fg.dead = true
+	}
+}
+
 // stmt lowers one statement. label is the user's label on it, if any.
 func (fg *funcGen) stmt(s ast.Stmt, label string) {
+	if _, ok := s.(*ast.LabeledStmt); ok {
+		fg.dead = false // a goto may reach it
+	}
 	if !fg.a.awaits[s] {
 		fg.plain(s)
 		return
@@ -701,6 +748,10 @@ func (fg *funcGen) plain(s ast.Stmt) {
 	case *ast.DeclStmt:
 		if fg.declaresHoisted(s) {
 			fg.declStmt(s)
+			return
+		}
+		if gd, ok := s.Decl.(*ast.GenDecl); ok && (gd.Tok == token.CONST || gd.Tok == token.TYPE) {
+			fg.g.errorf(s.Pos(), "a %s declared in a block that awaits: declare it outside the async function, or in a block without awaits (lwtgen moves the function's body and cannot keep its scope)", gd.Tok)
 			return
 		}
 	}
@@ -791,6 +842,9 @@ func (fg *funcGen) declStmt(d *ast.DeclStmt) {
 
 // zero is the text of the zero value of t.
 func (fg *funcGen) zero(t types.Type, pos token.Pos) string {
+	if _, ok := t.(*types.TypeParam); ok {
+		return "*new(" + fg.typeText(t, pos) + ")"
+	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		switch {
@@ -932,8 +986,27 @@ func (fg *funcGen) multiAwait(s *ast.AssignStmt, call *ast.CallExpr) {
 		p := fg.expr(arg, i < len(call.Args)-1 && anyAwait(fg.a, call.Args[i+1:]))
 		ps = append(ps, fg.spill(p, fg.info.TypeOf(arg), arg.Pos()))
 	}
+	// Await all, then assign all at once, as Go's tuple assignment does.
+	vals := make([]string, len(call.Args))
 	for i, arg := range call.Args {
-		fg.await(call, ps[i], arg, targets[i:i+1], false)
+		if targets[i] == "_" {
+			vals[i] = "_"
+			fg.await(call, ps[i], arg, []string{"_"}, false)
+			continue
+		}
+		t, _ := promiseElem(fg.info.TypeOf(arg))
+		vals[i] = fg.temp("v", fg.typeText(t, arg.Pos()))
+		fg.await(call, ps[i], arg, vals[i:i+1], false)
+	}
+	var lhs, rhs []string
+	for i := range targets {
+		if targets[i] != "_" {
+			lhs, rhs = append(lhs, targets[i]), append(rhs, vals[i])
+		}
+	}
+	if len(lhs) > 0 {
+		fg.at(s)
+		fg.emit("%s = %s", strings.Join(lhs, ", "), strings.Join(rhs, ", "))
 	}
 }
 
@@ -945,11 +1018,10 @@ func (fg *funcGen) tryMethod(x ast.Expr) string {
 		return "nil"
 	}
 	t := fg.typeText(fg.info.TypeOf(x), x.Pos())
-	name := fg.g.freshTop(lowerFirst(fg.frame) + "Try")
-	name = strings.TrimPrefix(name, lowerFirst(fg.frame))
-	name = "try" + strings.TrimPrefix(name, "Try")
-	fmt.Fprintf(&fg.methods, "func (%s *%s%s) %s() (p %s) {\ndefer %s.Recovered(&p)\n%sreturn %s\n}\n\n",
-		fg.fr, fg.frame, fg.targs, name, t, fg.lwt, fg.g.lineDirectiveInline(x.Pos()), fg.render(x, nil))
+	name := fg.field("try")
+	p := fg.fresh("p")
+	fmt.Fprintf(&fg.methods, "func (%s *%s%s) %s() (%s %s) {\ndefer %s.Recovered(&%s)\n%sreturn %s\n}\n\n",
+		fg.fr, fg.frame, fg.targs, name, p, t, fg.lwt, p, fg.g.lineDirectiveInline(x.Pos()), fg.render(x, nil))
 	return fg.fr + "." + name + "()"
 }
 
@@ -1044,11 +1116,15 @@ func (fg *funcGen) ifStmt(s *ast.IfStmt) {
 	}
 	fg.at(s)
 	fg.emit("if !(%s) {\n%s\n}", c, fg.gotoText(next))
-	fg.block(s.Body.List)
+	fg.lowerBody(s.Body.List, s.Body)
 	if s.Else != nil {
 		fg.goTo(end)
 		fg.label(next)
-		fg.stmt(s.Else, "")
+		if b, ok := s.Else.(*ast.BlockStmt); ok {
+			fg.lowerBody(b.List, b)
+		} else {
+			fg.stmt(s.Else, "")
+		}
 	}
 	fg.label(end)
 }
@@ -1065,7 +1141,7 @@ func (fg *funcGen) forStmt(s *ast.ForStmt, label string) {
 		fg.emit("if !(%s) {\n%s\n}", c, fg.gotoText(end))
 	}
 	fg.targets = append(fg.targets, &target{label: label, brk: end, cont: post})
-	fg.block(s.Body.List)
+	fg.lowerBody(s.Body.List, s.Body)
 	fg.targets = fg.targets[:len(fg.targets)-1]
 	fg.label(post)
 	// Go 1.22: each iteration has its own copy of the loop variables.
@@ -1109,7 +1185,7 @@ func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
 			r, size := fg.temp("r", "rune"), fg.temp("size", "int")
 			fg.label(cond)
 			fg.emit("if %s >= len(%s) {\n%s\n}", i, coll, fg.gotoText(end))
-			fg.emit("%s, %s = %s.DecodeRuneInString(%s[%s:])", r, size, fg.g.importName("unicode/utf8", "utf8"), coll, i)
+			fg.emit("%s, %s = %s.DecodeRuneInString(string(%s[%s:]))", r, size, fg.g.importName("unicode/utf8", "utf8"), coll, i)
 			key, val, step = i, r, i+" += "+size
 		} else {
 			// range over an integer: the counter has the integer's type.
@@ -1139,7 +1215,7 @@ func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
 	}
 	fg.rangeVars(s, key, val)
 	fg.targets = append(fg.targets, &target{label: label, brk: end, cont: post})
-	fg.block(s.Body.List)
+	fg.lowerBody(s.Body.List, s.Body)
 	fg.targets = fg.targets[:len(fg.targets)-1]
 	fg.label(post)
 	fg.emit("%s", step)
@@ -1164,7 +1240,7 @@ func (fg *funcGen) rangeStream(s *ast.RangeStmt, stream ast.Expr, label string) 
 	fg.emit("if !%s.OK {\n%s\n}", opt, fg.gotoText(end))
 	fg.rangeVars(s, opt+".Value", "")
 	fg.targets = append(fg.targets, &target{label: label, brk: end, cont: cond})
-	fg.block(s.Body.List)
+	fg.lowerBody(s.Body.List, s.Body)
 	fg.targets = fg.targets[:len(fg.targets)-1]
 	fg.goTo(cond)
 	fg.label(end)
@@ -1269,7 +1345,7 @@ func (fg *funcGen) switchStmt(s *ast.SwitchStmt, label string) {
 				body, fall = body[:n-1], true
 			}
 		}
-		fg.block(body)
+		fg.lowerBody(body, cc)
 		if fall {
 			fg.goTo(labels[i+1])
 		} else {
@@ -1336,8 +1412,10 @@ func (fg *funcGen) typeSwitch(s *ast.TypeSwitchStmt, label string) {
 				continue
 			}
 			tt := fg.g.text(te.Pos(), te.End())
-			if len(cc.List) == 1 {
-				fg.emit("if v, ok := %s.(%s); ok {\n%s%s\n}", tmp, tt, bind(cc, "v"), fg.gotoText(labels[i]))
+			if b := bind(cc, "v"); len(cc.List) == 1 && b != "" {
+				fg.emit("if v, ok := %s.(%s); ok {\n%s%s\n}", tmp, tt, b, fg.gotoText(labels[i]))
+			} else if len(cc.List) == 1 {
+				fg.emit("if _, ok := %s.(%s); ok {\n%s\n}", tmp, tt, fg.gotoText(labels[i]))
 			} else {
 				fg.emit("if _, ok := %s.(%s); ok {\n%s%s\n}", tmp, tt, bind(cc, tmp), fg.gotoText(labels[i]))
 			}
@@ -1352,7 +1430,7 @@ func (fg *funcGen) typeSwitch(s *ast.TypeSwitchStmt, label string) {
 	fg.targets = append(fg.targets, &target{label: label, brk: end})
 	for i, c := range s.Body.List {
 		fg.label(labels[i])
-		fg.block(c.(*ast.CaseClause).Body)
+		fg.lowerBody(c.(*ast.CaseClause).Body, c)
 		fg.goTo(end)
 	}
 	fg.targets = fg.targets[:len(fg.targets)-1]

@@ -337,8 +337,9 @@ func (fg *funcGen) jump(t *target, tok token.Token) string {
 	return fg.gotoText(t.brk)
 }
 
+// gotoText is a jump to label; the label counts as used once the jump is
+// emitted (emit marks it), not before: a jump in dead code is dropped.
 func (fg *funcGen) gotoText(label string) string {
-	fg.used[label] = true
 	return "goto " + label
 }
 

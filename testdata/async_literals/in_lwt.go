@@ -124,10 +124,10 @@ func (fr2 *outerFunc2Frame) step() (r3 lwt.Promise[int]) {
 	}
 	switch fr2.state {
 	case 1:
-		goto s1
+		goto s12
 	}
 	/*line in.go:45:6*/ fr2.await1 = later((*fr2.n))
-s1:
+s12:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
 		r3 = lwt.Suspend[int](fr2, fr2.await1)
@@ -188,7 +188,7 @@ func (fr *outerFrame) step() (r1 lwt.Promise[int]) {
 	}
 	switch fr.state {
 	case 1:
-		goto s1
+		goto s11
 	case 2:
 		goto s2
 	case 3:
@@ -210,7 +210,7 @@ for1:
 		}
 	}(fr.total, fr.i)())
 	/*line in.go:39:3*/ fr.await1 = later(0)
-s1:
+s11:
 	if !fr.await1.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[int](fr, fr.await1)
@@ -264,8 +264,8 @@ s3:
 	/*line in.go:51:2*/ return fr.Become(lwt.Return((*fr.total)))
 }
 
-func (fr *outerFrame) try() (p lwt.Promise[int]) {
-	defer lwt.Recovered(&p)
+func (fr *outerFrame) try() (p1 lwt.Promise[int]) {
+	defer lwt.Recovered(&p1)
 	/*line in.go:44:20*/ return func(nPtr *int) func() lwt.Promise[int] {
 		return func() lwt.Promise[int] {
 			fr2 := outerFunc2Frame{n: nPtr}
@@ -325,10 +325,10 @@ func (fr4 *mainFunc1Func1Frame) step() (r5 lwt.Promise[int]) {
 	}
 	switch fr4.state {
 	case 1:
-		goto s1
+		goto s14
 	}
 	/*line in.go:59:22*/ fr4.await1 = later((*fr4.y))
-s1:
+s14:
 	if !fr4.await1.Ready() {
 		fr4.state = 1
 		r5 = lwt.Suspend[int](fr4, fr4.await1)
@@ -383,12 +383,12 @@ func (fr3 *mainFunc1Frame) step() (r4 lwt.Promise[int]) {
 	}
 	switch fr3.state {
 	case 1:
-		goto s1
+		goto s13
 	case 2:
-		goto s2
+		goto s21
 	}
 	/*line in.go:57:8*/ fr3.await1 = later(fr3.x)
-s1:
+s13:
 	if !fr3.await1.Ready() {
 		fr3.state = 1
 		r4 = lwt.Suspend[int](fr3, fr3.await1)
@@ -414,7 +414,7 @@ s1:
 		}
 	}(fr3.base, fr3.y)
 	/*line in.go:61:21*/ fr3.await2 = fr3.nested()
-s2:
+s21:
 	if !fr3.await2.Ready() {
 		fr3.state = 2
 		r4 = lwt.Suspend[int](fr3, fr3.await2)

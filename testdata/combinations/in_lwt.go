@@ -116,8 +116,8 @@ endrange3:
 	/*line in.go:71:3*/ return fr1.Become(lwt.Return(fr1.ok))
 }
 
-func (fr1 *nestedFunc1Frame) try() (p lwt.Promise[int]) {
-	defer lwt.Recovered(&p)
+func (fr1 *nestedFunc1Frame) try() (p1 lwt.Promise[int]) {
+	defer lwt.Recovered(&p1)
 	/*line in.go:60:22*/ return func(iCell *int) func() lwt.Promise[int] {
 		return func() lwt.Promise[int] {
 			if (*iCell)%2 == 1 {
@@ -189,7 +189,7 @@ func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 	}()
 	switch fr.state {
 	case 1:
-		goto s1
+		goto s11
 	case 2:
 		goto s2
 	case 3:
@@ -211,7 +211,7 @@ func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 		return fr1.step()
 	}
 	/*line in.go:73:13*/ fr.await1 = fr.collect(5)
-s1:
+s11:
 	if !fr.await1.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[string](fr, fr.await1)
@@ -414,7 +414,9 @@ s7:
 		goto endrange24
 	}
 	/*line in.go:51:4*/ fr.x = fr.elem.Value
-	/*line in.go:52:5*/ fr.log += fr.x
+	/*line in.go:52:5*/ {
+		fr.log += fr.x
+	}
 	goto range23
 endrange24:
 	goto endswitch17

@@ -184,7 +184,9 @@ s2:
 	}
 	goto endswitch4
 case6:
-	/*line in.go:67:3*/ panic("kaboom")
+	/*line in.go:67:3*/ {
+		panic("kaboom")
+	}
 endswitch4:
 	/*line in.go:69:2*/ {
 		fr.ret = later(fr.x + fr.mode)

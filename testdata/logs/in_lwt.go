@@ -60,9 +60,9 @@ func (fr *workFrame) step() (r lwt.Promise[int]) {
 	}
 	switch fr.state {
 	case 1:
-		goto s1
+		goto s11
 	case 2:
-		goto s2
+		goto s21
 	}
 	/*line in.go:25:2*/ if s1 := section; s1.Enabled(lwtlog.LevelInfo) {
 		lwtlog.At("in.go", 25, 2).Infof(s1, "starting with %s", expensive("info argument"))
@@ -73,7 +73,7 @@ func (fr *workFrame) step() (r lwt.Promise[int]) {
 		}
 	}
 	/*line in.go:27:7*/ fr.await1 = lwt.Return(fr.n)
-s1:
+s11:
 	if !fr.await1.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[int](fr, fr.await1)
@@ -97,7 +97,7 @@ s1:
 		}
 		return lwt.ReturnUnit()
 	}()
-s2:
+s21:
 	if !fr.await2.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[int](fr, fr.await2)

@@ -333,7 +333,7 @@ range22:
 	if fr.i8 >= len(fr.coll4) {
 		goto endrange24
 	}
-	fr.r1, fr.size = utf8.DecodeRuneInString(fr.coll4[fr.i8:])
+	fr.r1, fr.size = utf8.DecodeRuneInString(string(fr.coll4[fr.i8:]))
 	/*line in.go:72:2*/ fr.i3, fr.r = fr.i8, fr.r1
 	/*line in.go:73:3*/ if !(fr.r == 'é') {
 		goto endif25
@@ -429,7 +429,9 @@ range29:
 	if fr.i10 >= fr.coll6 {
 		goto endrange31
 	}
-	/*line in.go:88:3*/ fr.s += " tick"
+	/*line in.go:88:3*/ {
+		fr.s += " tick"
+	}
 	fr.i10++
 	goto range29
 endrange31:
@@ -476,7 +478,7 @@ func (fr1 *countFrame) step() (r2 lwt.Promise[int]) {
 	}
 	switch fr1.state {
 	case 1:
-		goto s1
+		goto s11
 	}
 	/*line in.go:97:2*/ fr1.s = 0
 	/*line in.go:98:6*/ fr1.i = 0
@@ -485,7 +487,7 @@ for11:
 		goto endfor31
 	}
 	/*line in.go:99:8*/ fr1.await1 = lwt.Return(1)
-s1:
+s11:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
 		r2 = lwt.Suspend[int](fr1, fr1.await1)

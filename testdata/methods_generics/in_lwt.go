@@ -137,10 +137,10 @@ func (fr1 *stackPushLaterFrame[T]) step() (r2 lwt.Promise[int]) {
 	}
 	switch fr1.state {
 	case 1:
-		goto s1
+		goto s11
 	}
 	/*line in.go:43:28*/ fr1.await1 = later(fr1.v)
-s1:
+s11:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
 		r2 = lwt.Suspend[int](fr1, fr1.await1)
@@ -202,7 +202,7 @@ func (fr2 *mapFrame[T, U]) step() (r3 lwt.Promise[[]U]) {
 	}
 	switch fr2.state {
 	case 1:
-		goto s1
+		goto s12
 	}
 	/*line in.go:49:6*/ fr2.out = nil
 	/*line in.go:50:2*/ fr2.coll = fr2.xs
@@ -213,7 +213,7 @@ range1:
 	}
 	/*line in.go:50:2*/ fr2.x = fr2.coll[fr2.i]
 	/*line in.go:51:21*/ fr2.await1 = fr2.f(fr2.x)
-s1:
+s12:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
 		r3 = lwt.Suspend[[]U](fr2, fr2.await1)
@@ -273,11 +273,11 @@ func (fr3 *namedFrame) step() (r4 lwt.Promise[string]) {
 	}
 	switch fr3.state {
 	case 1:
-		goto s1
+		goto s13
 	}
 	/*line in.go:58:2*/ fr3.p = later(strings.ToUpper(fr3.s))
 	/*line in.go:59:2*/ fr3.await1 = later(0)
-s1:
+s13:
 	if !fr3.await1.Ready() {
 		fr3.state = 1
 		r4 = lwt.Suspend[string](fr3, fr3.await1)

@@ -69,13 +69,18 @@ type parallelFrame struct {
 	all2   []int
 	t      lwt.Promise[int]
 	t1     lwt.Promise[string]
+	v      int
 	await1 lwt.Promise[int]
+	v1     string
 	await2 lwt.Promise[string]
 	t2     lwt.Promise[int]
 	t3     lwt.Promise[int]
 	t4     lwt.Promise[int]
+	v2     int
 	await3 lwt.Promise[int]
+	v3     int
 	await4 lwt.Promise[int]
+	v4     int
 	await5 lwt.Promise[int]
 	vs     []int
 	await6 lwt.Promise[[]int]
@@ -134,7 +139,7 @@ s1:
 		}
 		return fr.Fail(err)
 	} else {
-		fr.x = v
+		fr.v = v
 	}
 	/*line in.go:44:10*/ fr.await2 = fr.t1
 s2:
@@ -152,8 +157,9 @@ s2:
 		}
 		return fr.Fail(err)
 	} else {
-		fr.y = v
+		fr.v1 = v
 	}
+	/*line in.go:44:2*/ fr.x, fr.y = fr.v, fr.v1
 	fr.t2 = made("a", 1)
 	fr.t3 = made("b", 2)
 	fr.t4 = made("c", 3)
@@ -173,7 +179,7 @@ s3:
 		}
 		return fr.Fail(err)
 	} else {
-		fr.a = v
+		fr.v2 = v
 	}
 	/*line in.go:45:13*/ fr.await4 = fr.t3
 s4:
@@ -191,7 +197,7 @@ s4:
 		}
 		return fr.Fail(err)
 	} else {
-		fr.b = v
+		fr.v3 = v
 	}
 	/*line in.go:45:13*/ fr.await5 = fr.t4
 s5:
@@ -209,8 +215,9 @@ s5:
 		}
 		return fr.Fail(err)
 	} else {
-		fr.c = v
+		fr.v4 = v
 	}
+	/*line in.go:45:2*/ fr.a, fr.b, fr.c = fr.v2, fr.v3, fr.v4
 	/*line in.go:46:9*/ fr.await6 = lwt.All(made("p", 1), made("q", 2))
 s6:
 	if !fr.await6.Ready() {
@@ -298,14 +305,14 @@ func (fr1 *triesFrame) step() (r2 lwt.Promise[string]) {
 	}
 	switch fr1.state {
 	case 1:
-		goto s1
+		goto s11
 	case 2:
-		goto s2
+		goto s21
 	case 3:
-		goto s3
+		goto s31
 	}
 	/*line in.go:57:12*/ fr1.await1 = fr1.try()
-s1:
+s11:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
 		r2 = lwt.Suspend[string](fr1, fr1.await1)
@@ -316,8 +323,8 @@ s1:
 	}
 	fr1.v, fr1.err = fr1.await1.Result()
 	/*line in.go:58:2*/ fmt.Println("try failure:", fr1.v, fr1.err, errors.Is(fr1.err, errBoom))
-	/*line in.go:59:11*/ fr1.await2 = fr1.try2()
-s2:
+	/*line in.go:59:11*/ fr1.await2 = fr1.try1()
+s21:
 	if !fr1.await2.Ready() {
 		fr1.state = 2
 		r2 = lwt.Suspend[string](fr1, fr1.await2)
@@ -330,8 +337,8 @@ s2:
 	fr1.pe = new(*lwt.PanicError)
 	/*line in.go:60:6*/ (*fr1.pe) = nil
 	/*line in.go:61:2*/ fmt.Println("try panic:", fr1.v, errors.As(fr1.err, &(*fr1.pe)) && (*fr1.pe).Value == "kaboom")
-	/*line in.go:62:13*/ fr1.await3 = fr1.try3()
-s3:
+	/*line in.go:62:13*/ fr1.await3 = fr1.try2()
+s31:
 	if !fr1.await3.Ready() {
 		fr1.state = 3
 		r2 = lwt.Suspend[string](fr1, fr1.await3)
@@ -352,18 +359,18 @@ s3:
 	/*line in.go:65:2*/ return fr1.Become(lwt.Return("done"))
 }
 
-func (fr1 *triesFrame) try() (p lwt.Promise[int]) {
-	defer lwt.Recovered(&p)
+func (fr1 *triesFrame) try() (p1 lwt.Promise[int]) {
+	defer lwt.Recovered(&p1)
 	/*line in.go:57:20*/ return failLater[int](errBoom)
 }
 
-func (fr1 *triesFrame) try2() (p lwt.Promise[int]) {
-	defer lwt.Recovered(&p)
+func (fr1 *triesFrame) try1() (p2 lwt.Promise[int]) {
+	defer lwt.Recovered(&p2)
 	/*line in.go:59:19*/ return explode()
 }
 
-func (fr1 *triesFrame) try3() (p lwt.Promise[int]) {
-	defer lwt.Recovered(&p)
+func (fr1 *triesFrame) try2() (p3 lwt.Promise[int]) {
+	defer lwt.Recovered(&p3)
 	/*line in.go:62:21*/ return later(7)
 }
 
@@ -404,9 +411,9 @@ func (fr2 *failsFrame) step() (r3 lwt.Promise[int]) {
 	}
 	switch fr2.state {
 	case 1:
-		goto s1
+		goto s12
 	case 2:
-		goto s2
+		goto s22
 	}
 	/*line in.go:70:2*/ if !(fr2.n > 0) {
 		e1 := lwt.AssertionFailed("in.go:70:2")
@@ -427,7 +434,7 @@ func (fr2 *failsFrame) step() (r3 lwt.Promise[int]) {
 		goto endif1
 	}
 	/*line in.go:75:3*/ fr2.await1 = failLater[int](errBoom)
-s1:
+s12:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
 		r3 = lwt.Suspend[int](fr2, fr2.await1)
@@ -448,7 +455,7 @@ endif1:
 		goto endif2
 	}
 	/*line in.go:79:3*/ fr2.await2 = later(0)
-s2:
+s22:
 	if !fr2.await2.Ready() {
 		fr2.state = 2
 		r3 = lwt.Suspend[int](fr2, fr2.await2)

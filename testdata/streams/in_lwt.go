@@ -78,13 +78,15 @@ s1:
 		goto endrange2
 	}
 	/*line in.go:16:2*/ fr.x = fr.elem.Value
-	/*line in.go:17:3*/ if fr.x < 0 {
-		goto range1
+	/*line in.go:17:3*/ {
+		if fr.x < 0 {
+			goto range1
+		}
+		if fr.x > 100 {
+			goto endrange2
+		}
+		fr.total += fr.x
 	}
-	/*line in.go:20:3*/ if fr.x > 100 {
-		goto endrange2
-	}
-	/*line in.go:23:3*/ fr.total += fr.x
 	goto range1
 endrange2:
 	/*line in.go:25:2*/ return fr.Become(lwt.Return(fr.total))

@@ -166,7 +166,9 @@ s3:
 	}
 	/*line in.go:41:3*/ return fr.Become(lwt.Return("unreachable"))
 case4:
-	/*line in.go:43:3*/ return fr.Become(lwt.Return("other"))
+	/*line in.go:43:3*/ {
+		return fr.Become(lwt.Return("other"))
+	}
 case5:
 	/*line in.go:45:3*/ fr.await4 = later(0)
 s4:
@@ -186,7 +188,9 @@ s4:
 	}
 	goto case6
 case6:
-	/*line in.go:48:3*/ return fr.Become(lwt.Return("four or five"))
+	/*line in.go:48:3*/ {
+		return fr.Become(lwt.Return("four or five"))
+	}
 endswitch1:
 	/*line in.go:50:2*/ return fr.Become(lwt.Return("broke out"))
 }
@@ -227,10 +231,10 @@ func (fr1 *kindFrame) step() (r2 lwt.Promise[string]) {
 	}
 	switch fr1.state {
 	case 1:
-		goto s1
+		goto s11
 	}
 	/*line in.go:55:14*/ fr1.await1 = later(fr1.v)
-s1:
+s11:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
 		r2 = lwt.Suspend[string](fr1, fr1.await1)
@@ -304,11 +308,11 @@ func (fr2 *describeFrame) step() (r3 lwt.Promise[string]) {
 	}
 	switch fr2.state {
 	case 1:
-		goto s1
+		goto s12
 	case 2:
-		goto s2
+		goto s21
 	case 3:
-		goto s3
+		goto s31
 	}
 	/*line in.go:68:2*/ fr2.x = fr2.v
 	/*line in.go:69:7*/ if fr2.x == nil {
@@ -337,7 +341,7 @@ case21:
 	/*line in.go:70:3*/ return fr2.Become(lwt.Return("nil"))
 case31:
 	/*line in.go:72:8*/ fr2.await1 = later(fr2.t1 * 2)
-s1:
+s12:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
 		r3 = lwt.Suspend[string](fr2, fr2.await1)
@@ -358,7 +362,7 @@ s1:
 	/*line in.go:73:3*/ return fr2.Become(lwt.Return(fmt.Sprint("int doubled ", fr2.n)))
 case41:
 	/*line in.go:75:3*/ fr2.await2 = later(0)
-s2:
+s21:
 	if !fr2.await2.Ready() {
 		fr2.state = 2
 		r3 = lwt.Suspend[string](fr2, fr2.await2)
@@ -378,7 +382,7 @@ case51:
 	/*line in.go:78:3*/ goto endswitch11
 case61:
 	/*line in.go:80:45*/ fr2.await3 = later(fr2.t4)
-s3:
+s31:
 	if !fr2.await3.Ready() {
 		fr2.state = 3
 		r3 = lwt.Suspend[string](fr2, fr2.await3)
@@ -436,13 +440,13 @@ func (fr3 *signFrame) step() (r4 lwt.Promise[int]) {
 	}
 	switch fr3.state {
 	case 1:
-		goto s1
+		goto s13
 	}
 	/*line in.go:88:7*/ if fr3.x < 0 {
 		goto case22
 	}
 	/*line in.go:90:11*/ fr3.await1 = later(0)
-s1:
+s13:
 	if !fr3.await1.Ready() {
 		fr3.state = 1
 		r4 = lwt.Suspend[int](fr3, fr3.await1)
@@ -464,7 +468,9 @@ s1:
 	}
 	goto endswitch12
 case22:
-	/*line in.go:89:3*/ return fr3.Become(lwt.Return(-1))
+	/*line in.go:89:3*/ {
+		return fr3.Become(lwt.Return(-1))
+	}
 case32:
 	/*line in.go:91:3*/ return fr3.Become(lwt.Return(1))
 endswitch12:
