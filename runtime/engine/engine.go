@@ -121,6 +121,10 @@ func (ev *Event) Stop() {
 // goroutines call; everything else runs on the scheduler's goroutine.
 var current atomic.Pointer[loop]
 
+// earlyWakeup remembers a Wakeup made before any engine existed, so that
+// the engine Get creates starts woken.
+var earlyWakeup atomic.Bool
+
 // Get returns the engine in use, creating the default one (epoll) on first
 // use. It panics if that engine cannot be created (no descriptor left).
 func Get() Engine {
@@ -133,6 +137,9 @@ func Get() Engine {
 	}
 	if !current.CompareAndSwap(nil, e.loop()) {
 		e.Destroy()
+	}
+	if earlyWakeup.Swap(false) {
+		current.Load().Wakeup()
 	}
 	return current.Load()
 }
@@ -184,7 +191,16 @@ func Set(e Engine) error {
 func Wakeup() {
 	for {
 		l := current.Load()
-		if l == nil || l.wakeup() {
+		if l == nil {
+			earlyWakeup.Store(true)
+			// Get may have installed an engine meanwhile, before seeing the
+			// flag: then wake it ourselves.
+			if current.Load() != nil && earlyWakeup.Swap(false) {
+				continue
+			}
+			return
+		}
+		if l.wakeup() {
 			return
 		}
 		if current.Load() == l {

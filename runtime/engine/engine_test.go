@@ -682,3 +682,26 @@ func TestIterDoesNotAllocate(t *testing.T) {
 		}
 	})
 }
+
+// A Wakeup made before any engine exists is not lost: the engine Get
+// creates starts woken.
+func TestWakeupBeforeEngine(t *testing.T) {
+	if old := current.Swap(nil); old != nil {
+		defer func() {
+			if l := current.Swap(old); l != nil && l != old {
+				l.Destroy()
+			}
+		}()
+	}
+	Wakeup()
+	done := make(chan struct{})
+	go func() {
+		Get().Iter(true)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the wakeup made before the engine existed was lost")
+	}
+}
