@@ -91,14 +91,36 @@ func (fg *funcGen) returnFlow(x string, traced ...string) string {
 func (fg *funcGen) deferStmt(d *ast.DeferStmt) {
 	k := fg.deferSites[d]
 	call := d.Call
+	if sig, ok := fg.info.TypeOf(call.Fun).Underlying().(*types.Signature); ok && len(call.Args) == 1 && sig.Params().Len() > 1 {
+		fg.g.errorf(call.Pos(), "a deferred call whose argument gives several values is not supported: assign them to variables first")
+		return
+	}
 	args := fg.exprs(call.Args)
 	var store []string
 	if lit, ok := call.Fun.(*ast.FuncLit); ok {
 		// The parameters of a deferred literal are frame variables.
 		sig := fg.info.TypeOf(lit).(*types.Signature)
-		for i := 0; i < sig.Params().Len() && i < len(args); i++ {
-			if v := sig.Params().At(i); fg.a.hoisted[v] {
+		n := sig.Params().Len()
+		if sig.Variadic() && !call.Ellipsis.IsValid() {
+			// The extra arguments make the variadic parameter's slice.
+			last := sig.Params().At(n - 1)
+			var extra []string
+			if len(args) >= n {
+				extra = args[n-1:]
+			}
+			args = append(args[:n-1:n-1], fg.typeText(last.Type(), call.Pos())+"{"+strings.Join(extra, ", ")+"}")
+		}
+		for i := 0; i < n && i < len(args); i++ {
+			v := sig.Params().At(i)
+			switch {
+			case fg.a.boxed[v]:
+				store = append(store, fmt.Sprintf("%s.%s = new(%s)", fg.fr, fg.vars[v], fg.typeText(v.Type(), call.Pos())), fg.fieldRef(v)+" = "+args[i])
+			case fg.a.hoisted[v]:
 				store = append(store, fg.fieldRef(v)+" = "+args[i])
+			default:
+				// A blank or unnamed parameter: the argument is still
+				// evaluated.
+				store = append(store, "_ = "+args[i])
 			}
 		}
 	} else {

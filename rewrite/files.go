@@ -285,6 +285,21 @@ func (g *fileGen) copyDecl(out *bytes.Buffer, decl ast.Decl) {
 		hoisted: map[*types.Var]bool{}, boxed: map[*types.Var]bool{}}, captured: map[*types.Var]bool{},
 		vars: map[*types.Var]string{}, frame: g.frameBase(decl) + "Frame", noFrame: true}
 	fg.lwt = g.importName(LwtPath, "lwt")
+	if fd, ok := decl.(*ast.FuncDecl); ok {
+		// Literal frames in a generic function take its type parameters.
+		sig := g.pkg.TypesInfo.Defs[fd.Name].Type().(*types.Signature)
+		var decls, uses []string
+		for _, list := range []*types.TypeParamList{sig.RecvTypeParams(), sig.TypeParams()} {
+			for i := 0; i < list.Len(); i++ {
+				tp := list.At(i)
+				decls = append(decls, tp.Obj().Name()+" "+fg.typeText(tp.Constraint(), fd.Pos()))
+				uses = append(uses, tp.Obj().Name())
+			}
+		}
+		if len(decls) > 0 {
+			fg.tparams, fg.targs = "["+strings.Join(decls, ", ")+"]", "["+strings.Join(uses, ", ")+"]"
+		}
+	}
 	out.WriteString(g.text(from, decl.Pos()))
 	out.WriteString(fg.render(decl, nil))
 	out.WriteString("\n\n")

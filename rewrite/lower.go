@@ -187,6 +187,9 @@ func (fg *funcGen) setup(sig *types.Signature) {
 	if len(tps) > 0 {
 		var decl, use []string
 		for _, tp := range tps {
+			if tp.Obj().Name() == "_" {
+				g.errorf(fd.decl.Recv.Pos(), "a type parameter named _ in an async method: give it a name, the frame refers to it")
+			}
 			decl = append(decl, tp.Obj().Name()+" "+fg.typeText(tp.Constraint(), fd.Pos()))
 			use = append(use, tp.Obj().Name())
 		}
@@ -595,6 +598,32 @@ func (fg *funcGen) writeFrame(out *bytes.Buffer) {
 	out.WriteString(fg.methods.String())
 }
 
+// checkMovable reports local constants and types that code moved out of its
+// function (an async literal's body, a Try's operand) refers to: they would
+// not be in scope there.
+func (fg *funcGen) checkMovable(n ast.Node, what string) bool {
+	ok := true
+	ast.Inspect(n, func(m ast.Node) bool {
+		id, isID := m.(*ast.Ident)
+		if !isID {
+			return true
+		}
+		obj := fg.info.Uses[id]
+		switch obj.(type) {
+		case *types.Const, *types.TypeName:
+		default:
+			return true
+		}
+		if obj.Pkg() == nil || obj.Parent() == obj.Pkg().Scope() || obj.Pos() >= n.Pos() && obj.Pos() < n.End() {
+			return true
+		}
+		fg.g.errorf(id.Pos(), "%s uses %s, declared inside the function: declare it at package level (lwtgen moves %s out of the function)", what, id.Name, what)
+		ok = false
+		return true
+	})
+	return ok
+}
+
 // litEntry is the expression that replaces an async literal: a closure
 // that starts a call on the literal's frame. The variables the literal
 // captures are passed as pointers, taken when the literal is evaluated, as
@@ -602,6 +631,9 @@ func (fg *funcGen) writeFrame(out *bytes.Buffer) {
 // variable.
 func (fg *funcGen) litEntry(lit *ast.FuncLit, ptr func(v *types.Var) string) string {
 	sig := fg.info.TypeOf(lit).(*types.Signature)
+	if !fg.checkMovable(lit, "an async func literal") {
+		return "nil"
+	}
 	cg := fg.g.newFuncGen(fnode{lit: lit}, sig, fg)
 	if cg == nil {
 		return "nil"
@@ -1018,6 +1050,9 @@ func (fg *funcGen) tryMethod(x ast.Expr) string {
 		return "nil"
 	}
 	t := fg.typeText(fg.info.TypeOf(x), x.Pos())
+	if !fg.checkMovable(x, "the operand of lwt.Try") {
+		return "nil"
+	}
 	name := fg.field("try")
 	p := fg.fresh("p")
 	fmt.Fprintf(&fg.methods, "func (%s *%s%s) %s() (%s %s) {\ndefer %s.Recovered(&%s)\n%sreturn %s\n}\n\n",
