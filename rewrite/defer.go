@@ -95,6 +95,14 @@ func (fg *funcGen) deferStmt(d *ast.DeferStmt) {
 		fg.g.errorf(call.Pos(), "a deferred call whose argument gives several values is not supported: assign them to variables first")
 		return
 	}
+	// Go evaluates the function value (a method value's receiver) before
+	// the arguments.
+	var fnText string
+	_, isLit := call.Fun.(*ast.FuncLit)
+	_, builtin := fg.info.Uses[calleeIdent(call.Fun)].(*types.Builtin)
+	if !isLit && !builtin {
+		fnText = fg.expr(call.Fun, anyAwait(fg.a, call.Args))
+	}
 	args := fg.exprs(call.Args)
 	var store []string
 	if lit, ok := call.Fun.(*ast.FuncLit); ok {
@@ -127,9 +135,9 @@ func (fg *funcGen) deferStmt(d *ast.DeferStmt) {
 		// Keep the function value (unless it is a builtin) and the
 		// arguments, converted to the parameter types.
 		var fields []string
-		if _, builtin := fg.info.Uses[calleeIdent(call.Fun)].(*types.Builtin); !builtin {
+		if !builtin {
 			fn := fg.temp(fmt.Sprintf("defer%dFunc", k), fg.typeText(fg.info.TypeOf(call.Fun), call.Fun.Pos()))
-			store = append(store, fn+" = "+fg.expr(call.Fun, false))
+			store = append(store, fn+" = "+fnText)
 			fields = append(fields, fn)
 		}
 		sig, _ := fg.info.TypeOf(call.Fun).Underlying().(*types.Signature)
@@ -211,6 +219,7 @@ func (fg *funcGen) deferredBody(d *ast.DeferStmt, k int) {
 	if lit, ok := call.Fun.(*ast.FuncLit); ok {
 		end := fg.newLabel("enddefer")
 		fg.deferEnd = end
+		fg.deferResults = fg.info.TypeOf(lit).(*types.Signature).Results().Len()
 		fg.block(lit.Body.List)
 		fg.deferEnd = ""
 		fg.label(end)

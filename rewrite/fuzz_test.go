@@ -161,7 +161,8 @@ func makeFuzzModule(root string) (string, error) {
 		filepath.Join(prog, "twinhelpers.go"): fuzzTwinHelpers,
 		// A first program, so that tidy and the first build see everything.
 		filepath.Join(prog, "in.go"):   "//go:build lwtsource\n\npackage main\n\nimport \"github.com/lwtgo/lwt/runtime/lwt\"\n\n//lwt:async\nfunc run(n int) lwt.Promise[int] { return lwt.Return(n) }\n",
-		filepath.Join(prog, "twin.go"): "package main\n\nimport \"github.com/lwtgo/lwt/runtime/lwt\"\n\nfunc runTwin(n int) lwt.Promise[int] { return lwt.Return(n) }\n",
+		filepath.Join(prog, "twin.go"): "package main\n\nimport \"github.com/lwtgo/lwt/runtime/lwt\"\n\nfunc runTwin(n int) lwt.Promise[int] { return lwt.Return(n) }\n\n" +
+			"var runs = []func(int) lwt.Promise[int]{run}\n\nvar twins = []func(int) lwt.Promise[int]{runTwin}\n",
 	}
 	for path, text := range files {
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -319,20 +320,23 @@ func ix(k, v int) int {
 	return (v%3 + 3) % 3
 }
 
+// main runs every function of runs (or twins, with argument twin).
 func main() {
-	call := run
+	calls := runs
 	if len(os.Args) > 1 && os.Args[1] == "twin" {
-		call = runTwin
+		calls = twins
 	}
-	for n := range 2 {
-		fmt.Println("== run", n)
-		closures = nil
-		p := call(n)
-		pump()
-		fmt.Println("result:", p)
-		for i, c := range closures {
-			fmt.Println("closure", i)
-			c()
+	for i, call := range calls {
+		for n := range 2 {
+			fmt.Println("== run", i, n)
+			closures = nil
+			p := call(n)
+			pump()
+			fmt.Println("result:", p)
+			for i, c := range closures {
+				fmt.Println("closure", i)
+				c()
+			}
 		}
 	}
 }
@@ -727,9 +731,24 @@ type program struct {
 
 // generateProgram makes the annotated program and its twin from the
 // choices in data.
-func generateProgram(data []byte) *program {
-	g := &gen{c: &choices{data: data}, budget: 45}
-	root := g.program()
+func generateProgram(data ...[]byte) *program {
+	root := mk(
+		ann("//go:build lwtsource", nl, nl),
+		"package main", nl, nl,
+		`import "github.com/lwtgo/lwt/runtime/lwt"`, nl)
+	var names []string
+	for i, d := range data {
+		name := "run"
+		if len(data) > 1 {
+			name = fmt.Sprintf("run%d", i)
+		}
+		names = append(names, name)
+		g := &gen{c: &choices{data: d}, budget: 45}
+		root.add(nl, g.function(name), nl)
+	}
+	// The twin's file lists the functions for main.
+	root.add(twin(nl, "var runs = []func(int) lwt.Promise[int]{", strings.Join(names, ", "), "}", nl,
+		nl, "var twins = []func(int) lwt.Promise[int]{", strings.Join(names, "Twin, "), "Twin}", nl))
 	a := &renderer{line: 1, col: 1}
 	a.render(root)
 	tw := &renderer{twin: true, line: 1, col: 1, sites: a.sites}
@@ -969,7 +988,7 @@ func block(stmts []*node) *node {
 }
 
 // program is the whole annotated file (or twin).
-func (g *gen) program() *node {
+func (g *gen) function(name string) *node {
 	g.fn = &fnCtx{kind: fnAsync}
 	g.runFn = g.fn
 	g.named = g.c.yes(1, 4)
@@ -979,21 +998,18 @@ func (g *gen) program() *node {
 	stmts = append(stmts, g.uses(sc)...)
 	stmts = append(stmts, g.returnStmt())
 	g.pop()
-	sig := "func run(n int) lwt.Promise[int] {"
+	sig := "func " + name + "(n int) lwt.Promise[int] {"
 	if g.named {
-		sig = "func run(n int) (res lwt.Promise[int]) {"
+		sig = "func " + name + "(n int) (res lwt.Promise[int]) {"
 	}
 	body := mk(twin(nl, "defer catch(&res)"))
 	for _, s := range stmts {
 		body.add(nl, s)
 	}
 	return mk(
-		ann("//go:build lwtsource", nl, nl),
-		"package main", nl, nl,
-		`import "github.com/lwtgo/lwt/runtime/lwt"`, nl, nl,
 		ann("//lwt:async", nl, sig),
-		twin("func runTwin(n int) (res lwt.Promise[int]) {"),
-		in, body, out, nl, "}", nl)
+		twin("func "+name+"Twin(n int) (res lwt.Promise[int]) {"),
+		in, body, out, nl, "}")
 }
 
 // returnStmt returns from an async function.

@@ -75,19 +75,20 @@ type funcGen struct {
 	dead bool // the last statement emitted does not fall through
 
 	// With defer: the outcome waits in the frame while deferred calls run.
-	deferSites  map[*ast.DeferStmt]int // 1-based
-	deferEnd    string                 // inside a deferred body: where its return goes
-	retLabel    string                 // where a return goes (awaits the returned promise)
-	unwind      string                 // where the deferred calls run from
-	unwindState int                    // the state that resumes there after a panic
-	deferArgs   map[int][]string       // fields holding a deferred call's function and arguments
-	states      int
-	labels      int
-	used        map[string]bool // labels jumped to
-	ours        map[string]bool // labels lwtgen made
-	forward     map[string]bool // labels only jumped to from before them
-	targets     []*target
-	methods     strings.Builder // helper methods (lwt.Try)
+	deferSites   map[*ast.DeferStmt]int // 1-based
+	deferEnd     string                 // inside a deferred body: where its return goes
+	retLabel     string                 // where a return goes (awaits the returned promise)
+	unwind       string                 // where the deferred calls run from
+	unwindState  int                    // the state that resumes there after a panic
+	deferArgs    map[int][]string       // fields holding a deferred call's function and arguments
+	deferResults int                    // results of the deferred literal being lowered
+	states       int
+	labels       int
+	used         map[string]bool // labels jumped to
+	ours         map[string]bool // labels lwtgen made
+	forward      map[string]bool // labels only jumped to from before them
+	targets      []*target
+	methods      strings.Builder // helper methods (lwt.Try)
 }
 
 // target is a lowered loop or switch that break and continue can leave.

@@ -349,6 +349,15 @@ func (fg *funcGen) returnText(ret *ast.ReturnStmt) string {
 	var x string
 	switch {
 	case fg.deferEnd != "":
+		// A return in a deferred literal: its values are evaluated and
+		// dropped, as Go drops a deferred call's results.
+		if len(ret.Results) > 0 {
+			var vals []string
+			for _, e := range ret.Results {
+				vals = append(vals, fg.render(e, nil))
+			}
+			return "{\n" + strings.TrimSuffix(strings.Repeat("_, ", fg.deferResults), ", ") + " = " + strings.Join(vals, ", ") + "\n" + fg.returnFlow("") + "\n}"
+		}
 	case len(ret.Results) == 0:
 		x = fg.fieldRef(fg.result)
 	default:
