@@ -359,6 +359,19 @@ func (a *analysis) findVars(info *types.Info, fd fnode) {
 	}
 	ast.Inspect(fd.Body(), func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.AssignStmt:
+			// An array element assigned after an await on the right is
+			// reached through the array's address (see target): a frame
+			// field's address would not survive the frame's move.
+			if a.awaits[n] {
+				for _, l := range n.Lhs {
+					if ix, ok := ast.Unparen(l).(*ast.IndexExpr); ok {
+						if _, isArray := info.TypeOf(ix.X).Underlying().(*types.Array); isArray {
+							a.boxRoot(info, ix.X)
+						}
+					}
+				}
+			}
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {
 				a.boxRoot(info, n.X)

@@ -44,6 +44,17 @@ func (fg *funcGen) expr(e ast.Expr, now bool) string {
 		}
 		ops := []ast.Expr{}
 		if sel, ok := e.Fun.(*ast.SelectorExpr); ok && fg.info.Selections[sel] != nil && fg.info.Selections[sel].Kind() == types.MethodVal {
+			if needsAddr(fg.info, sel) && anyAwait(fg.a, e.Args) {
+				// A pointer method on an addressable receiver: keep the
+				// receiver's address, not a copy, across the awaits.
+				recv := fg.addr(sel.X)
+				args := fg.exprs(e.Args)
+				subst := map[ast.Node]string{sel.X: recv}
+				for i, a := range e.Args {
+					subst[a] = args[i]
+				}
+				return fg.render(e, subst)
+			}
 			ops = append(ops, sel.X)
 		} else if tv, ok := fg.info.Types[e.Fun]; !ok || !tv.IsType() {
 			ops = append(ops, e.Fun)
@@ -110,6 +121,34 @@ func (fg *funcGen) operands(e ast.Expr, ops []ast.Expr, now bool) string {
 		return fg.spill(text, fg.info.TypeOf(e), e.Pos())
 	}
 	return text
+}
+
+// needsAddr reports whether a method call takes its receiver's address: a
+// pointer method called on an addressable value.
+func needsAddr(info *types.Info, sel *ast.SelectorExpr) bool {
+	fn, ok := info.Selections[sel].Obj().(*types.Func)
+	if !ok {
+		return false
+	}
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return false
+	}
+	_, ptrMethod := recv.Type().(*types.Pointer)
+	_, ptrRecv := info.TypeOf(sel.X).Underlying().(*types.Pointer)
+	return ptrMethod && !ptrRecv
+}
+
+// addr lowers an addressable expression whose storage is used after later
+// awaits: its address is taken now, and the result refers through it.
+func (fg *funcGen) addr(e ast.Expr) string {
+	text := fg.expr(e, false)
+	if !fg.a.awaits[e] && !hasCall(e) {
+		return text // a variable: its address does not change
+	}
+	tmp := fg.temp("addr", "*"+fg.typeText(fg.info.TypeOf(e), e.Pos()))
+	fg.emit("%s = &%s", tmp, text)
+	return "(*" + tmp + ")"
 }
 
 // exprs lowers a list evaluated left to right (arguments, right sides).

@@ -3,6 +3,7 @@ package rewrite_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -69,6 +70,61 @@ func FuzzGenerate(f *testing.F) {
 		}
 		checkProgram(t, dir, prog)
 	})
+}
+
+// TestFuzzBatch is FuzzGenerate without the fuzzing engine, for long runs
+// by hand: with LWTFUZZ_BATCH=n, it puts n functions made from random
+// inputs in each program (lwtgen, go build and the runs cost about the same
+// for one function or twenty), for LWTFUZZ_DURATION (default 1m). When a
+// program fails it finds the input that fails alone and writes it as a
+// corpus file under $LWTFUZZ_SAVE (or logs it).
+func TestFuzzBatch(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("LWTFUZZ_BATCH"))
+	if n <= 0 {
+		t.Skip("set LWTFUZZ_BATCH to run")
+	}
+	dur := time.Minute
+	if d, err := time.ParseDuration(os.Getenv("LWTFUZZ_DURATION")); err == nil {
+		dur = d
+	}
+	seed := uint64(time.Now().UnixNano())
+	if s, err := strconv.ParseUint(os.Getenv("LWTFUZZ_SEED"), 10, 64); err == nil {
+		seed = s
+	}
+	t.Logf("LWTFUZZ_SEED=%d", seed)
+	r := rand.New(rand.NewPCG(seed, 0))
+	dir := fuzzSetup(t)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	functions, begin := 0, time.Now()
+	for round := 0; round == 0 || time.Since(begin) < dur; round++ {
+		var inputs [][]byte
+		for range n {
+			b := make([]byte, 50+r.IntN(700))
+			for i := range b {
+				b[i] = byte(r.UintN(256))
+			}
+			inputs = append(inputs, b)
+		}
+		if t.Run(fmt.Sprint("round", round), func(t *testing.T) { checkProgram(t, dir, generateProgram(inputs...)) }) {
+			functions += n
+			continue
+		}
+		for i, in := range inputs {
+			if t.Run(fmt.Sprintf("round%d-input%d", round, i), func(t *testing.T) { checkProgram(t, dir, generateProgram(in)) }) {
+				continue
+			}
+			corpus := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", in)
+			if save := os.Getenv("LWTFUZZ_SAVE"); save != "" {
+				path := filepath.Join(save, fmt.Sprintf("corpus-%x", sha256.Sum256(in))[:len("corpus-")+16])
+				os.WriteFile(path, []byte(corpus), 0o644)
+				t.Logf("failing input written to %s", path)
+			} else {
+				t.Logf("failing input (a corpus file for testdata/fuzz/FuzzGenerate):\n%s", corpus)
+			}
+		}
+		break
+	}
+	t.Logf("%d functions checked in %v", functions, time.Since(begin).Round(time.Second))
 }
 
 var fuzzStrict = flag.Bool("lwtfuzz.strict", false, "FuzzGenerate: fail when lwtgen rejects a generated program")
@@ -160,7 +216,7 @@ func makeFuzzModule(root string) (string, error) {
 		filepath.Join(prog, "helpers.go"):     fuzzHelpers,
 		filepath.Join(prog, "twinhelpers.go"): fuzzTwinHelpers,
 		// A first program, so that tidy and the first build see everything.
-		filepath.Join(prog, "in.go"):   "//go:build lwtsource\n\npackage main\n\nimport \"github.com/lwtgo/lwt/runtime/lwt\"\n\n//lwt:async\nfunc run(n int) lwt.Promise[int] { return lwt.Return(n) }\n",
+		filepath.Join(prog, "in.go"): "//go:build lwtsource\n\npackage main\n\nimport \"github.com/lwtgo/lwt/runtime/lwt\"\n\n//lwt:async\nfunc run(n int) lwt.Promise[int] { return lwt.Return(n) }\n",
 		filepath.Join(prog, "twin.go"): "package main\n\nimport \"github.com/lwtgo/lwt/runtime/lwt\"\n\nfunc runTwin(n int) lwt.Promise[int] { return lwt.Return(n) }\n\n" +
 			"var runs = []func(int) lwt.Promise[int]{run}\n\nvar twins = []func(int) lwt.Promise[int]{runTwin}\n",
 	}
@@ -1233,7 +1289,8 @@ func (g *gen) canDefer() bool {
 	case fnPlain:
 		return true
 	case fnAsync, fnDefer:
-		return g.fn.loops == 0
+		// lwtgen rejects defer in a function with a named result.
+		return g.fn.loops == 0 && !(g.named && g.lits == 0)
 	}
 	return false
 }

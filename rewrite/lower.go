@@ -975,6 +975,11 @@ func (fg *funcGen) target(e ast.Expr, now bool) string {
 	}
 	switch x := ast.Unparen(e).(type) {
 	case *ast.IndexExpr:
+		if _, isArray := fg.info.TypeOf(x.X).Underlying().(*types.Array); isArray {
+			// Assigning to an element of an array: keep the array's
+			// address, not a copy.
+			return fg.render(x, map[ast.Node]string{x.X: fg.addr(x.X), x.Index: fg.expr(x.Index, now)})
+		}
 		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now || fg.a.awaits[x.Index]), x.Index: fg.expr(x.Index, now)})
 	case *ast.StarExpr:
 		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now)})
