@@ -29,6 +29,7 @@ package lwtmain
 
 import (
 	"errors"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/lwtgo/lwt/runtime/engine"
@@ -71,6 +72,11 @@ func loop[T any](p lwt.Promise[T]) {
 	for p.IsSleeping() {
 		runHooks(&EnterIterHooks)
 		if n := lwt.PausedCount(); n == 0 {
+			// About to block: first let run the goroutines this round made
+			// runnable (job workers, detached calls). Go queues them on the
+			// loop's own processor, which a blocking epoll_wait would hold
+			// for tens of microseconds before another thread takes them.
+			runtime.Gosched()
 			engine.Get().Iter(true)
 			budget = IOInterval
 		} else if budget -= n; budget <= 0 {
