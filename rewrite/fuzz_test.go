@@ -2258,17 +2258,20 @@ func (g *gen) typeSwitch() *node {
 		}
 		return c.add(out)
 	}
-	first := clause(mk("case ", typ, ":"), true)
-	s := mk(head, nl, first)
+	clauses := []*node{clause(mk("case ", typ, ":"), true)}
 	if g.c.yes(1, 2) {
-		s.add(nl, clause(mk("case string, float64:"), false))
+		clauses = append(clauses, clause(mk("case string, float64:"), false))
 	}
 	if g.c.yes(1, 2) {
-		s.add(nl, clause(mk("default:"), false))
+		clauses = append(clauses, clause(mk("default:"), false))
 	}
 	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
-	if avoidLabeledSwitch && t.used && !awaits {
-		g.insertAwait(first)
+	if avoidLabeledSwitch && t.used && !hasAwait(mk(clauses)) {
+		g.insertAwait(clauses[0])
+	}
+	s := mk(head)
+	for _, c := range clauses {
+		s.add(nl, c)
 	}
 	return mk(labelOf(t), s.add(nl, "}"))
 }

@@ -356,6 +356,23 @@ func (g *fileGen) freshTop(base string) string {
 	return name
 }
 
+// importable applies Go's rule for internal packages: path can be imported
+// from importer if it has no internal element, or importer is inside the
+// tree rooted at the internal element's parent.
+func importable(path, importer string) bool {
+	i := strings.LastIndex(path, "/internal/")
+	switch {
+	case strings.HasSuffix(path, "/internal"):
+		i = len(path) - len("/internal")
+	case strings.HasPrefix(path, "internal/") || path == "internal":
+		return !strings.Contains(importer, ".") // the standard library's own
+	case i < 0:
+		return true
+	}
+	parent := path[:i]
+	return importer == parent || strings.HasPrefix(importer, parent+"/")
+}
+
 func lowerFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToLower(r)) + s[n:]
@@ -390,6 +407,8 @@ func (fg *funcGen) typeText(t types.Type, pos token.Pos) string {
 			obj := t.Obj()
 			if obj.Pkg() != nil && obj.Pkg() != g.pkg.Types && !obj.Exported() {
 				bad = fmt.Sprintf("its type %s is not exported by package %s", obj.Name(), obj.Pkg().Path())
+			} else if obj.Pkg() != nil && !importable(obj.Pkg().Path(), g.pkg.PkgPath) {
+				bad = fmt.Sprintf("its type %s is in %s, which this package cannot import", obj.Name(), obj.Pkg().Path())
 			} else if obj.Pkg() != nil && obj.Parent() != obj.Pkg().Scope() {
 				bad = fmt.Sprintf("its type %s is declared inside a function", obj.Name())
 			}
@@ -418,6 +437,9 @@ func (fg *funcGen) typeText(t types.Type, pos token.Pos) string {
 			}
 		case *types.Struct:
 			for i := 0; i < t.NumFields(); i++ {
+				if f := t.Field(i); !f.Exported() && f.Pkg() != nil && f.Pkg() != g.pkg.Types {
+					bad = fmt.Sprintf("its struct type has the unexported field %s of package %s", f.Name(), f.Pkg().Path())
+				}
 				check(t.Field(i).Type())
 			}
 		}
@@ -985,6 +1007,10 @@ func (fg *funcGen) target(e ast.Expr, now bool) string {
 		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now)})
 	case *ast.SelectorExpr:
 		if sel := fg.info.Selections[x]; sel != nil {
+			if hasCall(x.X) || fg.a.awaits[x.X] {
+				// p().f = ...: the pointer is computed now, in Go's order.
+				return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now)})
+			}
 			return fg.render(x, map[ast.Node]string{x.X: fg.target(x.X, now)})
 		}
 	}
