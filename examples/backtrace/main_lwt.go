@@ -190,10 +190,10 @@ func (fr2 *startFrame) step() (r2 lwt.Promise[string]) {
 	}
 	switch fr2.state {
 	case 1:
-		goto s1
+		goto s11
 	}
 	/*line main.go:48:7*/ fr2.await1 = load(fr2.text)
-s1:
+s11:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
 		r2 = lwt.Suspend[string](fr2, fr2.await1)

@@ -135,14 +135,14 @@ func (fr1 *sum3Frame) step() (r1 lwt.Promise[int]) {
 	}
 	switch fr1.state {
 	case 1:
-		goto s1
+		goto s11
 	case 2:
 		goto s2
 	case 3:
 		goto s3
 	}
 	/*line generated.go:31:7*/ fr1.await1 = fr1.a
-s1:
+s11:
 	if !fr1.await1.Ready() {
 		fr1.state = 1
 		r1 = lwt.Suspend[int](fr1, fr1.await1)
@@ -254,10 +254,10 @@ func (fr2 *safeDivFrame) step() (r2 lwt.Promise[int]) {
 	}
 	switch fr2.state {
 	case 1:
-		goto s1
+		goto s12
 	}
 	/*line generated.go:52:12*/ fr2.await1 = fr2.try()
-s1:
+s12:
 	if !fr2.await1.Ready() {
 		fr2.state = 1
 		r2 = lwt.Suspend[int](fr2, fr2.await1)
@@ -273,8 +273,8 @@ s1:
 	/*line generated.go:56:2*/ return fr2.Become(lwt.Return(fr2.v / 2))
 }
 
-func (fr2 *safeDivFrame) try() (p lwt.Promise[int]) {
-	defer lwt.Recovered(&p)
+func (fr2 *safeDivFrame) try() (p1 lwt.Promise[int]) {
+	defer lwt.Recovered(&p1)
 	/*line generated.go:52:20*/ return fr2.p
 }
 
@@ -325,7 +325,7 @@ func (fr3 *pauseLoopFrame) step() (r3 lwt.Promise[int]) {
 	}
 	switch fr3.state {
 	case 1:
-		goto s1
+		goto s13
 	}
 	/*line generated.go:70:6*/ fr3.i = 0
 for11:
@@ -333,7 +333,7 @@ for11:
 		goto endfor31
 	}
 	/*line generated.go:71:3*/ fr3.await1 = lwt.Pause()
-s1:
+s13:
 	if !fr3.await1.Ready() {
 		fr3.state = 1
 		r3 = lwt.Suspend[int](fr3, fr3.await1)
@@ -398,9 +398,9 @@ func (fr4 *pingFrame) step() (r4 lwt.Promise[int]) {
 	}
 	switch fr4.state {
 	case 1:
-		goto s1
+		goto s14
 	case 2:
-		goto s2
+		goto s21
 	}
 	/*line generated.go:81:2*/ fr4.v = 0
 	/*line generated.go:82:6*/ fr4.i = 0
@@ -409,7 +409,7 @@ for12:
 		goto endfor32
 	}
 	/*line generated.go:83:3*/ fr4.await1 = fr4.out.Put(fr4.v)
-s1:
+s14:
 	if !fr4.await1.Ready() {
 		fr4.state = 1
 		r4 = lwt.Suspend[int](fr4, fr4.await1)
@@ -425,7 +425,7 @@ s1:
 		return fr4.Fail(err)
 	}
 	/*line generated.go:84:7*/ fr4.await2 = fr4.in.Take()
-s2:
+s21:
 	if !fr4.await2.Ready() {
 		fr4.state = 2
 		r4 = lwt.Suspend[int](fr4, fr4.await2)
@@ -491,9 +491,9 @@ func (fr5 *pongFrame) step() (r5 lwt.Promise[lwt.Unit]) {
 	}
 	switch fr5.state {
 	case 1:
-		goto s1
+		goto s15
 	case 2:
-		goto s2
+		goto s22
 	}
 	/*line generated.go:93:6*/ fr5.i = 0
 for13:
@@ -501,7 +501,7 @@ for13:
 		goto endfor33
 	}
 	/*line generated.go:94:21*/ fr5.await1 = fr5.in.Take()
-s1:
+s15:
 	if !fr5.await1.Ready() {
 		fr5.state = 1
 		r5 = lwt.Suspend[lwt.Unit](fr5, fr5.await1)
@@ -519,7 +519,7 @@ s1:
 		fr5.v = v
 	}
 	/*line generated.go:94:3*/ fr5.await2 = fr5.out.Put(fr5.v)
-s2:
+s22:
 	if !fr5.await2.Ready() {
 		fr5.state = 2
 		r5 = lwt.Suspend[lwt.Unit](fr5, fr5.await2)
