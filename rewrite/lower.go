@@ -47,8 +47,9 @@ type funcGen struct {
 	fn      fnode
 	info    *types.Info
 	a       *analysis
-	parent  *funcGen // for an async literal, the function it is in
-	noFrame bool     // a declaration that is not async: only its async literals change
+	parent  *funcGen        // for an async literal, the function it is in
+	local   map[string]bool // names this function's code made up
+	noFrame bool            // a declaration that is not async: only its async literals change
 
 	// An async literal's frame points to the variables it captures.
 	captured   map[*types.Var]bool
@@ -319,14 +320,31 @@ func (fg *funcGen) temp(base string, t string) string {
 }
 
 // fresh returns a local name that no identifier of the file uses.
+// fresh returns a local name that no identifier of the file, no
+// package-level name and no name this function (or the function around an
+// async literal) already uses.
 func (fg *funcGen) fresh(base string) string {
-	taken := fg.g.taken()
 	name := base
-	for i := 1; taken[name]; i++ {
+	for i := 1; fg.nameTaken(name); i++ {
 		name = fmt.Sprintf("%s%d", base, i)
 	}
-	taken[name] = true
+	if fg.local == nil {
+		fg.local = map[string]bool{}
+	}
+	fg.local[name] = true
 	return name
+}
+
+func (fg *funcGen) nameTaken(name string) bool {
+	if fg.g.taken()[name] || fg.g.names[name] {
+		return true
+	}
+	for f := fg; f != nil; f = f.parent {
+		if f.local[name] {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *fileGen) taken() map[string]bool {
@@ -352,7 +370,6 @@ func (g *fileGen) freshTop(base string) string {
 		name = fmt.Sprintf("%s%d", base, i)
 	}
 	g.names[name] = true
-	g.taken()[name] = true
 	return name
 }
 

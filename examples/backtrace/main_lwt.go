@@ -72,8 +72,8 @@ func (fr *parseFrame) step() (r lwt.Promise[int]) {
 //
 //line main.go:40:1
 func load(text lwt.Promise[string]) lwt.Promise[int] {
-	fr1 := loadFrame{text: text}
-	return fr1.step()
+	fr := loadFrame{text: text}
+	return fr.step()
 }
 
 // loadFrame is the state of a call of load while it waits.
@@ -89,74 +89,74 @@ type loadFrame struct {
 	await2 lwt.Promise[int]
 }
 
-func (fr1 *loadFrame) Resume() {
+func (fr *loadFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr1.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr1.step()
+	fr.step()
 }
 
-func (fr1 *loadFrame) step() (r1 lwt.Promise[int]) {
+func (fr *loadFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.load", "main.go:40", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.load", "main.go:40", "panicked"))
 			}
 		}()
 	} else {
-		defer fr1.Recover(&r1)
+		defer fr.Recover(&r)
 	}
-	switch fr1.state {
+	switch fr.state {
 	case 1:
 		goto s1
 	case 2:
 		goto s2
 	}
-	/*line main.go:41:36*/ fr1.await1 = fr1.text
+	/*line main.go:41:36*/ fr.await1 = fr.text
 s1:
-	if !fr1.await1.Ready() {
-		fr1.state = 1
-		r1 = lwt.Suspend[int](fr1, fr1.await1)
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.load", "main.go:41")
+			debugtrace.Wait(r.Key(), "main.load", "main.go:41")
 		}
-		return r1
+		return r
 	}
-	if v, err := fr1.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.load", "main.go:41", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr1.v = v
+		fr.v = v
 	}
-	/*line main.go:41:20*/ fr1.await2 = parse(fr1.v)
+	/*line main.go:41:20*/ fr.await2 = parse(fr.v)
 s2:
-	if !fr1.await2.Ready() {
-		fr1.state = 2
-		r1 = lwt.Suspend[int](fr1, fr1.await2)
+	if !fr.await2.Ready() {
+		fr.state = 2
+		r = lwt.Suspend[int](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.load", "main.go:41")
+			debugtrace.Wait(r.Key(), "main.load", "main.go:41")
 		}
-		return r1
+		return r
 	}
-	if v, err := fr1.await2.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.load", "main.go:41", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr1.v1 = v
+		fr.v1 = v
 	}
-	/*line main.go:41:2*/ return fr1.Become(lwt.Return(fr1.v1 + 1))
+	/*line main.go:41:2*/ return fr.Become(lwt.Return(fr.v1 + 1))
 }
 
 // start loads the configuration and reports.
 //
 //line main.go:47:1
 func start(text lwt.Promise[string]) lwt.Promise[string] {
-	fr2 := startFrame{text: text}
-	return fr2.step()
+	fr := startFrame{text: text}
+	return fr.step()
 }
 
 // startFrame is the state of a call of start while it waits.
@@ -171,47 +171,47 @@ type startFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr2 *startFrame) Resume() {
+func (fr *startFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr2.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr2.step()
+	fr.step()
 }
 
-func (fr2 *startFrame) step() (r2 lwt.Promise[string]) {
+func (fr *startFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.start", "main.go:47", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.start", "main.go:47", "panicked"))
 			}
 		}()
 	} else {
-		defer fr2.Recover(&r2)
+		defer fr.Recover(&r)
 	}
-	switch fr2.state {
+	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	}
-	/*line main.go:48:7*/ fr2.await1 = load(fr2.text)
-s11:
-	if !fr2.await1.Ready() {
-		fr2.state = 1
-		r2 = lwt.Suspend[string](fr2, fr2.await1)
+	/*line main.go:48:7*/ fr.await1 = load(fr.text)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.start", "main.go:48")
+			debugtrace.Wait(r.Key(), "main.start", "main.go:48")
 		}
-		return r2
+		return r
 	}
-	if v, err := fr2.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.start", "main.go:48", "awaited")
 		}
-		return fr2.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr2.v = v
+		fr.v = v
 	}
-	/*line main.go:48:2*/ fr2.n = fr2.v
-	/*line main.go:49:2*/ return fr2.Become(lwt.Return(fmt.Sprint("started with ", fr2.n)))
+	/*line main.go:48:2*/ fr.n = fr.v
+	/*line main.go:49:2*/ return fr.Become(lwt.Return(fmt.Sprint("started with ", fr.n)))
 }
 
 //line main.go:52:1

@@ -82,8 +82,8 @@ s1:
 //
 //line main.go:36:1
 func sleepSort(xs []int) lwt.Promise[lwt.Unit] {
-	fr1 := sleepSortFrame{xs: xs}
-	return fr1.step()
+	fr := sleepSortFrame{xs: xs}
+	return fr.step()
 }
 
 // sleepSortFrame is the state of a call of sleepSort while it waits.
@@ -97,48 +97,48 @@ type sleepSortFrame struct {
 	await1  lwt.Promise[lwt.Unit]
 }
 
-func (fr1 *sleepSortFrame) Resume() {
+func (fr *sleepSortFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr1.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr1.step()
+	fr.step()
 }
 
-func (fr1 *sleepSortFrame) step() (r1 lwt.Promise[lwt.Unit]) {
+func (fr *sleepSortFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sleepSort", "main.go:36", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sleepSort", "main.go:36", "panicked"))
 			}
 		}()
 	} else {
-		defer fr1.Recover(&r1)
+		defer fr.Recover(&r)
 	}
-	switch fr1.state {
+	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	}
-	/*line main.go:37:6*/ fr1.threads = nil
-	/*line main.go:38:2*/ for _, x := range fr1.xs {
-		fr1.threads = append(fr1.threads, sleepThenPrint(x))
+	/*line main.go:37:6*/ fr.threads = nil
+	/*line main.go:38:2*/ for _, x := range fr.xs {
+		fr.threads = append(fr.threads, sleepThenPrint(x))
 	}
-	/*line main.go:41:2*/ fr1.await1 = lwt.Join(fr1.threads...)
-s11:
-	if !fr1.await1.Ready() {
-		fr1.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr1, fr1.await1)
+	/*line main.go:41:2*/ fr.await1 = lwt.Join(fr.threads...)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.sleepSort", "main.go:41")
+			debugtrace.Wait(r.Key(), "main.sleepSort", "main.go:41")
 		}
-		return r1
+		return r
 	}
-	if _, err := fr1.await1.Result(); err != nil {
+	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.sleepSort", "main.go:41", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	}
-	/*line main.go:42:2*/ return fr1.Become(lwt.ReturnUnit())
+	/*line main.go:42:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 //line main.go:45:1

@@ -92,8 +92,8 @@ endfor3:
 //
 //line generated.go:30:1
 func Sum3(a, b, c lwt.Promise[int]) lwt.Promise[int] {
-	fr1 := sum3Frame{a: a, b: b, c: c}
-	return fr1.step()
+	fr := sum3Frame{a: a, b: b, c: c}
+	return fr.step()
 }
 
 // sum3Frame is the state of a call of Sum3 while it waits.
@@ -116,89 +116,89 @@ type sum3Frame struct {
 	await3 lwt.Promise[int]
 }
 
-func (fr1 *sum3Frame) Resume() {
+func (fr *sum3Frame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr1.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr1.step()
+	fr.step()
 }
 
-func (fr1 *sum3Frame) step() (r1 lwt.Promise[int]) {
+func (fr *sum3Frame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Sum3", "generated.go:30", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Sum3", "generated.go:30", "panicked"))
 			}
 		}()
 	} else {
-		defer fr1.Recover(&r1)
+		defer fr.Recover(&r)
 	}
-	switch fr1.state {
+	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	case 2:
 		goto s2
 	case 3:
 		goto s3
 	}
-	/*line generated.go:31:7*/ fr1.await1 = fr1.a
-s11:
-	if !fr1.await1.Ready() {
-		fr1.state = 1
-		r1 = lwt.Suspend[int](fr1, fr1.await1)
+	/*line generated.go:31:7*/ fr.await1 = fr.a
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:31")
+			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:31")
 		}
-		return r1
+		return r
 	}
-	if v, err := fr1.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Sum3", "generated.go:31", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr1.v = v
+		fr.v = v
 	}
-	/*line generated.go:31:2*/ fr1.x = fr1.v
-	/*line generated.go:32:7*/ fr1.await2 = fr1.b
+	/*line generated.go:31:2*/ fr.x = fr.v
+	/*line generated.go:32:7*/ fr.await2 = fr.b
 s2:
-	if !fr1.await2.Ready() {
-		fr1.state = 2
-		r1 = lwt.Suspend[int](fr1, fr1.await2)
+	if !fr.await2.Ready() {
+		fr.state = 2
+		r = lwt.Suspend[int](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:32")
+			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:32")
 		}
-		return r1
+		return r
 	}
-	if v, err := fr1.await2.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Sum3", "generated.go:32", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr1.v1 = v
+		fr.v1 = v
 	}
-	/*line generated.go:32:2*/ fr1.y = fr1.v1
-	/*line generated.go:33:7*/ fr1.await3 = fr1.c
+	/*line generated.go:32:2*/ fr.y = fr.v1
+	/*line generated.go:33:7*/ fr.await3 = fr.c
 s3:
-	if !fr1.await3.Ready() {
-		fr1.state = 3
-		r1 = lwt.Suspend[int](fr1, fr1.await3)
+	if !fr.await3.Ready() {
+		fr.state = 3
+		r = lwt.Suspend[int](fr, fr.await3)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "generated.Sum3", "generated.go:33")
+			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:33")
 		}
-		return r1
+		return r
 	}
-	if v, err := fr1.await3.Result(); err != nil {
+	if v, err := fr.await3.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Sum3", "generated.go:33", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr1.v2 = v
+		fr.v2 = v
 	}
-	/*line generated.go:33:2*/ fr1.z = fr1.v2
-	/*line generated.go:34:2*/ return fr1.Become(lwt.Return(fr1.x + fr1.y + fr1.z))
+	/*line generated.go:33:2*/ fr.z = fr.v2
+	/*line generated.go:34:2*/ return fr.Become(lwt.Return(fr.x + fr.y + fr.z))
 }
 
 // Sum3Bind is Sum3 written by hand with Bind.
@@ -218,8 +218,8 @@ func Sum3Bind(a, b, c lwt.Promise[int]) lwt.Promise[int] {
 //
 //line generated.go:51:1
 func SafeDiv(p lwt.Promise[int], fallback int) lwt.Promise[int] {
-	fr2 := safeDivFrame{p: p, fallback: fallback}
-	return fr2.step()
+	fr := safeDivFrame{p: p, fallback: fallback}
+	return fr.step()
 }
 
 // safeDivFrame is the state of a call of SafeDiv while it waits.
@@ -235,47 +235,47 @@ type safeDivFrame struct {
 	await1   lwt.Promise[int]
 }
 
-func (fr2 *safeDivFrame) Resume() {
+func (fr *safeDivFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr2.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr2.step()
+	fr.step()
 }
 
-func (fr2 *safeDivFrame) step() (r2 lwt.Promise[int]) {
+func (fr *safeDivFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SafeDiv", "generated.go:51", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SafeDiv", "generated.go:51", "panicked"))
 			}
 		}()
 	} else {
-		defer fr2.Recover(&r2)
+		defer fr.Recover(&r)
 	}
-	switch fr2.state {
+	switch fr.state {
 	case 1:
-		goto s12
+		goto s1
 	}
-	/*line generated.go:52:12*/ fr2.await1 = fr2.try()
-s12:
-	if !fr2.await1.Ready() {
-		fr2.state = 1
-		r2 = lwt.Suspend[int](fr2, fr2.await1)
+	/*line generated.go:52:12*/ fr.await1 = fr.try()
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "generated.SafeDiv", "generated.go:52")
+			debugtrace.Wait(r.Key(), "generated.SafeDiv", "generated.go:52")
 		}
-		return r2
+		return r
 	}
-	fr2.v, fr2.err = fr2.await1.Result()
-	/*line generated.go:53:2*/ if fr2.err != nil {
-		return fr2.Become(lwt.Return(fr2.fallback))
+	fr.v, fr.err = fr.await1.Result()
+	/*line generated.go:53:2*/ if fr.err != nil {
+		return fr.Become(lwt.Return(fr.fallback))
 	}
-	/*line generated.go:56:2*/ return fr2.Become(lwt.Return(fr2.v / 2))
+	/*line generated.go:56:2*/ return fr.Become(lwt.Return(fr.v / 2))
 }
 
-func (fr2 *safeDivFrame) try() (p1 lwt.Promise[int]) {
+func (fr *safeDivFrame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
-	/*line generated.go:52:20*/ return fr2.p
+	/*line generated.go:52:20*/ return fr.p
 }
 
 // SafeDivCatch is SafeDiv written by hand with Catch.
@@ -291,8 +291,8 @@ func SafeDivCatch(p lwt.Promise[int], fallback int) lwt.Promise[int] {
 //
 //line generated.go:69:1
 func PauseLoop(n int) lwt.Promise[int] {
-	fr3 := pauseLoopFrame{n: n}
-	return fr3.step()
+	fr := pauseLoopFrame{n: n}
+	return fr.step()
 }
 
 // pauseLoopFrame is the state of a call of PauseLoop while it waits.
@@ -306,52 +306,52 @@ type pauseLoopFrame struct {
 	await1 lwt.Promise[lwt.Unit]
 }
 
-func (fr3 *pauseLoopFrame) Resume() {
+func (fr *pauseLoopFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr3.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr3.step()
+	fr.step()
 }
 
-func (fr3 *pauseLoopFrame) step() (r3 lwt.Promise[int]) {
+func (fr *pauseLoopFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r3 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.PauseLoop", "generated.go:69", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.PauseLoop", "generated.go:69", "panicked"))
 			}
 		}()
 	} else {
-		defer fr3.Recover(&r3)
+		defer fr.Recover(&r)
 	}
-	switch fr3.state {
+	switch fr.state {
 	case 1:
-		goto s13
+		goto s1
 	}
-	/*line generated.go:70:6*/ fr3.i = 0
-for11:
-	/*line generated.go:70:14*/ if !(fr3.i < fr3.n) {
-		goto endfor31
+	/*line generated.go:70:6*/ fr.i = 0
+for1:
+	/*line generated.go:70:14*/ if !(fr.i < fr.n) {
+		goto endfor3
 	}
-	/*line generated.go:71:3*/ fr3.await1 = lwt.Pause()
-s13:
-	if !fr3.await1.Ready() {
-		fr3.state = 1
-		r3 = lwt.Suspend[int](fr3, fr3.await1)
+	/*line generated.go:71:3*/ fr.await1 = lwt.Pause()
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "generated.PauseLoop", "generated.go:71")
+			debugtrace.Wait(r.Key(), "generated.PauseLoop", "generated.go:71")
 		}
-		return r3
+		return r
 	}
-	if _, err := fr3.await1.Result(); err != nil {
+	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.PauseLoop", "generated.go:71", "awaited")
 		}
-		return fr3.Fail(err)
+		return fr.Fail(err)
 	}
-	/*line generated.go:70:21*/ fr3.i++
-	goto for11
-endfor31:
-	/*line generated.go:73:2*/ return fr3.Become(lwt.Return(fr3.n))
+	/*line generated.go:70:21*/ fr.i++
+	goto for1
+endfor3:
+	/*line generated.go:73:2*/ return fr.Become(lwt.Return(fr.n))
 }
 
 // Ping and Pong pass a counter back and forth through two mailboxes, n
@@ -359,8 +359,8 @@ endfor31:
 //
 //line generated.go:80:1
 func Ping(n int, out, in *lwtmvar.MVar[int]) lwt.Promise[int] {
-	fr4 := pingFrame{n: n, out: out, in: in}
-	return fr4.step()
+	fr := pingFrame{n: n, out: out, in: in}
+	return fr.step()
 }
 
 // pingFrame is the state of a call of Ping while it waits.
@@ -379,82 +379,82 @@ type pingFrame struct {
 	await2 lwt.Promise[int]
 }
 
-func (fr4 *pingFrame) Resume() {
+func (fr *pingFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr4.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr4.step()
+	fr.step()
 }
 
-func (fr4 *pingFrame) step() (r4 lwt.Promise[int]) {
+func (fr *pingFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r4 = fr4.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Ping", "generated.go:80", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Ping", "generated.go:80", "panicked"))
 			}
 		}()
 	} else {
-		defer fr4.Recover(&r4)
+		defer fr.Recover(&r)
 	}
-	switch fr4.state {
+	switch fr.state {
 	case 1:
-		goto s14
+		goto s1
 	case 2:
-		goto s21
+		goto s2
 	}
-	/*line generated.go:81:2*/ fr4.v = 0
-	/*line generated.go:82:6*/ fr4.i = 0
-for12:
-	/*line generated.go:82:14*/ if !(fr4.i < fr4.n) {
-		goto endfor32
+	/*line generated.go:81:2*/ fr.v = 0
+	/*line generated.go:82:6*/ fr.i = 0
+for1:
+	/*line generated.go:82:14*/ if !(fr.i < fr.n) {
+		goto endfor3
 	}
-	/*line generated.go:83:3*/ fr4.await1 = fr4.out.Put(fr4.v)
-s14:
-	if !fr4.await1.Ready() {
-		fr4.state = 1
-		r4 = lwt.Suspend[int](fr4, fr4.await1)
+	/*line generated.go:83:3*/ fr.await1 = fr.out.Put(fr.v)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r4.Key(), "generated.Ping", "generated.go:83")
+			debugtrace.Wait(r.Key(), "generated.Ping", "generated.go:83")
 		}
-		return r4
+		return r
 	}
-	if _, err := fr4.await1.Result(); err != nil {
+	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Ping", "generated.go:83", "awaited")
 		}
-		return fr4.Fail(err)
+		return fr.Fail(err)
 	}
-	/*line generated.go:84:7*/ fr4.await2 = fr4.in.Take()
-s21:
-	if !fr4.await2.Ready() {
-		fr4.state = 2
-		r4 = lwt.Suspend[int](fr4, fr4.await2)
+	/*line generated.go:84:7*/ fr.await2 = fr.in.Take()
+s2:
+	if !fr.await2.Ready() {
+		fr.state = 2
+		r = lwt.Suspend[int](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r4.Key(), "generated.Ping", "generated.go:84")
+			debugtrace.Wait(r.Key(), "generated.Ping", "generated.go:84")
 		}
-		return r4
+		return r
 	}
-	if v, err := fr4.await2.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Ping", "generated.go:84", "awaited")
 		}
-		return fr4.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr4.v1 = v
+		fr.v1 = v
 	}
-	/*line generated.go:84:3*/ fr4.v = fr4.v1 + 1
-	/*line generated.go:82:21*/ fr4.i++
-	goto for12
-endfor32:
-	/*line generated.go:86:2*/ return fr4.Become(lwt.Return(fr4.v))
+	/*line generated.go:84:3*/ fr.v = fr.v1 + 1
+	/*line generated.go:82:21*/ fr.i++
+	goto for1
+endfor3:
+	/*line generated.go:86:2*/ return fr.Become(lwt.Return(fr.v))
 }
 
 // Pong answers each value it takes with the same value.
 //
 //line generated.go:92:1
 func Pong(n int, in, out *lwtmvar.MVar[int]) lwt.Promise[lwt.Unit] {
-	fr5 := pongFrame{n: n, in: in, out: out}
-	return fr5.step()
+	fr := pongFrame{n: n, in: in, out: out}
+	return fr.step()
 }
 
 // pongFrame is the state of a call of Pong while it waits.
@@ -472,70 +472,70 @@ type pongFrame struct {
 	await2 lwt.Promise[lwt.Unit]
 }
 
-func (fr5 *pongFrame) Resume() {
+func (fr *pongFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr5.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr5.step()
+	fr.step()
 }
 
-func (fr5 *pongFrame) step() (r5 lwt.Promise[lwt.Unit]) {
+func (fr *pongFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r5 = fr5.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Pong", "generated.go:92", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Pong", "generated.go:92", "panicked"))
 			}
 		}()
 	} else {
-		defer fr5.Recover(&r5)
+		defer fr.Recover(&r)
 	}
-	switch fr5.state {
+	switch fr.state {
 	case 1:
-		goto s15
+		goto s1
 	case 2:
-		goto s22
+		goto s2
 	}
-	/*line generated.go:93:6*/ fr5.i = 0
-for13:
-	/*line generated.go:93:14*/ if !(fr5.i < fr5.n) {
-		goto endfor33
+	/*line generated.go:93:6*/ fr.i = 0
+for1:
+	/*line generated.go:93:14*/ if !(fr.i < fr.n) {
+		goto endfor3
 	}
-	/*line generated.go:94:21*/ fr5.await1 = fr5.in.Take()
-s15:
-	if !fr5.await1.Ready() {
-		fr5.state = 1
-		r5 = lwt.Suspend[lwt.Unit](fr5, fr5.await1)
+	/*line generated.go:94:21*/ fr.await1 = fr.in.Take()
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r5.Key(), "generated.Pong", "generated.go:94")
+			debugtrace.Wait(r.Key(), "generated.Pong", "generated.go:94")
 		}
-		return r5
+		return r
 	}
-	if v, err := fr5.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Pong", "generated.go:94", "awaited")
 		}
-		return fr5.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr5.v = v
+		fr.v = v
 	}
-	/*line generated.go:94:3*/ fr5.await2 = fr5.out.Put(fr5.v)
-s22:
-	if !fr5.await2.Ready() {
-		fr5.state = 2
-		r5 = lwt.Suspend[lwt.Unit](fr5, fr5.await2)
+	/*line generated.go:94:3*/ fr.await2 = fr.out.Put(fr.v)
+s2:
+	if !fr.await2.Ready() {
+		fr.state = 2
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r5.Key(), "generated.Pong", "generated.go:94")
+			debugtrace.Wait(r.Key(), "generated.Pong", "generated.go:94")
 		}
-		return r5
+		return r
 	}
-	if _, err := fr5.await2.Result(); err != nil {
+	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Pong", "generated.go:94", "awaited")
 		}
-		return fr5.Fail(err)
+		return fr.Fail(err)
 	}
-	/*line generated.go:93:21*/ fr5.i++
-	goto for13
-endfor33:
-	/*line generated.go:96:2*/ return fr5.Become(lwt.ReturnUnit())
+	/*line generated.go:93:21*/ fr.i++
+	goto for1
+endfor3:
+	/*line generated.go:96:2*/ return fr.Become(lwt.ReturnUnit())
 }

@@ -105,49 +105,49 @@ type outerFunc2Frame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr2 *outerFunc2Frame) Resume() {
+func (fr1 *outerFunc2Frame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr2.Key())
+		debugtrace.Resume(fr1.Key())
 	}
-	fr2.step()
+	fr1.step()
 }
 
-func (fr2 *outerFunc2Frame) step() (r3 lwt.Promise[int]) {
+func (fr1 *outerFunc2Frame) step() (r2 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r3 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer.func2", "in.go:44", "panicked"))
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer.func2", "in.go:44", "panicked"))
 			}
 		}()
 	} else {
-		defer fr2.Recover(&r3)
+		defer fr1.Recover(&r2)
 	}
-	switch fr2.state {
+	switch fr1.state {
 	case 1:
-		goto s12
+		goto s11
 	}
-	/*line in.go:45:6*/ fr2.await1 = later((*fr2.n))
-s12:
-	if !fr2.await1.Ready() {
-		fr2.state = 1
-		r3 = lwt.Suspend[int](fr2, fr2.await1)
+	/*line in.go:45:6*/ fr1.await1 = later((*fr1.n))
+s11:
+	if !fr1.await1.Ready() {
+		fr1.state = 1
+		r2 = lwt.Suspend[int](fr1, fr1.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "main.outer.func2", "in.go:45")
+			debugtrace.Wait(r2.Key(), "main.outer.func2", "in.go:45")
 		}
-		return r3
+		return r2
 	}
-	if v, err := fr2.await1.Result(); err != nil {
+	if v, err := fr1.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.outer.func2", "in.go:45", "awaited")
 		}
-		return fr2.Fail(err)
+		return fr1.Fail(err)
 	} else {
-		fr2.v = v
+		fr1.v = v
 	}
-	/*line in.go:45:3*/ if fr2.v > 2 {
+	/*line in.go:45:3*/ if fr1.v > 2 {
 		panic("too big")
 	}
-	/*line in.go:48:3*/ return fr2.Become(lwt.Return((*fr2.n)))
+	/*line in.go:48:3*/ return fr1.Become(lwt.Return((*fr1.n)))
 }
 
 // outerFrame is the state of a call of outer while it waits.
@@ -188,7 +188,7 @@ func (fr *outerFrame) step() (r1 lwt.Promise[int]) {
 	}
 	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	case 2:
 		goto s2
 	case 3:
@@ -210,7 +210,7 @@ for1:
 		}
 	}(fr.total, fr.i)())
 	/*line in.go:39:3*/ fr.await1 = later(0)
-s11:
+s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[int](fr, fr.await1)
@@ -268,8 +268,8 @@ func (fr *outerFrame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
 	/*line in.go:44:20*/ return func(nPtr *int) func() lwt.Promise[int] {
 		return func() lwt.Promise[int] {
-			fr2 := outerFunc2Frame{n: nPtr}
-			return fr2.step()
+			fr1 := outerFunc2Frame{n: nPtr}
+			return fr1.step()
 		}
 	}(fr.n)()
 }
@@ -277,10 +277,10 @@ func (fr *outerFrame) try() (p1 lwt.Promise[int]) {
 //line in.go:54:1
 func main() {
 	base := 100
-	add := func(basePtr1 *int) func(x int) lwt.Promise[int] {
+	add := func(basePtr *int) func(x int) lwt.Promise[int] {
 		return func(x int) lwt.Promise[int] {
-			fr3 := mainFunc1Frame{x: x, base: basePtr1}
-			return fr3.step()
+			fr := mainFunc1Frame{x: x, base: basePtr}
+			return fr.step()
 		}
 	}(&base)
 	p := add(5)
@@ -306,46 +306,46 @@ type mainFunc1Func1Frame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr4 *mainFunc1Func1Frame) Resume() {
+func (fr1 *mainFunc1Func1Frame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr4.Key())
+		debugtrace.Resume(fr1.Key())
 	}
-	fr4.step()
+	fr1.step()
 }
 
-func (fr4 *mainFunc1Func1Frame) step() (r5 lwt.Promise[int]) {
+func (fr1 *mainFunc1Func1Frame) step() (r2 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r5 = fr4.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1.func1", "in.go:58", "panicked"))
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1.func1", "in.go:58", "panicked"))
 			}
 		}()
 	} else {
-		defer fr4.Recover(&r5)
+		defer fr1.Recover(&r2)
 	}
-	switch fr4.state {
+	switch fr1.state {
 	case 1:
-		goto s14
+		goto s11
 	}
-	/*line in.go:59:22*/ fr4.await1 = later((*fr4.y))
-s14:
-	if !fr4.await1.Ready() {
-		fr4.state = 1
-		r5 = lwt.Suspend[int](fr4, fr4.await1)
+	/*line in.go:59:22*/ fr1.await1 = later((*fr1.y))
+s11:
+	if !fr1.await1.Ready() {
+		fr1.state = 1
+		r2 = lwt.Suspend[int](fr1, fr1.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r5.Key(), ".func1.func1", "in.go:59")
+			debugtrace.Wait(r2.Key(), ".func1.func1", "in.go:59")
 		}
-		return r5
+		return r2
 	}
-	if v, err := fr4.await1.Result(); err != nil {
+	if v, err := fr1.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, ".func1.func1", "in.go:59", "awaited")
 		}
-		return fr4.Fail(err)
+		return fr1.Fail(err)
 	} else {
-		fr4.v = v
+		fr1.v = v
 	}
-	/*line in.go:59:4*/ return fr4.Become(lwt.Return(fr4.v + (*fr4.base)))
+	/*line in.go:59:4*/ return fr1.Become(lwt.Return(fr1.v + (*fr1.base)))
 }
 
 // mainFunc1Frame is the state of a call of an async func literal while it waits.
@@ -364,72 +364,72 @@ type mainFunc1Frame struct {
 	await2 lwt.Promise[int]
 }
 
-func (fr3 *mainFunc1Frame) Resume() {
+func (fr *mainFunc1Frame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr3.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr3.step()
+	fr.step()
 }
 
-func (fr3 *mainFunc1Frame) step() (r4 lwt.Promise[int]) {
+func (fr *mainFunc1Frame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r4 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1", "in.go:56", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1", "in.go:56", "panicked"))
 			}
 		}()
 	} else {
-		defer fr3.Recover(&r4)
+		defer fr.Recover(&r1)
 	}
-	switch fr3.state {
+	switch fr.state {
 	case 1:
-		goto s13
+		goto s1
 	case 2:
-		goto s21
+		goto s2
 	}
-	/*line in.go:57:8*/ fr3.await1 = later(fr3.x)
-s13:
-	if !fr3.await1.Ready() {
-		fr3.state = 1
-		r4 = lwt.Suspend[int](fr3, fr3.await1)
+	/*line in.go:57:8*/ fr.await1 = later(fr.x)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r4.Key(), ".func1", "in.go:57")
+			debugtrace.Wait(r1.Key(), ".func1", "in.go:57")
 		}
-		return r4
+		return r1
 	}
-	if v, err := fr3.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, ".func1", "in.go:57", "awaited")
 		}
-		return fr3.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr3.v = v
+		fr.v = v
 	}
-	fr3.y = new(int)
-	/*line in.go:57:3*/ (*fr3.y) = fr3.v
-	/*line in.go:58:3*/ fr3.nested = func(basePtr *int, yPtr *int) func() lwt.Promise[int] {
+	fr.y = new(int)
+	/*line in.go:57:3*/ (*fr.y) = fr.v
+	/*line in.go:58:3*/ fr.nested = func(basePtr *int, yPtr *int) func() lwt.Promise[int] {
 		return func() lwt.Promise[int] {
-			fr4 := mainFunc1Func1Frame{base: basePtr, y: yPtr}
-			return fr4.step()
+			fr1 := mainFunc1Func1Frame{base: basePtr, y: yPtr}
+			return fr1.step()
 		}
-	}(fr3.base, fr3.y)
-	/*line in.go:61:21*/ fr3.await2 = fr3.nested()
-s21:
-	if !fr3.await2.Ready() {
-		fr3.state = 2
-		r4 = lwt.Suspend[int](fr3, fr3.await2)
+	}(fr.base, fr.y)
+	/*line in.go:61:21*/ fr.await2 = fr.nested()
+s2:
+	if !fr.await2.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[int](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r4.Key(), ".func1", "in.go:61")
+			debugtrace.Wait(r1.Key(), ".func1", "in.go:61")
 		}
-		return r4
+		return r1
 	}
-	if v, err := fr3.await2.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, ".func1", "in.go:61", "awaited")
 		}
-		return fr3.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr3.v1 = v
+		fr.v1 = v
 	}
-	/*line in.go:61:3*/ return fr3.Become(lwt.Return(fr3.v1 + 1))
+	/*line in.go:61:3*/ return fr.Become(lwt.Return(fr.v1 + 1))
 }

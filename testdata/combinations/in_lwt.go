@@ -189,7 +189,7 @@ func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 	}()
 	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	case 2:
 		goto s2
 	case 3:
@@ -211,7 +211,7 @@ func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 		return fr1.step()
 	}
 	/*line in.go:73:13*/ fr.await1 = fr.collect(5)
-s11:
+s1:
 	if !fr.await1.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[string](fr, fr.await1)

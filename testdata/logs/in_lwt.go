@@ -119,8 +119,8 @@ s21:
 //
 //line in.go:32:1
 func plain() {
-	if s4 := section; s4.Enabled(lwtlog.LevelError) {
-		lwtlog.At("in.go", 34, 2).Error(s4, expensive("error argument"))
+	if s1 := section; s1.Enabled(lwtlog.LevelError) {
+		lwtlog.At("in.go", 34, 2).Error(s1, expensive("error argument"))
 	}
 }
 

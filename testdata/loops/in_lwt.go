@@ -442,8 +442,8 @@ endrange31:
 //
 //line in.go:96:1
 func count(n int) lwt.Promise[int] {
-	fr1 := countFrame{n: n}
-	return fr1.step()
+	fr := countFrame{n: n}
+	return fr.step()
 }
 
 // countFrame is the state of a call of count while it waits.
@@ -459,56 +459,56 @@ type countFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr1 *countFrame) Resume() {
+func (fr *countFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr1.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr1.step()
+	fr.step()
 }
 
-func (fr1 *countFrame) step() (r2 lwt.Promise[int]) {
+func (fr *countFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.count", "in.go:96", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.count", "in.go:96", "panicked"))
 			}
 		}()
 	} else {
-		defer fr1.Recover(&r2)
+		defer fr.Recover(&r1)
 	}
-	switch fr1.state {
+	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	}
-	/*line in.go:97:2*/ fr1.s = 0
-	/*line in.go:98:6*/ fr1.i = 0
-for11:
-	/*line in.go:98:14*/ if !(fr1.i < fr1.n) {
-		goto endfor31
+	/*line in.go:97:2*/ fr.s = 0
+	/*line in.go:98:6*/ fr.i = 0
+for1:
+	/*line in.go:98:14*/ if !(fr.i < fr.n) {
+		goto endfor3
 	}
-	/*line in.go:99:8*/ fr1.await1 = lwt.Return(1)
-s11:
-	if !fr1.await1.Ready() {
-		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.await1)
+	/*line in.go:99:8*/ fr.await1 = lwt.Return(1)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.count", "in.go:99")
+			debugtrace.Wait(r1.Key(), "main.count", "in.go:99")
 		}
-		return r2
+		return r1
 	}
-	if v, err := fr1.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.count", "in.go:99", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr1.v = v
+		fr.v = v
 	}
-	/*line in.go:99:3*/ fr1.s += fr1.v
-	/*line in.go:98:21*/ fr1.i++
-	goto for11
-endfor31:
-	/*line in.go:101:2*/ return fr1.Become(lwt.Return(fr1.s))
+	/*line in.go:99:3*/ fr.s += fr.v
+	/*line in.go:98:21*/ fr.i++
+	goto for1
+endfor3:
+	/*line in.go:101:2*/ return fr.Become(lwt.Return(fr.s))
 }
 
 //line in.go:104:1

@@ -102,8 +102,8 @@ type Stack[T any] struct{ items []T }
 
 //line in.go:42:1
 func (s *Stack[T]) PushLater(v T) lwt.Promise[int] {
-	fr1 := stackPushLaterFrame[T]{s: s, v: v}
-	return fr1.step()
+	fr := stackPushLaterFrame[T]{s: s, v: v}
+	return fr.step()
 }
 
 // stackPushLaterFrame is the state of a call of PushLater while it waits.
@@ -118,53 +118,53 @@ type stackPushLaterFrame[T any] struct {
 	await1 lwt.Promise[T]
 }
 
-func (fr1 *stackPushLaterFrame[T]) Resume() {
+func (fr *stackPushLaterFrame[T]) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr1.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr1.step()
+	fr.step()
 }
 
-func (fr1 *stackPushLaterFrame[T]) step() (r2 lwt.Promise[int]) {
+func (fr *stackPushLaterFrame[T]) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*Stack).PushLater", "in.go:42", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*Stack).PushLater", "in.go:42", "panicked"))
 			}
 		}()
 	} else {
-		defer fr1.Recover(&r2)
+		defer fr.Recover(&r1)
 	}
-	switch fr1.state {
+	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	}
-	/*line in.go:43:28*/ fr1.await1 = later(fr1.v)
-s11:
-	if !fr1.await1.Ready() {
-		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.await1)
+	/*line in.go:43:28*/ fr.await1 = later(fr.v)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.(*Stack).PushLater", "in.go:43")
+			debugtrace.Wait(r1.Key(), "main.(*Stack).PushLater", "in.go:43")
 		}
-		return r2
+		return r1
 	}
-	if v, err := fr1.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.(*Stack).PushLater", "in.go:43", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr1.v1 = v
+		fr.v1 = v
 	}
-	/*line in.go:43:2*/ fr1.s.items = append(fr1.s.items, fr1.v1)
-	/*line in.go:44:2*/ return fr1.Become(lwt.Return(len(fr1.s.items)))
+	/*line in.go:43:2*/ fr.s.items = append(fr.s.items, fr.v1)
+	/*line in.go:44:2*/ return fr.Become(lwt.Return(len(fr.s.items)))
 }
 
 //line in.go:48:1
 func Map[T, U any](xs []T, f func(T) lwt.Promise[U]) lwt.Promise[[]U] {
-	fr2 := mapFrame[T, U]{xs: xs, f: f}
-	return fr2.step()
+	fr := mapFrame[T, U]{xs: xs, f: f}
+	return fr.step()
 }
 
 // mapFrame is the state of a call of Map while it waits.
@@ -183,64 +183,64 @@ type mapFrame[T any, U any] struct {
 	await1 lwt.Promise[U]
 }
 
-func (fr2 *mapFrame[T, U]) Resume() {
+func (fr *mapFrame[T, U]) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr2.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr2.step()
+	fr.step()
 }
 
-func (fr2 *mapFrame[T, U]) step() (r3 lwt.Promise[[]U]) {
+func (fr *mapFrame[T, U]) step() (r1 lwt.Promise[[]U]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r3 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.Map", "in.go:48", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.Map", "in.go:48", "panicked"))
 			}
 		}()
 	} else {
-		defer fr2.Recover(&r3)
+		defer fr.Recover(&r1)
 	}
-	switch fr2.state {
+	switch fr.state {
 	case 1:
-		goto s12
+		goto s1
 	}
-	/*line in.go:49:6*/ fr2.out = nil
-	/*line in.go:50:2*/ fr2.coll = fr2.xs
-	fr2.i = 0
+	/*line in.go:49:6*/ fr.out = nil
+	/*line in.go:50:2*/ fr.coll = fr.xs
+	fr.i = 0
 range1:
-	if fr2.i >= len(fr2.coll) {
+	if fr.i >= len(fr.coll) {
 		goto endrange3
 	}
-	/*line in.go:50:2*/ fr2.x = fr2.coll[fr2.i]
-	/*line in.go:51:21*/ fr2.await1 = fr2.f(fr2.x)
-s12:
-	if !fr2.await1.Ready() {
-		fr2.state = 1
-		r3 = lwt.Suspend[[]U](fr2, fr2.await1)
+	/*line in.go:50:2*/ fr.x = fr.coll[fr.i]
+	/*line in.go:51:21*/ fr.await1 = fr.f(fr.x)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[[]U](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "main.Map", "in.go:51")
+			debugtrace.Wait(r1.Key(), "main.Map", "in.go:51")
 		}
-		return r3
+		return r1
 	}
-	if v, err := fr2.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.Map", "in.go:51", "awaited")
 		}
-		return fr2.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr2.v = v
+		fr.v = v
 	}
-	/*line in.go:51:3*/ fr2.out = append(fr2.out, fr2.v)
-	fr2.i++
+	/*line in.go:51:3*/ fr.out = append(fr.out, fr.v)
+	fr.i++
 	goto range1
 endrange3:
-	/*line in.go:53:2*/ return fr2.Become(lwt.Return(fr2.out))
+	/*line in.go:53:2*/ return fr.Become(lwt.Return(fr.out))
 }
 
 //line in.go:57:1
 func named(s string) (p lwt.Promise[string]) {
-	fr3 := namedFrame{s: s}
-	return fr3.step()
+	fr := namedFrame{s: s}
+	return fr.step()
 }
 
 // namedFrame is the state of a call of named while it waits.
@@ -254,45 +254,45 @@ type namedFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr3 *namedFrame) Resume() {
+func (fr *namedFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr3.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr3.step()
+	fr.step()
 }
 
-func (fr3 *namedFrame) step() (r4 lwt.Promise[string]) {
+func (fr *namedFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r4 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.named", "in.go:57", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.named", "in.go:57", "panicked"))
 			}
 		}()
 	} else {
-		defer fr3.Recover(&r4)
+		defer fr.Recover(&r1)
 	}
-	switch fr3.state {
+	switch fr.state {
 	case 1:
-		goto s13
+		goto s1
 	}
-	/*line in.go:58:2*/ fr3.p = later(strings.ToUpper(fr3.s))
-	/*line in.go:59:2*/ fr3.await1 = later(0)
-s13:
-	if !fr3.await1.Ready() {
-		fr3.state = 1
-		r4 = lwt.Suspend[string](fr3, fr3.await1)
+	/*line in.go:58:2*/ fr.p = later(strings.ToUpper(fr.s))
+	/*line in.go:59:2*/ fr.await1 = later(0)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r4.Key(), "main.named", "in.go:59")
+			debugtrace.Wait(r1.Key(), "main.named", "in.go:59")
 		}
-		return r4
+		return r1
 	}
-	if _, err := fr3.await1.Result(); err != nil {
+	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.named", "in.go:59", "awaited")
 		}
-		return fr3.Fail(err)
+		return fr.Fail(err)
 	}
-	/*line in.go:60:2*/ return fr3.Become(fr3.p)
+	/*line in.go:60:2*/ return fr.Become(fr.p)
 }
 
 //line in.go:63:1

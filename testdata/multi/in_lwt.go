@@ -266,8 +266,8 @@ func explode() lwt.Promise[int] { panic("kaboom") }
 
 //line in.go:56:1
 func tries() lwt.Promise[string] {
-	fr1 := triesFrame{}
-	return fr1.step()
+	fr := triesFrame{}
+	return fr.step()
 }
 
 // triesFrame is the state of a call of tries while it waits.
@@ -286,98 +286,98 @@ type triesFrame struct {
 	await3 lwt.Promise[int]
 }
 
-func (fr1 *triesFrame) Resume() {
+func (fr *triesFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr1.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr1.step()
+	fr.step()
 }
 
-func (fr1 *triesFrame) step() (r2 lwt.Promise[string]) {
+func (fr *triesFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.tries", "in.go:56", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.tries", "in.go:56", "panicked"))
 			}
 		}()
 	} else {
-		defer fr1.Recover(&r2)
+		defer fr.Recover(&r1)
 	}
-	switch fr1.state {
+	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	case 2:
-		goto s21
+		goto s2
 	case 3:
-		goto s31
+		goto s3
 	}
-	/*line in.go:57:12*/ fr1.await1 = fr1.try()
-s11:
-	if !fr1.await1.Ready() {
-		fr1.state = 1
-		r2 = lwt.Suspend[string](fr1, fr1.await1)
+	/*line in.go:57:12*/ fr.await1 = fr.try()
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.tries", "in.go:57")
+			debugtrace.Wait(r1.Key(), "main.tries", "in.go:57")
 		}
-		return r2
+		return r1
 	}
-	fr1.v, fr1.err = fr1.await1.Result()
-	/*line in.go:58:2*/ fmt.Println("try failure:", fr1.v, fr1.err, errors.Is(fr1.err, errBoom))
-	/*line in.go:59:11*/ fr1.await2 = fr1.try1()
-s21:
-	if !fr1.await2.Ready() {
-		fr1.state = 2
-		r2 = lwt.Suspend[string](fr1, fr1.await2)
+	fr.v, fr.err = fr.await1.Result()
+	/*line in.go:58:2*/ fmt.Println("try failure:", fr.v, fr.err, errors.Is(fr.err, errBoom))
+	/*line in.go:59:11*/ fr.await2 = fr.try1()
+s2:
+	if !fr.await2.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[string](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.tries", "in.go:59")
+			debugtrace.Wait(r1.Key(), "main.tries", "in.go:59")
 		}
-		return r2
+		return r1
 	}
-	fr1.v, fr1.err = fr1.await2.Result()
-	fr1.pe = new(*lwt.PanicError)
-	/*line in.go:60:6*/ (*fr1.pe) = nil
-	/*line in.go:61:2*/ fmt.Println("try panic:", fr1.v, errors.As(fr1.err, &(*fr1.pe)) && (*fr1.pe).Value == "kaboom")
-	/*line in.go:62:13*/ fr1.await3 = fr1.try2()
-s31:
-	if !fr1.await3.Ready() {
-		fr1.state = 3
-		r2 = lwt.Suspend[string](fr1, fr1.await3)
+	fr.v, fr.err = fr.await2.Result()
+	fr.pe = new(*lwt.PanicError)
+	/*line in.go:60:6*/ (*fr.pe) = nil
+	/*line in.go:61:2*/ fmt.Println("try panic:", fr.v, errors.As(fr.err, &(*fr.pe)) && (*fr.pe).Value == "kaboom")
+	/*line in.go:62:13*/ fr.await3 = fr.try2()
+s3:
+	if !fr.await3.Ready() {
+		fr.state = 3
+		r1 = lwt.Suspend[string](fr, fr.await3)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.tries", "in.go:62")
+			debugtrace.Wait(r1.Key(), "main.tries", "in.go:62")
 		}
-		return r2
+		return r1
 	}
-	fr1.w, fr1.err2 = fr1.await3.Result()
-	/*line in.go:63:2*/ fmt.Println("try success:", fr1.w, fr1.err2)
-	/*line in.go:64:2*/ if !(fr1.w == 7) {
+	fr.w, fr.err2 = fr.await3.Result()
+	/*line in.go:63:2*/ fmt.Println("try success:", fr.w, fr.err2)
+	/*line in.go:64:2*/ if !(fr.w == 7) {
 		e := lwt.AssertionFailed("in.go:64:2")
 		if debugtrace.Enabled {
 			e = debugtrace.Note(e, "main.tries", "in.go:64", "raised")
 		}
-		return fr1.Fail(e)
+		return fr.Fail(e)
 	}
-	/*line in.go:65:2*/ return fr1.Become(lwt.Return("done"))
+	/*line in.go:65:2*/ return fr.Become(lwt.Return("done"))
 }
 
-func (fr1 *triesFrame) try() (p1 lwt.Promise[int]) {
+func (fr *triesFrame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
 	/*line in.go:57:20*/ return failLater[int](errBoom)
 }
 
-func (fr1 *triesFrame) try1() (p2 lwt.Promise[int]) {
+func (fr *triesFrame) try1() (p2 lwt.Promise[int]) {
 	defer lwt.Recovered(&p2)
 	/*line in.go:59:19*/ return explode()
 }
 
-func (fr1 *triesFrame) try2() (p3 lwt.Promise[int]) {
+func (fr *triesFrame) try2() (p3 lwt.Promise[int]) {
 	defer lwt.Recovered(&p3)
 	/*line in.go:62:21*/ return later(7)
 }
 
 //line in.go:69:1
 func fails(n int) lwt.Promise[int] {
-	fr2 := failsFrame{n: n}
-	return fr2.step()
+	fr := failsFrame{n: n}
+	return fr.step()
 }
 
 // failsFrame is the state of a call of fails while it waits.
@@ -392,88 +392,88 @@ type failsFrame struct {
 	await2 lwt.Promise[int]
 }
 
-func (fr2 *failsFrame) Resume() {
+func (fr *failsFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr2.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr2.step()
+	fr.step()
 }
 
-func (fr2 *failsFrame) step() (r3 lwt.Promise[int]) {
+func (fr *failsFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r3 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.fails", "in.go:69", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.fails", "in.go:69", "panicked"))
 			}
 		}()
 	} else {
-		defer fr2.Recover(&r3)
+		defer fr.Recover(&r1)
 	}
-	switch fr2.state {
+	switch fr.state {
 	case 1:
-		goto s12
+		goto s1
 	case 2:
-		goto s22
+		goto s2
 	}
-	/*line in.go:70:2*/ if !(fr2.n > 0) {
-		e1 := lwt.AssertionFailed("in.go:70:2")
+	/*line in.go:70:2*/ if !(fr.n > 0) {
+		e := lwt.AssertionFailed("in.go:70:2")
 		if debugtrace.Enabled {
-			e1 = debugtrace.Note(e1, "main.fails", "in.go:70", "raised")
+			e = debugtrace.Note(e, "main.fails", "in.go:70", "raised")
 		}
-		return fr2.Fail(e1)
+		return fr.Fail(e)
 	}
-	/*line in.go:71:2*/ if fr2.n == 1 {
+	/*line in.go:71:2*/ if fr.n == 1 {
 		{
 			if debugtrace.Enabled {
-				return fr2.Become(lwt.Fail[int](debugtrace.Note(errBoom, "main.fails", "in.go:72", "raised")))
+				return fr.Become(lwt.Fail[int](debugtrace.Note(errBoom, "main.fails", "in.go:72", "raised")))
 			}
-			return fr2.Become(lwt.Fail[int](errBoom))
+			return fr.Become(lwt.Fail[int](errBoom))
 		}
 	}
-	/*line in.go:74:2*/ if !(fr2.n == 2) {
+	/*line in.go:74:2*/ if !(fr.n == 2) {
 		goto endif1
 	}
-	/*line in.go:75:3*/ fr2.await1 = failLater[int](errBoom)
-s12:
-	if !fr2.await1.Ready() {
-		fr2.state = 1
-		r3 = lwt.Suspend[int](fr2, fr2.await1)
+	/*line in.go:75:3*/ fr.await1 = failLater[int](errBoom)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "main.fails", "in.go:75")
+			debugtrace.Wait(r1.Key(), "main.fails", "in.go:75")
 		}
-		return r3
+		return r1
 	}
-	if _, err := fr2.await1.Result(); err != nil {
+	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.fails", "in.go:75", "awaited")
 		}
-		return fr2.Fail(err)
+		return fr.Fail(err)
 	}
 	/*line in.go:76:3*/ fmt.Println("not reached")
 endif1:
-	/*line in.go:78:2*/ if !(fr2.n == 3) {
+	/*line in.go:78:2*/ if !(fr.n == 3) {
 		goto endif2
 	}
-	/*line in.go:79:3*/ fr2.await2 = later(0)
-s22:
-	if !fr2.await2.Ready() {
-		fr2.state = 2
-		r3 = lwt.Suspend[int](fr2, fr2.await2)
+	/*line in.go:79:3*/ fr.await2 = later(0)
+s2:
+	if !fr.await2.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[int](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "main.fails", "in.go:79")
+			debugtrace.Wait(r1.Key(), "main.fails", "in.go:79")
 		}
-		return r3
+		return r1
 	}
-	if _, err := fr2.await2.Result(); err != nil {
+	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.fails", "in.go:79", "awaited")
 		}
-		return fr2.Fail(err)
+		return fr.Fail(err)
 	}
-	/*line in.go:80:7*/ fr2.m = nil
-	/*line in.go:81:3*/ fr2.m["x"] = 1
+	/*line in.go:80:7*/ fr.m = nil
+	/*line in.go:81:3*/ fr.m["x"] = 1
 endif2:
-	/*line in.go:83:2*/ return fr2.Become(lwt.Return(fr2.n))
+	/*line in.go:83:2*/ return fr.Become(lwt.Return(fr.n))
 }
 
 //line in.go:86:1

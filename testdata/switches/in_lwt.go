@@ -197,8 +197,8 @@ endswitch1:
 
 //line in.go:54:1
 func kind(v any) lwt.Promise[string] {
-	fr1 := kindFrame{v: v}
-	return fr1.step()
+	fr := kindFrame{v: v}
+	return fr.step()
 }
 
 // kindFrame is the state of a call of kind while it waits.
@@ -212,60 +212,60 @@ type kindFrame struct {
 	await1 lwt.Promise[any]
 }
 
-func (fr1 *kindFrame) Resume() {
+func (fr *kindFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr1.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr1.step()
+	fr.step()
 }
 
-func (fr1 *kindFrame) step() (r2 lwt.Promise[string]) {
+func (fr *kindFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.kind", "in.go:54", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.kind", "in.go:54", "panicked"))
 			}
 		}()
 	} else {
-		defer fr1.Recover(&r2)
+		defer fr.Recover(&r1)
 	}
-	switch fr1.state {
+	switch fr.state {
 	case 1:
-		goto s11
+		goto s1
 	}
-	/*line in.go:55:14*/ fr1.await1 = later(fr1.v)
-s11:
-	if !fr1.await1.Ready() {
-		fr1.state = 1
-		r2 = lwt.Suspend[string](fr1, fr1.await1)
+	/*line in.go:55:14*/ fr.await1 = later(fr.v)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.kind", "in.go:55")
+			debugtrace.Wait(r1.Key(), "main.kind", "in.go:55")
 		}
-		return r2
+		return r1
 	}
-	if v, err := fr1.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.kind", "in.go:55", "awaited")
 		}
-		return fr1.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr1.v1 = v
+		fr.v1 = v
 	}
-	/*line in.go:55:2*/ switch t := fr1.v1.(type) {
+	/*line in.go:55:2*/ switch t := fr.v1.(type) {
 	case int:
-		return fr1.Become(lwt.Return(fmt.Sprint("int ", t+1)))
+		return fr.Become(lwt.Return(fmt.Sprint("int ", t+1)))
 	case string:
-		return fr1.Become(lwt.Return("string " + t))
+		return fr.Become(lwt.Return("string " + t))
 	}
-	/*line in.go:61:2*/ return fr1.Become(lwt.Return("other"))
+	/*line in.go:61:2*/ return fr.Become(lwt.Return("other"))
 }
 
 // A type switch whose clauses wait.
 //
 //line in.go:67:1
 func describe(v any) lwt.Promise[string] {
-	fr2 := describeFrame{v: v}
-	return fr2.step()
+	fr := describeFrame{v: v}
+	return fr.step()
 }
 
 // describeFrame is the state of a call of describe while it waits.
@@ -289,125 +289,125 @@ type describeFrame struct {
 	await3 lwt.Promise[any]
 }
 
-func (fr2 *describeFrame) Resume() {
+func (fr *describeFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr2.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr2.step()
+	fr.step()
 }
 
-func (fr2 *describeFrame) step() (r3 lwt.Promise[string]) {
+func (fr *describeFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r3 = fr2.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.describe", "in.go:67", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.describe", "in.go:67", "panicked"))
 			}
 		}()
 	} else {
-		defer fr2.Recover(&r3)
+		defer fr.Recover(&r1)
 	}
-	switch fr2.state {
+	switch fr.state {
 	case 1:
-		goto s12
+		goto s1
 	case 2:
-		goto s21
+		goto s2
 	case 3:
-		goto s31
+		goto s3
 	}
-	/*line in.go:68:2*/ fr2.x = fr2.v
-	/*line in.go:69:7*/ if fr2.x == nil {
-		fr2.t = fr2.x
-		goto case21
+	/*line in.go:68:2*/ fr.x = fr.v
+	/*line in.go:69:7*/ if fr.x == nil {
+		fr.t = fr.x
+		goto case2
 	}
-	/*line in.go:71:7*/ if v, ok := fr2.x.(int); ok {
-		fr2.t1 = v
-		goto case31
+	/*line in.go:71:7*/ if v, ok := fr.x.(int); ok {
+		fr.t1 = v
+		goto case3
 	}
-	/*line in.go:74:7*/ if _, ok := fr2.x.(string); ok {
-		fr2.t2 = fr2.x
-		goto case41
+	/*line in.go:74:7*/ if _, ok := fr.x.(string); ok {
+		fr.t2 = fr.x
+		goto case4
 	}
-	/*line in.go:74:15*/ if _, ok := fr2.x.([]byte); ok {
-		fr2.t2 = fr2.x
-		goto case41
+	/*line in.go:74:15*/ if _, ok := fr.x.([]byte); ok {
+		fr.t2 = fr.x
+		goto case4
 	}
-	/*line in.go:77:7*/ if v, ok := fr2.x.(error); ok {
-		fr2.t3 = v
-		goto case51
+	/*line in.go:77:7*/ if v, ok := fr.x.(error); ok {
+		fr.t3 = v
+		goto case5
 	}
-	fr2.t4 = fr2.x
-	goto case61
-case21:
-	/*line in.go:70:3*/ return fr2.Become(lwt.Return("nil"))
-case31:
-	/*line in.go:72:8*/ fr2.await1 = later(fr2.t1 * 2)
-s12:
-	if !fr2.await1.Ready() {
-		fr2.state = 1
-		r3 = lwt.Suspend[string](fr2, fr2.await1)
+	fr.t4 = fr.x
+	goto case6
+case2:
+	/*line in.go:70:3*/ return fr.Become(lwt.Return("nil"))
+case3:
+	/*line in.go:72:8*/ fr.await1 = later(fr.t1 * 2)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "main.describe", "in.go:72")
+			debugtrace.Wait(r1.Key(), "main.describe", "in.go:72")
 		}
-		return r3
+		return r1
 	}
-	if v, err := fr2.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.describe", "in.go:72", "awaited")
 		}
-		return fr2.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr2.v1 = v
+		fr.v1 = v
 	}
-	/*line in.go:72:3*/ fr2.n = fr2.v1
-	/*line in.go:73:3*/ return fr2.Become(lwt.Return(fmt.Sprint("int doubled ", fr2.n)))
-case41:
-	/*line in.go:75:3*/ fr2.await2 = later(0)
-s21:
-	if !fr2.await2.Ready() {
-		fr2.state = 2
-		r3 = lwt.Suspend[string](fr2, fr2.await2)
+	/*line in.go:72:3*/ fr.n = fr.v1
+	/*line in.go:73:3*/ return fr.Become(lwt.Return(fmt.Sprint("int doubled ", fr.n)))
+case4:
+	/*line in.go:75:3*/ fr.await2 = later(0)
+s2:
+	if !fr.await2.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[string](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "main.describe", "in.go:75")
+			debugtrace.Wait(r1.Key(), "main.describe", "in.go:75")
 		}
-		return r3
+		return r1
 	}
-	if _, err := fr2.await2.Result(); err != nil {
+	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.describe", "in.go:75", "awaited")
 		}
-		return fr2.Fail(err)
+		return fr.Fail(err)
 	}
-	/*line in.go:76:3*/ return fr2.Become(lwt.Return(fmt.Sprintf("text %v", fr2.t2)))
-case51:
-	/*line in.go:78:3*/ goto endswitch11
-case61:
-	/*line in.go:80:45*/ fr2.await3 = later(fr2.t4)
-s31:
-	if !fr2.await3.Ready() {
-		fr2.state = 3
-		r3 = lwt.Suspend[string](fr2, fr2.await3)
+	/*line in.go:76:3*/ return fr.Become(lwt.Return(fmt.Sprintf("text %v", fr.t2)))
+case5:
+	/*line in.go:78:3*/ goto endswitch1
+case6:
+	/*line in.go:80:45*/ fr.await3 = later(fr.t4)
+s3:
+	if !fr.await3.Ready() {
+		fr.state = 3
+		r1 = lwt.Suspend[string](fr, fr.await3)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r3.Key(), "main.describe", "in.go:80")
+			debugtrace.Wait(r1.Key(), "main.describe", "in.go:80")
 		}
-		return r3
+		return r1
 	}
-	if v, err := fr2.await3.Result(); err != nil {
+	if v, err := fr.await3.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.describe", "in.go:80", "awaited")
 		}
-		return fr2.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr2.v2 = v
+		fr.v2 = v
 	}
-	/*line in.go:80:3*/ return fr2.Become(lwt.Return(fmt.Sprintf("other %T", fr2.v2)))
-endswitch11:
-	/*line in.go:82:2*/ return fr2.Become(lwt.Return("an error"))
+	/*line in.go:80:3*/ return fr.Become(lwt.Return(fmt.Sprintf("other %T", fr.v2)))
+endswitch1:
+	/*line in.go:82:2*/ return fr.Become(lwt.Return("an error"))
 }
 
 //line in.go:86:1
 func sign(x int) lwt.Promise[int] {
-	fr3 := signFrame{x: x}
-	return fr3.step()
+	fr := signFrame{x: x}
+	return fr.step()
 }
 
 // signFrame is the state of a call of sign while it waits.
@@ -421,60 +421,60 @@ type signFrame struct {
 	await1 lwt.Promise[int]
 }
 
-func (fr3 *signFrame) Resume() {
+func (fr *signFrame) Resume() {
 	if debugtrace.Enabled {
-		debugtrace.Resume(fr3.Key())
+		debugtrace.Resume(fr.Key())
 	}
-	fr3.step()
+	fr.step()
 }
 
-func (fr3 *signFrame) step() (r4 lwt.Promise[int]) {
+func (fr *signFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r4 = fr3.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sign", "in.go:86", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sign", "in.go:86", "panicked"))
 			}
 		}()
 	} else {
-		defer fr3.Recover(&r4)
+		defer fr.Recover(&r1)
 	}
-	switch fr3.state {
+	switch fr.state {
 	case 1:
-		goto s13
+		goto s1
 	}
-	/*line in.go:88:7*/ if fr3.x < 0 {
-		goto case22
+	/*line in.go:88:7*/ if fr.x < 0 {
+		goto case2
 	}
-	/*line in.go:90:11*/ fr3.await1 = later(0)
-s13:
-	if !fr3.await1.Ready() {
-		fr3.state = 1
-		r4 = lwt.Suspend[int](fr3, fr3.await1)
+	/*line in.go:90:11*/ fr.await1 = later(0)
+s1:
+	if !fr.await1.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r4.Key(), "main.sign", "in.go:90")
+			debugtrace.Wait(r1.Key(), "main.sign", "in.go:90")
 		}
-		return r4
+		return r1
 	}
-	if v, err := fr3.await1.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.sign", "in.go:90", "awaited")
 		}
-		return fr3.Fail(err)
+		return fr.Fail(err)
 	} else {
-		fr3.v = v
+		fr.v = v
 	}
-	/*line in.go:90:7*/ if fr3.x > fr3.v {
-		goto case32
+	/*line in.go:90:7*/ if fr.x > fr.v {
+		goto case3
 	}
-	goto endswitch12
-case22:
+	goto endswitch1
+case2:
 	/*line in.go:89:3*/ {
-		return fr3.Become(lwt.Return(-1))
+		return fr.Become(lwt.Return(-1))
 	}
-case32:
-	/*line in.go:91:3*/ return fr3.Become(lwt.Return(1))
-endswitch12:
-	/*line in.go:93:2*/ return fr3.Become(lwt.Return(0))
+case3:
+	/*line in.go:91:3*/ return fr.Become(lwt.Return(1))
+endswitch1:
+	/*line in.go:93:2*/ return fr.Become(lwt.Return(0))
 }
 
 //line in.go:96:1
