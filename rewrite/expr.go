@@ -198,7 +198,7 @@ func (fg *funcGen) spill(text string, t types.Type, pos token.Pos) string {
 func (fg *funcGen) awaitAll(site ast.Node, p, target string) {
 	fg.states++
 	k := fg.states
-	a := fg.temp(formatName("await", k), fg.lwt+".Promise["+fg.typeText(fg.info.TypeOf(site.(ast.Expr)), site.Pos())+"]")
+	a := fg.awaitField(fg.lwt + ".Promise[" + fg.typeText(fg.info.TypeOf(site.(ast.Expr)), site.Pos()) + "]")
 	fg.at(site)
 	fg.emit("%s = %s", a, p)
 	fg.stateLabel(k)

@@ -954,7 +954,8 @@ type fnCtx struct {
 	loops   int // loops around the current statement, inside this function
 	// Statements may only assign variables of scopes at or above floor: an
 	// async literal that is not a writer assigns only its own variables.
-	floor int
+	floor  int
+	labels map[string]bool // labels used in this function
 }
 
 type gen struct {
@@ -1058,6 +1059,13 @@ func (g *gen) canAwait() bool { return g.fn.kind != fnPlain && g.noAwait == 0 }
 // shadow an outer one), or "".
 func (g *gen) freshX() string {
 	s := g.scopes[len(g.scopes)-1]
+	if g.c.yes(1, 6) {
+		// A name the generated code might use for its own purposes.
+		name := nastyNames[g.c.pick(len(nastyNames))]
+		if !s.own[name] {
+			return name
+		}
+	}
 	start := g.c.pick(4)
 	for i := 0; i < 4; i++ {
 		name := g.name("x", (start+i)%4)
@@ -1066,6 +1074,30 @@ func (g *gen) freshX() string {
 		}
 	}
 	return ""
+}
+
+// nastyNames are variable names that lwtgen's own names could collide with
+// (frame fields, glue variables, imports it adds).
+var nastyNames = []string{"v", "err", "fr", "r", "ok", "x", "i", "k", "e", "a", "state", "keys", "coll", "utf8",
+	"debugtrace", "tag", "cond", "await1", "size", "ret", "retv", "rerr", "defers", "ndefers", "step", "Resume", "Frame"}
+
+// nastyLabels are label names that lwtgen's own labels could collide with.
+var nastyLabels = []string{"s1", "s2", "s3", "for1", "post2", "endfor3", "ret1", "unwind2", "finish3", "case1",
+	"case2", "endswitch1", "skip1", "else1", "endif1", "range1", "next2", "endrange3", "deferred4", "enddefer5"}
+
+// label names a loop or switch at site k: unique in the function.
+func (g *gen) label(k int) string {
+	if g.fn.labels == nil {
+		g.fn.labels = map[string]bool{}
+	}
+	name := g.name("L", k)
+	if g.c.yes(1, 4) {
+		if l := nastyLabels[g.c.pick(len(nastyLabels))]; !g.fn.labels[l] {
+			name = l
+		}
+	}
+	g.fn.labels[name] = true
+	return name
 }
 
 func await(p *node) *node { return mk(ann("lwt.Await("), twin("await("), p, ")") }
@@ -1777,7 +1809,7 @@ func labelOf(t *target) *node {
 
 func (g *gen) forStmt() *node {
 	k := g.next()
-	t := &target{loop: true, label: g.name("L", k)}
+	t := &target{loop: true, label: g.label(k)}
 	switch g.c.weighted(5, 3, 2) {
 	case 1: // for c < bound
 		c := g.name("c", k)
@@ -1817,7 +1849,7 @@ func (g *gen) forStmt() *node {
 
 func (g *gen) rangeStmt() *node {
 	k := g.next()
-	t := &target{loop: true, label: g.name("L", k)}
+	t := &target{loop: true, label: g.label(k)}
 	slices := g.visible(func(v *variable) bool { return v.kind == vSlice })
 	arrays := g.visible(func(v *variable) bool { return v.kind == vArray })
 	var x *node
@@ -1902,7 +1934,7 @@ func (g *gen) mapRange() *node {
 
 func (g *gen) switchStmt() *node {
 	k := g.next()
-	t := &target{label: g.name("L", k)}
+	t := &target{label: g.label(k)}
 	g.push()
 	var head *node
 	form := g.c.weighted(4, 3, 2)
@@ -2215,7 +2247,7 @@ func (g *gen) typeSwitch() *node {
 	if bind {
 		head = mk("switch ", v, " := any(", await(x), ").(type) {")
 	}
-	t := &target{label: g.name("L", k)}
+	t := &target{label: g.label(k)}
 	g.fn.targets = append(g.fn.targets, t)
 	awaits := typeSwitchClausesAwait && g.c.yes(1, 2)
 	clause := func(h *node, use bool) *node {

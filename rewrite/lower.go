@@ -43,13 +43,14 @@ import (
 // is copied as it is.
 
 type funcGen struct {
-	g       *fileGen
-	fn      fnode
-	info    *types.Info
-	a       *analysis
-	parent  *funcGen        // for an async literal, the function it is in
-	local   map[string]bool // names this function's code made up
-	noFrame bool            // a declaration that is not async: only its async literals change
+	g           *fileGen
+	fn          fnode
+	info        *types.Info
+	a           *analysis
+	parent      *funcGen          // for an async literal, the function it is in
+	local       map[string]bool   // names this function's code made up
+	awaitFields map[string]string // promise type → the field awaited promises of that type wait in
+	noFrame     bool              // a declaration that is not async: only its async literals change
 
 	// An async literal's frame points to the variables it captures.
 	captured   map[*types.Var]bool
@@ -1124,7 +1125,7 @@ func (fg *funcGen) await(site ast.Node, p string, x ast.Expr, targets []string, 
 func (fg *funcGen) awaitTyped(site ast.Node, p, ptype string, targets []string, capture bool) {
 	fg.states++
 	k := fg.states
-	a := fg.temp(fmt.Sprintf("await%d", k), ptype)
+	a := fg.awaitField(ptype)
 	fg.at(site)
 	fg.emit("%s = %s", a, p)
 	fg.stateLabel(k)
@@ -1138,6 +1139,21 @@ func (fg *funcGen) awaitTyped(site ast.Node, p, ptype string, targets []string, 
 	default:
 		fg.emit("if %s, %s := %s.Result(); %s != nil {\n%s\n} else {\n%s = %s\n}", v, e, a, e, fg.failText(e, site, "awaited"), targets[0], v)
 	}
+}
+
+// awaitField returns the frame field that holds the promise being awaited,
+// one per promise type: a call awaits one promise at a time, so the sites
+// share it and the frame stays small.
+func (fg *funcGen) awaitField(ptype string) string {
+	if f, ok := fg.awaitFields[ptype]; ok {
+		return f
+	}
+	if fg.awaitFields == nil {
+		fg.awaitFields = map[string]string{}
+	}
+	f := fg.temp("await", ptype)
+	fg.awaitFields[ptype] = f
+	return f
 }
 
 // glueNames picks names for the value and error of an await that the

@@ -84,9 +84,9 @@ type loadFrame struct {
 	state  int
 	text   lwt.Promise[string]
 	v      string
-	await1 lwt.Promise[string]
+	await  lwt.Promise[string]
 	v1     int
-	await2 lwt.Promise[int]
+	await1 lwt.Promise[int]
 }
 
 func (fr *loadFrame) Resume() {
@@ -112,17 +112,17 @@ func (fr *loadFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line main.go:41:36*/ fr.await1 = fr.text
+	/*line main.go:41:36*/ fr.await = fr.text
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.load", "main.go:41")
 		}
 		return r
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.load", "main.go:41", "awaited")
 		}
@@ -130,17 +130,17 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:41:20*/ fr.await2 = parse(fr.v)
+	/*line main.go:41:20*/ fr.await1 = parse(fr.v)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await2)
+		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.load", "main.go:41")
 		}
 		return r
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.load", "main.go:41", "awaited")
 		}
@@ -164,11 +164,11 @@ func start(text lwt.Promise[string]) lwt.Promise[string] {
 //line main.go:47:1
 type startFrame struct {
 	lwt.Frame[string]
-	state  int
-	text   lwt.Promise[string]
-	n      int
-	v      int
-	await1 lwt.Promise[int]
+	state int
+	text  lwt.Promise[string]
+	n     int
+	v     int
+	await lwt.Promise[int]
 }
 
 func (fr *startFrame) Resume() {
@@ -192,17 +192,17 @@ func (fr *startFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line main.go:48:7*/ fr.await1 = load(fr.text)
+	/*line main.go:48:7*/ fr.await = load(fr.text)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await1)
+		r = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.start", "main.go:48")
 		}
 		return r
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.start", "main.go:48", "awaited")
 		}

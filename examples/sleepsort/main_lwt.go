@@ -32,9 +32,9 @@ func sleepThenPrint(n int) lwt.Promise[lwt.Unit] {
 //line main.go:27:1
 type sleepThenPrintFrame struct {
 	lwt.Frame[lwt.Unit]
-	state  int
-	n      int
-	await1 lwt.Promise[lwt.Unit]
+	state int
+	n     int
+	await lwt.Promise[lwt.Unit]
 }
 
 func (fr *sleepThenPrintFrame) Resume() {
@@ -58,17 +58,17 @@ func (fr *sleepThenPrintFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 1:
 		goto s1
 	}
-	/*line main.go:28:2*/ fr.await1 = lwtunix.Sleep(time.Duration(fr.n) * 10 * time.Millisecond)
+	/*line main.go:28:2*/ fr.await = lwtunix.Sleep(time.Duration(fr.n) * 10 * time.Millisecond)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.sleepThenPrint", "main.go:28")
 		}
 		return r
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.sleepThenPrint", "main.go:28", "awaited")
 		}
@@ -94,7 +94,7 @@ type sleepSortFrame struct {
 	state   int
 	xs      []int
 	threads []lwt.Promise[lwt.Unit]
-	await1  lwt.Promise[lwt.Unit]
+	await   lwt.Promise[lwt.Unit]
 }
 
 func (fr *sleepSortFrame) Resume() {
@@ -122,17 +122,17 @@ func (fr *sleepSortFrame) step() (r lwt.Promise[lwt.Unit]) {
 	/*line main.go:38:2*/ for _, x := range fr.xs {
 		fr.threads = append(fr.threads, sleepThenPrint(x))
 	}
-	/*line main.go:41:2*/ fr.await1 = lwt.Join(fr.threads...)
+	/*line main.go:41:2*/ fr.await = lwt.Join(fr.threads...)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.sleepSort", "main.go:41")
 		}
 		return r
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.sleepSort", "main.go:41", "awaited")
 		}

@@ -28,12 +28,12 @@ func SumResolved(n int) lwt.Promise[int] {
 //line generated.go:19:1
 type sumResolvedFrame struct {
 	lwt.Frame[int]
-	state  int
-	n      int
-	s      int
-	i      int
-	v      int
-	await1 lwt.Promise[int]
+	state int
+	n     int
+	s     int
+	i     int
+	v     int
+	await lwt.Promise[int]
 }
 
 func (fr *sumResolvedFrame) Resume() {
@@ -63,17 +63,17 @@ for1:
 	/*line generated.go:21:14*/ if !(fr.i < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:22:8*/ fr.await1 = lwt.Return(1)
+	/*line generated.go:22:8*/ fr.await = lwt.Return(1)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.SumResolved", "generated.go:22")
 		}
 		return r
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.SumResolved", "generated.go:22", "awaited")
 		}
@@ -101,19 +101,17 @@ func Sum3(a, b, c lwt.Promise[int]) lwt.Promise[int] {
 //line generated.go:30:1
 type sum3Frame struct {
 	lwt.Frame[int]
-	state  int
-	a      lwt.Promise[int]
-	b      lwt.Promise[int]
-	c      lwt.Promise[int]
-	x      int
-	y      int
-	z      int
-	v      int
-	await1 lwt.Promise[int]
-	v1     int
-	await2 lwt.Promise[int]
-	v2     int
-	await3 lwt.Promise[int]
+	state int
+	a     lwt.Promise[int]
+	b     lwt.Promise[int]
+	c     lwt.Promise[int]
+	x     int
+	y     int
+	z     int
+	v     int
+	await lwt.Promise[int]
+	v1    int
+	v2    int
 }
 
 func (fr *sum3Frame) Resume() {
@@ -141,17 +139,17 @@ func (fr *sum3Frame) step() (r lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line generated.go:31:7*/ fr.await1 = fr.a
+	/*line generated.go:31:7*/ fr.await = fr.a
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:31")
 		}
 		return r
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Sum3", "generated.go:31", "awaited")
 		}
@@ -160,17 +158,17 @@ s1:
 		fr.v = v
 	}
 	/*line generated.go:31:2*/ fr.x = fr.v
-	/*line generated.go:32:7*/ fr.await2 = fr.b
+	/*line generated.go:32:7*/ fr.await = fr.b
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await2)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:32")
 		}
 		return r
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Sum3", "generated.go:32", "awaited")
 		}
@@ -179,17 +177,17 @@ s2:
 		fr.v1 = v
 	}
 	/*line generated.go:32:2*/ fr.y = fr.v1
-	/*line generated.go:33:7*/ fr.await3 = fr.c
+	/*line generated.go:33:7*/ fr.await = fr.c
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 3
-		r = lwt.Suspend[int](fr, fr.await3)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:33")
 		}
 		return r
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Sum3", "generated.go:33", "awaited")
 		}
@@ -232,7 +230,7 @@ type safeDivFrame struct {
 	fallback int
 	v        int
 	err      error
-	await1   lwt.Promise[int]
+	await    lwt.Promise[int]
 }
 
 func (fr *safeDivFrame) Resume() {
@@ -256,17 +254,17 @@ func (fr *safeDivFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line generated.go:52:12*/ fr.await1 = fr.try()
+	/*line generated.go:52:12*/ fr.await = fr.try()
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.SafeDiv", "generated.go:52")
 		}
 		return r
 	}
-	fr.v, fr.err = fr.await1.Result()
+	fr.v, fr.err = fr.await.Result()
 	/*line generated.go:53:2*/ if fr.err != nil {
 		return fr.Become(lwt.Return(fr.fallback))
 	}
@@ -300,10 +298,10 @@ func PauseLoop(n int) lwt.Promise[int] {
 //line generated.go:69:1
 type pauseLoopFrame struct {
 	lwt.Frame[int]
-	state  int
-	n      int
-	i      int
-	await1 lwt.Promise[lwt.Unit]
+	state int
+	n     int
+	i     int
+	await lwt.Promise[lwt.Unit]
 }
 
 func (fr *pauseLoopFrame) Resume() {
@@ -332,17 +330,17 @@ for1:
 	/*line generated.go:70:14*/ if !(fr.i < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:71:3*/ fr.await1 = lwt.Pause()
+	/*line generated.go:71:3*/ fr.await = lwt.Pause()
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.PauseLoop", "generated.go:71")
 		}
 		return r
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.PauseLoop", "generated.go:71", "awaited")
 		}
@@ -374,9 +372,9 @@ type pingFrame struct {
 	in     *lwtmvar.MVar[int]
 	v      int
 	i      int
-	await1 lwt.Promise[lwt.Unit]
+	await  lwt.Promise[lwt.Unit]
 	v1     int
-	await2 lwt.Promise[int]
+	await1 lwt.Promise[int]
 }
 
 func (fr *pingFrame) Resume() {
@@ -408,33 +406,33 @@ for1:
 	/*line generated.go:82:14*/ if !(fr.i < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:83:3*/ fr.await1 = fr.out.Put(fr.v)
+	/*line generated.go:83:3*/ fr.await = fr.out.Put(fr.v)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.Ping", "generated.go:83")
 		}
 		return r
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Ping", "generated.go:83", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line generated.go:84:7*/ fr.await2 = fr.in.Take()
+	/*line generated.go:84:7*/ fr.await1 = fr.in.Take()
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await2)
+		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.Ping", "generated.go:84")
 		}
 		return r
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Ping", "generated.go:84", "awaited")
 		}
@@ -468,8 +466,8 @@ type pongFrame struct {
 	out    *lwtmvar.MVar[int]
 	i      int
 	v      int
-	await1 lwt.Promise[int]
-	await2 lwt.Promise[lwt.Unit]
+	await  lwt.Promise[int]
+	await1 lwt.Promise[lwt.Unit]
 }
 
 func (fr *pongFrame) Resume() {
@@ -500,17 +498,17 @@ for1:
 	/*line generated.go:93:14*/ if !(fr.i < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:94:21*/ fr.await1 = fr.in.Take()
+	/*line generated.go:94:21*/ fr.await = fr.in.Take()
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.Pong", "generated.go:94")
 		}
 		return r
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Pong", "generated.go:94", "awaited")
 		}
@@ -518,17 +516,17 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line generated.go:94:3*/ fr.await2 = fr.out.Put(fr.v)
+	/*line generated.go:94:3*/ fr.await1 = fr.out.Put(fr.v)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "generated.Pong", "generated.go:94")
 		}
 		return r
 	}
-	if _, err := fr.await2.Result(); err != nil {
+	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "generated.Pong", "generated.go:94", "awaited")
 		}

@@ -53,20 +53,17 @@ func f() lwt.Promise[string] {
 //line in.go:39:1
 type fFrame struct {
 	lwt.Frame[string]
-	state  int
-	cs     *[2]counter
-	grid   *[2][2]int
-	h      *holder
-	v      int
-	await1 lwt.Promise[int]
-	addr   *counter
-	v1     int
-	await2 lwt.Promise[int]
-	addr1  *[2]int
-	v2     int
-	await3 lwt.Promise[int]
-	v3     int
-	await4 lwt.Promise[int]
+	state int
+	cs    *[2]counter
+	grid  *[2][2]int
+	h     *holder
+	v     int
+	await lwt.Promise[int]
+	addr  *counter
+	v1    int
+	addr1 *[2]int
+	v2    int
+	v3    int
 }
 
 func (fr *fFrame) Resume() {
@@ -98,17 +95,17 @@ func (fr *fFrame) step() (r1 lwt.Promise[string]) {
 	}
 	fr.cs = new([2]counter)
 	/*line in.go:40:6*/ (*fr.cs) = *new([2]counter)
-	/*line in.go:41:5*/ fr.await1 = later(1)
+	/*line in.go:41:5*/ fr.await = later(1)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.f", "in.go:41")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.f", "in.go:41", "awaited")
 		}
@@ -117,17 +114,17 @@ s1:
 		fr.v = v
 	}
 	fr.addr = &(*fr.cs)[fr.v]
-	/*line in.go:41:30*/ fr.await2 = later(5)
+	/*line in.go:41:30*/ fr.await = later(5)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.f", "in.go:41")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.f", "in.go:41", "awaited")
 		}
@@ -139,17 +136,17 @@ s2:
 	fr.grid = new([2][2]int)
 	/*line in.go:42:6*/ (*fr.grid) = *new([2][2]int)
 	fr.addr1 = &(*fr.grid)[one()]
-	/*line in.go:43:14*/ fr.await3 = later(1)
+	/*line in.go:43:14*/ fr.await = later(1)
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.f", "in.go:43")
 		}
 		return r1
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.f", "in.go:43", "awaited")
 		}
@@ -160,17 +157,17 @@ s3:
 	/*line in.go:43:2*/ (*fr.addr1)[fr.v2] = 7
 	fr.h = new(holder)
 	/*line in.go:44:6*/ (*fr.h) = *new(holder)
-	/*line in.go:45:10*/ fr.await4 = later(3)
+	/*line in.go:45:10*/ fr.await = later(3)
 s4:
-	if !fr.await4.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[string](fr, fr.await4)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.f", "in.go:45")
 		}
 		return r1
 	}
-	if v, err := fr.await4.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.f", "in.go:45", "awaited")
 		}

@@ -42,12 +42,12 @@ func outer(n int) lwt.Promise[int] {
 //line in.go:34:19
 type outerFunc1Frame struct {
 	lwt.Frame[int]
-	state  int
-	v      int
-	total  *int // captured
-	i      *int // captured
-	v1     int
-	await1 lwt.Promise[int]
+	state int
+	v     int
+	total *int // captured
+	i     *int // captured
+	v1    int
+	await lwt.Promise[int]
 }
 
 func (fr1 *outerFunc1Frame) Resume() {
@@ -71,17 +71,17 @@ func (fr1 *outerFunc1Frame) step() (r2 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:35:9*/ fr1.await1 = later((*fr1.i) * 10)
+	/*line in.go:35:9*/ fr1.await = later((*fr1.i) * 10)
 s1:
-	if !fr1.await1.Ready() {
+	if !fr1.await.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.await1)
+		r2 = lwt.Suspend[int](fr1, fr1.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r2.Key(), "main.outer.func1", "in.go:35")
 		}
 		return r2
 	}
-	if v, err := fr1.await1.Result(); err != nil {
+	if v, err := fr1.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.outer.func1", "in.go:35", "awaited")
 		}
@@ -99,10 +99,10 @@ s1:
 //line in.go:44:20
 type outerFunc2Frame struct {
 	lwt.Frame[int]
-	state  int
-	n      *int // captured
-	v      int
-	await1 lwt.Promise[int]
+	state int
+	n     *int // captured
+	v     int
+	await lwt.Promise[int]
 }
 
 func (fr1 *outerFunc2Frame) Resume() {
@@ -126,17 +126,17 @@ func (fr1 *outerFunc2Frame) step() (r2 lwt.Promise[int]) {
 	case 1:
 		goto s11
 	}
-	/*line in.go:45:6*/ fr1.await1 = later((*fr1.n))
+	/*line in.go:45:6*/ fr1.await = later((*fr1.n))
 s11:
-	if !fr1.await1.Ready() {
+	if !fr1.await.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.await1)
+		r2 = lwt.Suspend[int](fr1, fr1.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r2.Key(), "main.outer.func2", "in.go:45")
 		}
 		return r2
 	}
-	if v, err := fr1.await1.Result(); err != nil {
+	if v, err := fr1.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.outer.func2", "in.go:45", "awaited")
 		}
@@ -163,10 +163,9 @@ type outerFrame struct {
 	vs     []int
 	v      int
 	err    error
-	await1 lwt.Promise[int]
+	await  lwt.Promise[int]
 	vs1    []int
-	await2 lwt.Promise[[]int]
-	await3 lwt.Promise[int]
+	await1 lwt.Promise[[]int]
 }
 
 func (fr *outerFrame) Resume() {
@@ -209,17 +208,17 @@ for1:
 			return fr1.step()
 		}
 	}(fr.total, fr.i)())
-	/*line in.go:39:3*/ fr.await1 = later(0)
+	/*line in.go:39:3*/ fr.await = later(0)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.outer", "in.go:39")
 		}
 		return r1
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.outer", "in.go:39", "awaited")
 		}
@@ -229,17 +228,17 @@ s1:
 	/*line in.go:33:21*/ (*fr.i)++
 	goto for1
 endfor3:
-	/*line in.go:41:8*/ fr.await2 = lwt.All(fr.ps...)
+	/*line in.go:41:8*/ fr.await1 = lwt.All(fr.ps...)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.outer", "in.go:41")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.outer", "in.go:41", "awaited")
 		}
@@ -249,17 +248,17 @@ s2:
 	}
 	/*line in.go:41:2*/ fr.vs = fr.vs1
 	/*line in.go:42:2*/ fmt.Println("values", fr.vs, "total", (*fr.total))
-	/*line in.go:44:12*/ fr.await3 = fr.try()
+	/*line in.go:44:12*/ fr.await = fr.try()
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await3)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.outer", "in.go:44")
 		}
 		return r1
 	}
-	fr.v, fr.err = fr.await3.Result()
+	fr.v, fr.err = fr.await.Result()
 	/*line in.go:50:2*/ fmt.Println("try block:", fr.v, fr.err)
 	/*line in.go:51:2*/ return fr.Become(lwt.Return((*fr.total)))
 }
@@ -299,11 +298,11 @@ func main() {
 //line in.go:58:13
 type mainFunc1Func1Frame struct {
 	lwt.Frame[int]
-	state  int
-	base   *int // captured
-	y      *int // captured
-	v      int
-	await1 lwt.Promise[int]
+	state int
+	base  *int // captured
+	y     *int // captured
+	v     int
+	await lwt.Promise[int]
 }
 
 func (fr1 *mainFunc1Func1Frame) Resume() {
@@ -327,17 +326,17 @@ func (fr1 *mainFunc1Func1Frame) step() (r2 lwt.Promise[int]) {
 	case 1:
 		goto s11
 	}
-	/*line in.go:59:22*/ fr1.await1 = later((*fr1.y))
+	/*line in.go:59:22*/ fr1.await = later((*fr1.y))
 s11:
-	if !fr1.await1.Ready() {
+	if !fr1.await.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.await1)
+		r2 = lwt.Suspend[int](fr1, fr1.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r2.Key(), ".func1.func1", "in.go:59")
 		}
 		return r2
 	}
-	if v, err := fr1.await1.Result(); err != nil {
+	if v, err := fr1.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, ".func1.func1", "in.go:59", "awaited")
 		}
@@ -359,9 +358,8 @@ type mainFunc1Frame struct {
 	nested func() lwt.Promise[int]
 	base   *int // captured
 	v      int
-	await1 lwt.Promise[int]
+	await  lwt.Promise[int]
 	v1     int
-	await2 lwt.Promise[int]
 }
 
 func (fr *mainFunc1Frame) Resume() {
@@ -387,17 +385,17 @@ func (fr *mainFunc1Frame) step() (r1 lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:57:8*/ fr.await1 = later(fr.x)
+	/*line in.go:57:8*/ fr.await = later(fr.x)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), ".func1", "in.go:57")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, ".func1", "in.go:57", "awaited")
 		}
@@ -413,17 +411,17 @@ s1:
 			return fr1.step()
 		}
 	}(fr.base, fr.y)
-	/*line in.go:61:21*/ fr.await2 = fr.nested()
+	/*line in.go:61:21*/ fr.await = fr.nested()
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), ".func1", "in.go:61")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, ".func1", "in.go:61", "awaited")
 		}

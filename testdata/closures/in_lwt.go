@@ -41,20 +41,17 @@ func closures() lwt.Promise[int] {
 //line in.go:30:1
 type closuresFrame struct {
 	lwt.Frame[int]
-	state  int
-	fs     []func() int
-	i      *int
-	count  *int
-	inc    func()
-	p      *int
-	x      int
-	x1     int
-	await1 lwt.Promise[int]
-	await2 lwt.Promise[int]
-	v      int
-	await3 lwt.Promise[int]
-	v1     int
-	await4 lwt.Promise[int]
+	state int
+	fs    []func() int
+	i     *int
+	count *int
+	inc   func()
+	p     *int
+	x     int
+	x1    int
+	await lwt.Promise[int]
+	v     int
+	v1    int
 }
 
 func (fr *closuresFrame) Resume() {
@@ -91,17 +88,17 @@ for1:
 	/*line in.go:32:14*/ if !((*fr.i) < 3) {
 		goto endfor3
 	}
-	/*line in.go:33:3*/ fr.await1 = later((*fr.i))
+	/*line in.go:33:3*/ fr.await = later((*fr.i))
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.closures", "in.go:33")
 		}
 		return r1
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.closures", "in.go:33", "awaited")
 		}
@@ -124,17 +121,17 @@ endfor3:
 		return func() { (*countCell)++ }
 	}(fr.count)
 	/*line in.go:42:2*/ fr.inc()
-	/*line in.go:43:2*/ fr.await2 = later(0)
+	/*line in.go:43:2*/ fr.await = later(0)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.closures", "in.go:43")
 		}
 		return r1
 	}
-	if _, err := fr.await2.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.closures", "in.go:43", "awaited")
 		}
@@ -142,17 +139,17 @@ s2:
 	}
 	/*line in.go:44:2*/ fr.inc()
 	/*line in.go:45:2*/ fr.p = &(*fr.count)
-	/*line in.go:46:8*/ fr.await3 = later(10)
+	/*line in.go:46:8*/ fr.await = later(10)
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await3)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.closures", "in.go:46")
 		}
 		return r1
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.closures", "in.go:46", "awaited")
 		}
@@ -163,17 +160,17 @@ s3:
 	/*line in.go:46:2*/ *fr.p += fr.v
 	/*line in.go:47:2*/ fmt.Println("count", (*fr.count))
 	/*line in.go:48:2*/ fr.x = 1
-	/*line in.go:50:8*/ fr.await4 = later(2)
+	/*line in.go:50:8*/ fr.await = later(2)
 s4:
-	if !fr.await4.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await4)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.closures", "in.go:50")
 		}
 		return r1
 	}
-	if v, err := fr.await4.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.closures", "in.go:50", "awaited")
 		}

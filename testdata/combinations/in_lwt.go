@@ -53,15 +53,15 @@ func nested(mode int) lwt.Promise[string] {
 //line in.go:57:13
 type nestedFunc1Frame struct {
 	lwt.Frame[[]int]
-	state  int
-	n      int
-	ok     []int
-	i      *int
-	v      int
-	err    error
-	coll   int
-	i1     int
-	await1 lwt.Promise[int]
+	state int
+	n     int
+	ok    []int
+	i     *int
+	v     int
+	err   error
+	coll  int
+	i1    int
+	await lwt.Promise[int]
 }
 
 func (fr1 *nestedFunc1Frame) Resume() {
@@ -94,17 +94,17 @@ range1:
 	}
 	fr1.i = new(int)
 	/*line in.go:59:3*/ (*fr1.i) = fr1.i1
-	/*line in.go:60:14*/ fr1.await1 = fr1.try()
+	/*line in.go:60:14*/ fr1.await = fr1.try()
 s1:
-	if !fr1.await1.Ready() {
+	if !fr1.await.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[[]int](fr1, fr1.await1)
+		r2 = lwt.Suspend[[]int](fr1, fr1.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r2.Key(), "main.nested.func1", "in.go:60")
 		}
 		return r2
 	}
-	fr1.v, fr1.err = fr1.await1.Result()
+	fr1.v, fr1.err = fr1.await.Result()
 	/*line in.go:66:4*/ if fr1.err != nil {
 		goto next2
 	}
@@ -153,20 +153,19 @@ type nestedFrame struct {
 	t3      any
 	j       int
 	v1      []int
-	await1  lwt.Promise[[]int]
+	await   lwt.Promise[[]int]
 	coll    []any
 	i1      int
 	v2      any
-	await2  lwt.Promise[any]
+	await1  lwt.Promise[any]
 	x1      any
 	v3      int
-	await3  lwt.Promise[int]
+	await2  lwt.Promise[int]
 	tag     int
 	v4      int
-	await6  lwt.Promise[int]
 	stream  *lwtstream.Stream[string]
 	elem    lwtstream.Option[string]
-	await7  lwt.Promise[lwtstream.Option[string]]
+	await3  lwt.Promise[lwtstream.Option[string]]
 }
 
 func (fr *nestedFrame) Resume() {
@@ -210,17 +209,17 @@ func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 		fr1 := nestedFunc1Frame{n: n}
 		return fr1.step()
 	}
-	/*line in.go:73:13*/ fr.await1 = fr.collect(5)
+	/*line in.go:73:13*/ fr.await = fr.collect(5)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.nested", "in.go:73")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.nested", "in.go:73", "awaited")
 		}
@@ -238,17 +237,17 @@ range3:
 		goto endrange5
 	}
 	/*line in.go:76:2*/ fr.v = fr.coll[fr.i1]
-	/*line in.go:77:15*/ fr.await2 = later(fr.v)
+	/*line in.go:77:15*/ fr.await1 = later(fr.v)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.nested", "in.go:77")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.nested", "in.go:77", "awaited")
 		}
@@ -275,17 +274,17 @@ s2:
 case7:
 	/*line in.go:79:8*/ fr.j = 0
 for11:
-	/*line in.go:80:8*/ fr.await3 = later(fr.j)
+	/*line in.go:80:8*/ fr.await2 = later(fr.j)
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await2.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.nested", "in.go:80")
 		}
 		return r1
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.nested", "in.go:80", "awaited")
 		}
@@ -363,17 +362,17 @@ for20:
 	/*line in.go:46:16*/ if !(fr.i < 3) {
 		goto endfor22
 	}
-	/*line in.go:47:23*/ fr.await6 = later(fr.i)
+	/*line in.go:47:23*/ fr.await2 = later(fr.i)
 s6:
-	if !fr.await6.Ready() {
+	if !fr.await2.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[string](fr, fr.await6)
+		r1 = lwt.Suspend[string](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.nested", "in.go:47")
 		}
 		return r1
 	}
-	if v, err := fr.await6.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.nested", "in.go:47", "awaited")
 		}
@@ -391,17 +390,17 @@ case19:
 	/*line in.go:50:4*/ fr.s = lwtstream.OfSlice([]string{"a", "b"})
 	/*line in.go:51:4*/ fr.stream = fr.s
 range23:
-	/*line in.go:51:4*/ fr.await7 = fr.stream.Get()
+	/*line in.go:51:4*/ fr.await3 = fr.stream.Get()
 s7:
-	if !fr.await7.Ready() {
+	if !fr.await3.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[string](fr, fr.await7)
+		r1 = lwt.Suspend[string](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.nested", "in.go:51")
 		}
 		return r1
 	}
-	if v, err := fr.await7.Result(); err != nil {
+	if v, err := fr.await3.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.nested", "in.go:51", "awaited")
 		}

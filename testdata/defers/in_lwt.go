@@ -75,12 +75,9 @@ type workFrame struct {
 	defer2Func func(name string) lwt.Promise[lwt.Unit]
 	defer2Arg0 string
 	v          int
-	await1     lwt.Promise[int]
+	await      lwt.Promise[int]
 	tag        int
-	await2     lwt.Promise[int]
-	await5     lwt.Promise[lwt.Unit]
-	await6     lwt.Promise[int]
-	await7     lwt.Promise[int]
+	await1     lwt.Promise[lwt.Unit]
 }
 
 func (fr *workFrame) Resume() {
@@ -136,17 +133,17 @@ func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	fr.defers[fr.ndefers] = 4
 	fr.ndefers++
 endif3:
-	/*line in.go:62:6*/ fr.await1 = later(10)
+	/*line in.go:62:6*/ fr.await = later(10)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.work", "in.go:62")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.work", "in.go:62", "awaited")
 		}
@@ -165,17 +162,17 @@ s1:
 	}
 	goto endswitch4
 case5:
-	/*line in.go:65:3*/ fr.await2 = failLater[int](errBoom)
+	/*line in.go:65:3*/ fr.await = failLater[int](errBoom)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.work", "in.go:65")
 		}
 		return r1
 	}
-	if _, err := fr.await2.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.work", "in.go:65", "awaited")
 		}
@@ -224,17 +221,17 @@ deferred8:
 	/*line in.go:47:2*/ fr.defer1Func(fr.defer1Arg0)
 	goto unwind2
 deferred9:
-	/*line in.go:48:2*/ /*line in.go:48:8*/ fr.await5 = fr.defer2Func(fr.defer2Arg0)
+	/*line in.go:48:2*/ /*line in.go:48:8*/ fr.await1 = fr.defer2Func(fr.defer2Arg0)
 s5:
-	if !fr.await5.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[int](fr, fr.await5)
+		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.work", "in.go:48")
 		}
 		return r1
 	}
-	if _, err := fr.await5.Result(); err != nil {
+	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.work", "in.go:48", "awaited")
 		}
@@ -243,17 +240,17 @@ s5:
 	}
 	goto unwind2
 deferred10:
-	/*line in.go:51:3*/ fr.await6 = later(0)
+	/*line in.go:51:3*/ fr.await = later(0)
 s6:
-	if !fr.await6.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[int](fr, fr.await6)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.work", "in.go:51")
 		}
 		return r1
 	}
-	if _, err := fr.await6.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.work", "in.go:51", "awaited")
 		}
@@ -264,17 +261,17 @@ s6:
 	/*line in.go:53:3*/ if !(fr.mode == 3) {
 		goto endif13
 	}
-	/*line in.go:54:4*/ fr.await7 = failLater[int](errCleanup)
+	/*line in.go:54:4*/ fr.await = failLater[int](errCleanup)
 s7:
-	if !fr.await7.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[int](fr, fr.await7)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.work", "in.go:54")
 		}
 		return r1
 	}
-	if _, err := fr.await7.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.work", "in.go:54", "awaited")
 		}

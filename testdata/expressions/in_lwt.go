@@ -55,46 +55,34 @@ func exprs() lwt.Promise[int] {
 //line in.go:40:1
 type exprsFrame struct {
 	lwt.Frame[int]
-	state   int
-	a       int
-	b       int
-	c       int
-	ok      bool
-	xs      []int
-	m       map[string]int
-	bx      *box
-	v       int
-	await1  lwt.Promise[int]
-	v1      int
-	await2  lwt.Promise[int]
-	v2      int
-	await3  lwt.Promise[int]
-	await4  lwt.Promise[int]
-	t       int
-	v3      int
-	await5  lwt.Promise[int]
-	cond    bool
-	v4      int
-	await6  lwt.Promise[int]
-	cond1   bool
-	v5      int
-	await7  lwt.Promise[int]
-	cond2   bool
-	v6      bool
-	await8  lwt.Promise[bool]
-	v7      int
-	await9  lwt.Promise[int]
-	v8      int
-	await10 lwt.Promise[int]
-	v9      int
-	await11 lwt.Promise[int]
-	v10     int
-	await12 lwt.Promise[int]
-	v11     int
-	await13 lwt.Promise[int]
-	t1      int
-	v12     int
-	await14 lwt.Promise[int]
+	state  int
+	a      int
+	b      int
+	c      int
+	ok     bool
+	xs     []int
+	m      map[string]int
+	bx     *box
+	v      int
+	await  lwt.Promise[int]
+	v1     int
+	v2     int
+	t      int
+	v3     int
+	cond   bool
+	v4     int
+	cond1  bool
+	v5     int
+	cond2  bool
+	v6     bool
+	await1 lwt.Promise[bool]
+	v7     int
+	v8     int
+	v9     int
+	v10    int
+	v11    int
+	t1     int
+	v12    int
 }
 
 func (fr *exprsFrame) Resume() {
@@ -144,17 +132,17 @@ func (fr *exprsFrame) step() (r1 lwt.Promise[int]) {
 	case 14:
 		goto s14
 	}
-	/*line in.go:41:7*/ fr.await1 = later(1)
+	/*line in.go:41:7*/ fr.await = later(1)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:41")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:41", "awaited")
 		}
@@ -163,17 +151,17 @@ s1:
 		fr.v = v
 	}
 	/*line in.go:41:2*/ fr.a = fr.v
-	/*line in.go:42:14*/ fr.await2 = lwt.Return(2)
+	/*line in.go:42:14*/ fr.await = lwt.Return(2)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:42")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:42", "awaited")
 		}
@@ -182,17 +170,17 @@ s2:
 		fr.v1 = v
 	}
 	/*line in.go:42:6*/ fr.b = fr.v1
-	/*line in.go:43:7*/ fr.await3 = later(10)
+	/*line in.go:43:7*/ fr.await = later(10)
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await3)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:43")
 		}
 		return r1
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:43", "awaited")
 		}
@@ -201,34 +189,34 @@ s3:
 		fr.v2 = v
 	}
 	/*line in.go:43:2*/ fr.b += fr.v2
-	/*line in.go:44:2*/ fr.await4 = later(0)
+	/*line in.go:44:2*/ fr.await = later(0)
 s4:
-	if !fr.await4.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await4)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:44")
 		}
 		return r1
 	}
-	if _, err := fr.await4.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:44", "awaited")
 		}
 		return fr.Fail(err)
 	}
 	fr.t = trace("left", 100)
-	/*line in.go:46:28*/ fr.await5 = later(trace("middle", 20))
+	/*line in.go:46:28*/ fr.await = later(trace("middle", 20))
 s5:
-	if !fr.await5.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[int](fr, fr.await5)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:46")
 		}
 		return r1
 	}
-	if v, err := fr.await5.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:46", "awaited")
 		}
@@ -242,17 +230,17 @@ s5:
 	if !fr.cond {
 		goto skip1
 	}
-	/*line in.go:49:14*/ fr.await6 = later(trace("and", 1))
+	/*line in.go:49:14*/ fr.await = later(trace("and", 1))
 s6:
-	if !fr.await6.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[int](fr, fr.await6)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:49")
 		}
 		return r1
 	}
-	if v, err := fr.await6.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:49", "awaited")
 		}
@@ -269,17 +257,17 @@ skip1:
 	if fr.cond1 {
 		goto skip2
 	}
-	/*line in.go:52:15*/ fr.await7 = later(trace("or", 1))
+	/*line in.go:52:15*/ fr.await = later(trace("or", 1))
 s7:
-	if !fr.await7.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[int](fr, fr.await7)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:52")
 		}
 		return r1
 	}
-	if v, err := fr.await7.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:52", "awaited")
 		}
@@ -296,17 +284,17 @@ skip2:
 	if !fr.cond2 {
 		goto skip3
 	}
-	/*line in.go:55:18*/ fr.await8 = later(true)
+	/*line in.go:55:18*/ fr.await1 = later(true)
 s8:
-	if !fr.await8.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 8
-		r1 = lwt.Suspend[int](fr, fr.await8)
+		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:55")
 		}
 		return r1
 	}
-	if v, err := fr.await8.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:55", "awaited")
 		}
@@ -318,17 +306,17 @@ s8:
 skip3:
 	/*line in.go:55:2*/ fr.ok = fr.cond2
 	/*line in.go:56:2*/ fmt.Println("ok", fr.ok)
-	/*line in.go:58:14*/ fr.await9 = later(7)
+	/*line in.go:58:14*/ fr.await = later(7)
 s9:
-	if !fr.await9.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 9
-		r1 = lwt.Suspend[int](fr, fr.await9)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:58")
 		}
 		return r1
 	}
-	if v, err := fr.await9.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:58", "awaited")
 		}
@@ -336,17 +324,17 @@ s9:
 	} else {
 		fr.v7 = v
 	}
-	/*line in.go:58:38*/ fr.await10 = later(9)
+	/*line in.go:58:38*/ fr.await = later(9)
 s10:
-	if !fr.await10.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 10
-		r1 = lwt.Suspend[int](fr, fr.await10)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:58")
 		}
 		return r1
 	}
-	if v, err := fr.await10.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:58", "awaited")
 		}
@@ -355,17 +343,17 @@ s10:
 		fr.v8 = v
 	}
 	/*line in.go:58:2*/ fr.xs = []int{fr.v7, 8, fr.v8}
-	/*line in.go:59:27*/ fr.await11 = later(5)
+	/*line in.go:59:27*/ fr.await = later(5)
 s11:
-	if !fr.await11.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 11
-		r1 = lwt.Suspend[int](fr, fr.await11)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:59")
 		}
 		return r1
 	}
-	if v, err := fr.await11.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:59", "awaited")
 		}
@@ -374,17 +362,17 @@ s11:
 		fr.v9 = v
 	}
 	/*line in.go:59:2*/ fr.m = map[string]int{"k": fr.v9}
-	/*line in.go:60:5*/ fr.await12 = later(1)
+	/*line in.go:60:5*/ fr.await = later(1)
 s12:
-	if !fr.await12.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 12
-		r1 = lwt.Suspend[int](fr, fr.await12)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:60")
 		}
 		return r1
 	}
-	if v, err := fr.await12.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:60", "awaited")
 		}
@@ -394,17 +382,17 @@ s12:
 	}
 	/*line in.go:60:2*/ fr.xs[fr.v10] = fr.m["k"]
 	/*line in.go:61:2*/ fr.bx = &box{}
-	/*line in.go:62:9*/ fr.await13 = later(4)
+	/*line in.go:62:9*/ fr.await = later(4)
 s13:
-	if !fr.await13.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 13
-		r1 = lwt.Suspend[int](fr, fr.await13)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:62")
 		}
 		return r1
 	}
-	if v, err := fr.await13.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:62", "awaited")
 		}
@@ -414,17 +402,17 @@ s13:
 	}
 	/*line in.go:62:2*/ fr.bx.add(fr.v11)
 	fr.t1 = len(fr.xs)
-	/*line in.go:63:35*/ fr.await14 = later(100)
+	/*line in.go:63:35*/ fr.await = later(100)
 s14:
-	if !fr.await14.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 14
-		r1 = lwt.Suspend[int](fr, fr.await14)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:63")
 		}
 		return r1
 	}
-	if v, err := fr.await14.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.exprs", "in.go:63", "awaited")
 		}

@@ -37,8 +37,8 @@ type workFrame struct {
 	n      int
 	v      int
 	v1     int
-	await1 lwt.Promise[int]
-	await2 lwt.Promise[lwt.Unit]
+	await  lwt.Promise[int]
+	await1 lwt.Promise[lwt.Unit]
 }
 
 func (fr *workFrame) Resume() {
@@ -72,17 +72,17 @@ func (fr *workFrame) step() (r lwt.Promise[int]) {
 			lwtlog.At("in.go", 26, 2).Debugf(s2, "a secret debug format %s", expensive("debug argument"))
 		}
 	}
-	/*line in.go:27:7*/ fr.await1 = lwt.Return(fr.n)
+	/*line in.go:27:7*/ fr.await = lwt.Return(fr.n)
 s11:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.work", "in.go:27")
 		}
 		return r
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.work", "in.go:27", "awaited")
 		}
@@ -91,22 +91,22 @@ s11:
 		fr.v1 = v
 	}
 	/*line in.go:27:2*/ fr.v = fr.v1 * 2
-	/*line in.go:28:2*/ fr.await2 = func() lwt.Promise[lwt.Unit] {
+	/*line in.go:28:2*/ fr.await1 = func() lwt.Promise[lwt.Unit] {
 		if s3 := section; s3.Enabled(lwtlog.LevelWarning) {
 			return lwtlog.At("in.go", 28, 12).Warning(s3, "warning "+expensive("warning argument"))
 		}
 		return lwt.ReturnUnit()
 	}()
 s21:
-	if !fr.await2.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await2)
+		r = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.work", "in.go:28")
 		}
 		return r
 	}
-	if _, err := fr.await2.Result(); err != nil {
+	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.work", "in.go:28", "awaited")
 		}

@@ -24,16 +24,15 @@ func sum(n int, get func(int) lwt.Promise[int]) lwt.Promise[int] {
 //line in.go:14:1
 type sumFrame struct {
 	lwt.Frame[int]
-	state  int
-	n      int
-	get    func(int) lwt.Promise[int]
-	s      int
-	i      int
-	v      int
-	await1 lwt.Promise[int]
-	cond   bool
-	v1     int
-	await2 lwt.Promise[int]
+	state int
+	n     int
+	get   func(int) lwt.Promise[int]
+	s     int
+	i     int
+	v     int
+	await lwt.Promise[int]
+	cond  bool
+	v1    int
 }
 
 func (fr *sumFrame) Resume() {
@@ -65,17 +64,17 @@ for1:
 	/*line in.go:16:14*/ if !(fr.i < fr.n) {
 		goto endfor3
 	}
-	/*line in.go:17:8*/ fr.await1 = fr.get(fr.i)
+	/*line in.go:17:8*/ fr.await = fr.get(fr.i)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.sum", "in.go:17")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.sum", "in.go:17", "awaited")
 		}
@@ -91,17 +90,17 @@ endfor3:
 	if !fr.cond {
 		goto skip4
 	}
-	/*line in.go:19:15*/ fr.await2 = fr.get(100)
+	/*line in.go:19:15*/ fr.await = fr.get(100)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.sum", "in.go:19")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.sum", "in.go:19", "awaited")
 		}

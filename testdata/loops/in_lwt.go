@@ -61,38 +61,31 @@ type loopsFrame struct {
 	k      string
 	v2     int
 	v3     int
-	await1 lwt.Promise[int]
+	await  lwt.Promise[int]
 	v4     int
-	await2 lwt.Promise[int]
 	v5     int
-	await3 lwt.Promise[int]
 	coll   int
 	i4     int
 	coll1  int
 	i5     int
 	v6     int
-	await4 lwt.Promise[int]
 	coll2  []string
 	i6     int
 	v7     string
-	await5 lwt.Promise[string]
+	await1 lwt.Promise[string]
 	coll3  [3]int
 	i7     int
 	v8     int
-	await6 lwt.Promise[int]
 	coll4  string
 	i8     int
 	r1     rune
 	size   int
 	v9     int
-	await7 lwt.Promise[int]
 	coll5  map[string]int
 	i9     int
 	keys1  []string
 	v10    int
-	await8 lwt.Promise[int]
 	v11    int
-	await9 lwt.Promise[int]
 	coll6  int
 	i10    int
 }
@@ -143,17 +136,17 @@ for1:
 	/*line in.go:33:3*/ if fr.i == 1 {
 		goto post2
 	}
-	/*line in.go:36:6*/ fr.await1 = later(fr.i)
+	/*line in.go:36:6*/ fr.await = later(fr.i)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:36")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:36", "awaited")
 		}
@@ -174,17 +167,17 @@ for4:
 	/*line in.go:42:6*/ if !(fr.n < 3) {
 		goto endfor6
 	}
-	/*line in.go:43:8*/ fr.await2 = later(1)
+	/*line in.go:43:8*/ fr.await = later(1)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:43")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:43", "awaited")
 		}
@@ -197,17 +190,17 @@ s2:
 endfor6:
 for7:
 	/*line in.go:46:3*/ fr.n++
-	/*line in.go:47:6*/ fr.await3 = later(fr.n)
+	/*line in.go:47:6*/ fr.await = later(fr.n)
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:47")
 		}
 		return r1
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:47", "awaited")
 		}
@@ -238,17 +231,17 @@ range13:
 	/*line in.go:55:4*/ if fr.j > fr.i1 {
 		goto next11
 	}
-	/*line in.go:58:7*/ fr.await4 = later(fr.i1 * fr.j)
+	/*line in.go:58:7*/ fr.await = later(fr.i1 * fr.j)
 s4:
-	if !fr.await4.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[string](fr, fr.await4)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:58")
 		}
 		return r1
 	}
-	if v, err := fr.await4.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:58", "awaited")
 		}
@@ -274,17 +267,17 @@ range16:
 		goto endrange18
 	}
 	/*line in.go:64:2*/ fr.i2, fr.v = fr.i6, fr.coll2[fr.i6]
-	/*line in.go:65:32*/ fr.await5 = later(fr.v)
+	/*line in.go:65:32*/ fr.await1 = later(fr.v)
 s5:
-	if !fr.await5.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[string](fr, fr.await5)
+		r1 = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:65")
 		}
 		return r1
 	}
-	if v, err := fr.await5.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:65", "awaited")
 		}
@@ -305,17 +298,17 @@ range19:
 	}
 	/*line in.go:68:2*/ fr.v1 = fr.coll3[fr.i7]
 	/*line in.go:69:3*/ fr.arr[2] = 100
-	/*line in.go:70:24*/ fr.await6 = later(fr.v1)
+	/*line in.go:70:24*/ fr.await = later(fr.v1)
 s6:
-	if !fr.await6.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[string](fr, fr.await6)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:70")
 		}
 		return r1
 	}
-	if v, err := fr.await6.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:70", "awaited")
 		}
@@ -338,17 +331,17 @@ range22:
 	/*line in.go:73:3*/ if !(fr.r == 'é') {
 		goto endif25
 	}
-	/*line in.go:74:28*/ fr.await7 = later(fr.i3)
+	/*line in.go:74:28*/ fr.await = later(fr.i3)
 s7:
-	if !fr.await7.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[string](fr, fr.await7)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:74")
 		}
 		return r1
 	}
-	if v, err := fr.await7.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:74", "awaited")
 		}
@@ -379,17 +372,17 @@ range26:
 		goto range26
 	}
 	/*line in.go:80:2*/ fr.k, fr.v2 = fr.keys1[fr.i9], fr.coll5[fr.keys1[fr.i9]]
-	/*line in.go:81:12*/ fr.await8 = later(fr.v2)
+	/*line in.go:81:12*/ fr.await = later(fr.v2)
 s8:
-	if !fr.await8.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 8
-		r1 = lwt.Suspend[string](fr, fr.await8)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:81")
 		}
 		return r1
 	}
-	if v, err := fr.await8.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:81", "awaited")
 		}
@@ -405,17 +398,17 @@ s8:
 endrange28:
 	/*line in.go:85:2*/ sort.Strings(fr.keys)
 	/*line in.go:86:2*/ fr.s += fmt.Sprint(" ", fr.keys, fr.total)
-	/*line in.go:87:12*/ fr.await9 = later(2)
+	/*line in.go:87:12*/ fr.await = later(2)
 s9:
-	if !fr.await9.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 9
-		r1 = lwt.Suspend[string](fr, fr.await9)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.loops", "in.go:87")
 		}
 		return r1
 	}
-	if v, err := fr.await9.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.loops", "in.go:87", "awaited")
 		}
@@ -451,12 +444,12 @@ func count(n int) lwt.Promise[int] {
 //line in.go:96:1
 type countFrame struct {
 	lwt.Frame[int]
-	state  int
-	n      int
-	s      int
-	i      int
-	v      int
-	await1 lwt.Promise[int]
+	state int
+	n     int
+	s     int
+	i     int
+	v     int
+	await lwt.Promise[int]
 }
 
 func (fr *countFrame) Resume() {
@@ -486,17 +479,17 @@ for1:
 	/*line in.go:98:14*/ if !(fr.i < fr.n) {
 		goto endfor3
 	}
-	/*line in.go:99:8*/ fr.await1 = lwt.Return(1)
+	/*line in.go:99:8*/ fr.await = lwt.Return(1)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.count", "in.go:99")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.count", "in.go:99", "awaited")
 		}

@@ -47,11 +47,11 @@ func (c *Counter) Add(k int) lwt.Promise[int] {
 //line in.go:34:1
 type counterAddFrame struct {
 	lwt.Frame[int]
-	state  int
-	c      *Counter
-	k      int
-	v      int
-	await1 lwt.Promise[int]
+	state int
+	c     *Counter
+	k     int
+	v     int
+	await lwt.Promise[int]
 }
 
 func (fr *counterAddFrame) Resume() {
@@ -75,17 +75,17 @@ func (fr *counterAddFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:35:9*/ fr.await1 = later(fr.k)
+	/*line in.go:35:9*/ fr.await = later(fr.k)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.(*Counter).Add", "in.go:35")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.(*Counter).Add", "in.go:35", "awaited")
 		}
@@ -111,11 +111,11 @@ func (s *Stack[T]) PushLater(v T) lwt.Promise[int] {
 //line in.go:42:1
 type stackPushLaterFrame[T any] struct {
 	lwt.Frame[int]
-	state  int
-	s      *Stack[T]
-	v      T
-	v1     T
-	await1 lwt.Promise[T]
+	state int
+	s     *Stack[T]
+	v     T
+	v1    T
+	await lwt.Promise[T]
 }
 
 func (fr *stackPushLaterFrame[T]) Resume() {
@@ -139,17 +139,17 @@ func (fr *stackPushLaterFrame[T]) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:43:28*/ fr.await1 = later(fr.v)
+	/*line in.go:43:28*/ fr.await = later(fr.v)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.(*Stack).PushLater", "in.go:43")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.(*Stack).PushLater", "in.go:43", "awaited")
 		}
@@ -172,15 +172,15 @@ func Map[T, U any](xs []T, f func(T) lwt.Promise[U]) lwt.Promise[[]U] {
 //line in.go:48:1
 type mapFrame[T any, U any] struct {
 	lwt.Frame[[]U]
-	state  int
-	xs     []T
-	f      func(T) lwt.Promise[U]
-	out    []U
-	x      T
-	coll   []T
-	i      int
-	v      U
-	await1 lwt.Promise[U]
+	state int
+	xs    []T
+	f     func(T) lwt.Promise[U]
+	out   []U
+	x     T
+	coll  []T
+	i     int
+	v     U
+	await lwt.Promise[U]
 }
 
 func (fr *mapFrame[T, U]) Resume() {
@@ -212,17 +212,17 @@ range1:
 		goto endrange3
 	}
 	/*line in.go:50:2*/ fr.x = fr.coll[fr.i]
-	/*line in.go:51:21*/ fr.await1 = fr.f(fr.x)
+	/*line in.go:51:21*/ fr.await = fr.f(fr.x)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[[]U](fr, fr.await1)
+		r1 = lwt.Suspend[[]U](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.Map", "in.go:51")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.Map", "in.go:51", "awaited")
 		}
@@ -248,10 +248,10 @@ func named(s string) (p lwt.Promise[string]) {
 //line in.go:57:1
 type namedFrame struct {
 	lwt.Frame[string]
-	state  int
-	s      string
-	p      lwt.Promise[string]
-	await1 lwt.Promise[int]
+	state int
+	s     string
+	p     lwt.Promise[string]
+	await lwt.Promise[int]
 }
 
 func (fr *namedFrame) Resume() {
@@ -276,17 +276,17 @@ func (fr *namedFrame) step() (r1 lwt.Promise[string]) {
 		goto s1
 	}
 	/*line in.go:58:2*/ fr.p = later(strings.ToUpper(fr.s))
-	/*line in.go:59:2*/ fr.await1 = later(0)
+	/*line in.go:59:2*/ fr.await = later(0)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.named", "in.go:59")
 		}
 		return r1
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.named", "in.go:59", "awaited")
 		}

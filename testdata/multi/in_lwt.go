@@ -70,22 +70,18 @@ type parallelFrame struct {
 	t      lwt.Promise[int]
 	t1     lwt.Promise[string]
 	v      int
-	await1 lwt.Promise[int]
+	await  lwt.Promise[int]
 	v1     string
-	await2 lwt.Promise[string]
+	await1 lwt.Promise[string]
 	t2     lwt.Promise[int]
 	t3     lwt.Promise[int]
 	t4     lwt.Promise[int]
 	v2     int
-	await3 lwt.Promise[int]
 	v3     int
-	await4 lwt.Promise[int]
 	v4     int
-	await5 lwt.Promise[int]
 	vs     []int
-	await6 lwt.Promise[[]int]
+	await2 lwt.Promise[[]int]
 	vs1    []int
-	await7 lwt.Promise[[]int]
 }
 
 func (fr *parallelFrame) Resume() {
@@ -123,10 +119,28 @@ func (fr *parallelFrame) step() (r1 lwt.Promise[int]) {
 	}
 	fr.t = made("x", 1)
 	fr.t1 = later("two")
-	/*line in.go:44:10*/ fr.await1 = fr.t
+	/*line in.go:44:10*/ fr.await = fr.t
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
+		r1 = lwt.Suspend[int](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:44")
+		}
+		return r1
+	}
+	if v, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.parallel", "in.go:44", "awaited")
+		}
+		return fr.Fail(err)
+	} else {
+		fr.v = v
+	}
+	/*line in.go:44:10*/ fr.await1 = fr.t1
+s2:
+	if !fr.await1.Ready() {
+		fr.state = 2
 		r1 = lwt.Suspend[int](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:44")
@@ -139,41 +153,23 @@ s1:
 		}
 		return fr.Fail(err)
 	} else {
-		fr.v = v
-	}
-	/*line in.go:44:10*/ fr.await2 = fr.t1
-s2:
-	if !fr.await2.Ready() {
-		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:44")
-		}
-		return r1
-	}
-	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.parallel", "in.go:44", "awaited")
-		}
-		return fr.Fail(err)
-	} else {
 		fr.v1 = v
 	}
 	/*line in.go:44:2*/ fr.x, fr.y = fr.v, fr.v1
 	fr.t2 = made("a", 1)
 	fr.t3 = made("b", 2)
 	fr.t4 = made("c", 3)
-	/*line in.go:45:13*/ fr.await3 = fr.t2
+	/*line in.go:45:13*/ fr.await = fr.t2
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await3)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
 		}
 		return r1
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
 		}
@@ -181,17 +177,17 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:45:13*/ fr.await4 = fr.t3
+	/*line in.go:45:13*/ fr.await = fr.t3
 s4:
-	if !fr.await4.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await4)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
 		}
 		return r1
 	}
-	if v, err := fr.await4.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
 		}
@@ -199,17 +195,17 @@ s4:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:45:13*/ fr.await5 = fr.t4
+	/*line in.go:45:13*/ fr.await = fr.t4
 s5:
-	if !fr.await5.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[int](fr, fr.await5)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
 		}
 		return r1
 	}
-	if v, err := fr.await5.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
 		}
@@ -218,17 +214,17 @@ s5:
 		fr.v4 = v
 	}
 	/*line in.go:45:2*/ fr.a, fr.b, fr.c = fr.v2, fr.v3, fr.v4
-	/*line in.go:46:9*/ fr.await6 = lwt.All(made("p", 1), made("q", 2))
+	/*line in.go:46:9*/ fr.await2 = lwt.All(made("p", 1), made("q", 2))
 s6:
-	if !fr.await6.Ready() {
+	if !fr.await2.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[int](fr, fr.await6)
+		r1 = lwt.Suspend[int](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:46")
 		}
 		return r1
 	}
-	if v, err := fr.await6.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.parallel", "in.go:46", "awaited")
 		}
@@ -238,17 +234,17 @@ s6:
 	}
 	/*line in.go:46:2*/ fr.all = fr.vs
 	/*line in.go:47:2*/ fr.more = []lwt.Promise[int]{later(4), later(5)}
-	/*line in.go:48:10*/ fr.await7 = lwt.All(fr.more...)
+	/*line in.go:48:10*/ fr.await2 = lwt.All(fr.more...)
 s7:
-	if !fr.await7.Ready() {
+	if !fr.await2.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[int](fr, fr.await7)
+		r1 = lwt.Suspend[int](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:48")
 		}
 		return r1
 	}
-	if v, err := fr.await7.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.parallel", "in.go:48", "awaited")
 		}
@@ -275,15 +271,13 @@ func tries() lwt.Promise[string] {
 //line in.go:56:1
 type triesFrame struct {
 	lwt.Frame[string]
-	state  int
-	v      int
-	err    error
-	pe     **lwt.PanicError
-	w      int
-	err2   error
-	await1 lwt.Promise[int]
-	await2 lwt.Promise[int]
-	await3 lwt.Promise[int]
+	state int
+	v     int
+	err   error
+	pe    **lwt.PanicError
+	w     int
+	err2  error
+	await lwt.Promise[int]
 }
 
 func (fr *triesFrame) Resume() {
@@ -311,43 +305,43 @@ func (fr *triesFrame) step() (r1 lwt.Promise[string]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:57:12*/ fr.await1 = fr.try()
+	/*line in.go:57:12*/ fr.await = fr.try()
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.tries", "in.go:57")
 		}
 		return r1
 	}
-	fr.v, fr.err = fr.await1.Result()
+	fr.v, fr.err = fr.await.Result()
 	/*line in.go:58:2*/ fmt.Println("try failure:", fr.v, fr.err, errors.Is(fr.err, errBoom))
-	/*line in.go:59:11*/ fr.await2 = fr.try1()
+	/*line in.go:59:11*/ fr.await = fr.try1()
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.tries", "in.go:59")
 		}
 		return r1
 	}
-	fr.v, fr.err = fr.await2.Result()
+	fr.v, fr.err = fr.await.Result()
 	fr.pe = new(*lwt.PanicError)
 	/*line in.go:60:6*/ (*fr.pe) = nil
 	/*line in.go:61:2*/ fmt.Println("try panic:", fr.v, errors.As(fr.err, &(*fr.pe)) && (*fr.pe).Value == "kaboom")
-	/*line in.go:62:13*/ fr.await3 = fr.try2()
+	/*line in.go:62:13*/ fr.await = fr.try2()
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.tries", "in.go:62")
 		}
 		return r1
 	}
-	fr.w, fr.err2 = fr.await3.Result()
+	fr.w, fr.err2 = fr.await.Result()
 	/*line in.go:63:2*/ fmt.Println("try success:", fr.w, fr.err2)
 	/*line in.go:64:2*/ if !(fr.w == 7) {
 		e := lwt.AssertionFailed("in.go:64:2")
@@ -385,11 +379,10 @@ func fails(n int) lwt.Promise[int] {
 //line in.go:69:1
 type failsFrame struct {
 	lwt.Frame[int]
-	state  int
-	n      int
-	m      map[string]int
-	await1 lwt.Promise[int]
-	await2 lwt.Promise[int]
+	state int
+	n     int
+	m     map[string]int
+	await lwt.Promise[int]
 }
 
 func (fr *failsFrame) Resume() {
@@ -433,17 +426,17 @@ func (fr *failsFrame) step() (r1 lwt.Promise[int]) {
 	/*line in.go:74:2*/ if !(fr.n == 2) {
 		goto endif1
 	}
-	/*line in.go:75:3*/ fr.await1 = failLater[int](errBoom)
+	/*line in.go:75:3*/ fr.await = failLater[int](errBoom)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.fails", "in.go:75")
 		}
 		return r1
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.fails", "in.go:75", "awaited")
 		}
@@ -454,17 +447,17 @@ endif1:
 	/*line in.go:78:2*/ if !(fr.n == 3) {
 		goto endif2
 	}
-	/*line in.go:79:3*/ fr.await2 = later(0)
+	/*line in.go:79:3*/ fr.await = later(0)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await2)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.fails", "in.go:79")
 		}
 		return r1
 	}
-	if _, err := fr.await2.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.fails", "in.go:79", "awaited")
 		}

@@ -43,10 +43,10 @@ func crash(after bool) lwt.Promise[int] {
 //line in.go:32:1
 type crashFrame struct {
 	lwt.Frame[int]
-	state  int
-	after  bool
-	xs     []int
-	await1 lwt.Promise[int]
+	state int
+	after bool
+	xs    []int
+	await lwt.Promise[int]
 }
 
 func (fr *crashFrame) Resume() {
@@ -73,17 +73,17 @@ func (fr *crashFrame) step() (r1 lwt.Promise[int]) {
 	/*line in.go:33:2*/ if !(fr.after) {
 		goto endif1
 	}
-	/*line in.go:34:3*/ fr.await1 = later(0)
+	/*line in.go:34:3*/ fr.await = later(0)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.crash", "in.go:34")
 		}
 		return r1
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.crash", "in.go:34", "awaited")
 		}

@@ -29,7 +29,7 @@ type sumFrame struct {
 	x      int
 	stream *lwtstream.Stream[int]
 	elem   lwtstream.Option[int]
-	await1 lwt.Promise[lwtstream.Option[int]]
+	await  lwt.Promise[lwtstream.Option[int]]
 }
 
 func (fr *sumFrame) Resume() {
@@ -56,17 +56,17 @@ func (fr *sumFrame) step() (r lwt.Promise[int]) {
 	/*line in.go:15:2*/ fr.total = 0
 	/*line in.go:16:2*/ fr.stream = fr.s
 range1:
-	/*line in.go:16:2*/ fr.await1 = fr.stream.Get()
+	/*line in.go:16:2*/ fr.await = fr.stream.Get()
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await1)
+		r = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.sum", "in.go:16")
 		}
 		return r
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.sum", "in.go:16", "awaited")
 		}

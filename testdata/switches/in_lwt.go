@@ -49,13 +49,11 @@ type classifyFrame struct {
 	v      int
 	s      string
 	v1     int
-	await1 lwt.Promise[int]
+	await  lwt.Promise[int]
 	tag    int
 	v2     int
-	await2 lwt.Promise[int]
 	v3     string
-	await3 lwt.Promise[string]
-	await4 lwt.Promise[int]
+	await1 lwt.Promise[string]
 }
 
 func (fr *classifyFrame) Resume() {
@@ -85,17 +83,17 @@ func (fr *classifyFrame) step() (r1 lwt.Promise[string]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:33:14*/ fr.await1 = later(fr.x)
+	/*line in.go:33:14*/ fr.await = later(fr.x)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.classify", "in.go:33")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.classify", "in.go:33", "awaited")
 		}
@@ -108,17 +106,17 @@ s1:
 	/*line in.go:34:7*/ if fr.tag == trace(1) {
 		goto case2
 	}
-	/*line in.go:34:17*/ fr.await2 = later(trace(2))
+	/*line in.go:34:17*/ fr.await = later(trace(2))
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.classify", "in.go:34")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.classify", "in.go:34", "awaited")
 		}
@@ -142,17 +140,17 @@ s2:
 case2:
 	/*line in.go:35:3*/ return fr.Become(lwt.Return("small"))
 case3:
-	/*line in.go:37:8*/ fr.await3 = later("three")
+	/*line in.go:37:8*/ fr.await1 = later("three")
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.classify", "in.go:37")
 		}
 		return r1
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.classify", "in.go:37", "awaited")
 		}
@@ -170,17 +168,17 @@ case4:
 		return fr.Become(lwt.Return("other"))
 	}
 case5:
-	/*line in.go:45:3*/ fr.await4 = later(0)
+	/*line in.go:45:3*/ fr.await = later(0)
 s4:
-	if !fr.await4.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[string](fr, fr.await4)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.classify", "in.go:45")
 		}
 		return r1
 	}
-	if _, err := fr.await4.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.classify", "in.go:45", "awaited")
 		}
@@ -206,10 +204,10 @@ func kind(v any) lwt.Promise[string] {
 //line in.go:54:1
 type kindFrame struct {
 	lwt.Frame[string]
-	state  int
-	v      any
-	v1     any
-	await1 lwt.Promise[any]
+	state int
+	v     any
+	v1    any
+	await lwt.Promise[any]
 }
 
 func (fr *kindFrame) Resume() {
@@ -233,17 +231,17 @@ func (fr *kindFrame) step() (r1 lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:55:14*/ fr.await1 = later(fr.v)
+	/*line in.go:55:14*/ fr.await = later(fr.v)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.kind", "in.go:55")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.kind", "in.go:55", "awaited")
 		}
@@ -283,10 +281,9 @@ type describeFrame struct {
 	n      int
 	x      any
 	v1     int
-	await1 lwt.Promise[int]
-	await2 lwt.Promise[int]
+	await  lwt.Promise[int]
 	v2     any
-	await3 lwt.Promise[any]
+	await1 lwt.Promise[any]
 }
 
 func (fr *describeFrame) Resume() {
@@ -340,17 +337,17 @@ func (fr *describeFrame) step() (r1 lwt.Promise[string]) {
 case2:
 	/*line in.go:70:3*/ return fr.Become(lwt.Return("nil"))
 case3:
-	/*line in.go:72:8*/ fr.await1 = later(fr.t1 * 2)
+	/*line in.go:72:8*/ fr.await = later(fr.t1 * 2)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await1)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.describe", "in.go:72")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.describe", "in.go:72", "awaited")
 		}
@@ -361,17 +358,17 @@ s1:
 	/*line in.go:72:3*/ fr.n = fr.v1
 	/*line in.go:73:3*/ return fr.Become(lwt.Return(fmt.Sprint("int doubled ", fr.n)))
 case4:
-	/*line in.go:75:3*/ fr.await2 = later(0)
+	/*line in.go:75:3*/ fr.await = later(0)
 s2:
-	if !fr.await2.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await2)
+		r1 = lwt.Suspend[string](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.describe", "in.go:75")
 		}
 		return r1
 	}
-	if _, err := fr.await2.Result(); err != nil {
+	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.describe", "in.go:75", "awaited")
 		}
@@ -381,17 +378,17 @@ s2:
 case5:
 	/*line in.go:78:3*/ goto endswitch1
 case6:
-	/*line in.go:80:45*/ fr.await3 = later(fr.t4)
+	/*line in.go:80:45*/ fr.await1 = later(fr.t4)
 s3:
-	if !fr.await3.Ready() {
+	if !fr.await1.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await3)
+		r1 = lwt.Suspend[string](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.describe", "in.go:80")
 		}
 		return r1
 	}
-	if v, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.describe", "in.go:80", "awaited")
 		}
@@ -415,10 +412,10 @@ func sign(x int) lwt.Promise[int] {
 //line in.go:86:1
 type signFrame struct {
 	lwt.Frame[int]
-	state  int
-	x      int
-	v      int
-	await1 lwt.Promise[int]
+	state int
+	x     int
+	v     int
+	await lwt.Promise[int]
 }
 
 func (fr *signFrame) Resume() {
@@ -445,17 +442,17 @@ func (fr *signFrame) step() (r1 lwt.Promise[int]) {
 	/*line in.go:88:7*/ if fr.x < 0 {
 		goto case2
 	}
-	/*line in.go:90:11*/ fr.await1 = later(0)
+	/*line in.go:90:11*/ fr.await = later(0)
 s1:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await1)
+		r1 = lwt.Suspend[int](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.sign", "in.go:90")
 		}
 		return r1
 	}
-	if v, err := fr.await1.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.sign", "in.go:90", "awaited")
 		}
