@@ -355,6 +355,8 @@ func mkErr(k int) error { return fmt.Errorf("fail %d", k) }
 
 type pair struct{ a, b int }
 
+type obj struct{ base int }
+
 func (p *pair) inc(k, v int) int {
 	fmt.Println("inc", k, v)
 	p.a += v
@@ -697,21 +699,81 @@ func hasAwait(n *node) bool {
 	return false
 }
 
-// avoidUnhoisted keeps lwtgen away from a known bug: a block that has no
-// await of its own, lowered to the top level of step because something
-// next to it awaits (a loop header, the other branch of an if, another
-// case of a switch), keeps its := declarations, which the gotos then jump
-// over ("goto s1 jumps over variable declaration"). With it, such blocks
-// get an await of their own.
-const avoidUnhoisted = false
-
-// ensureAwait gives block b (made by block) an await of its own if it has none.
-func (g *gen) ensureAwait(b *node) {
-	if !avoidUnhoisted || !g.canAwait() || hasAwait(b) {
-		return
+// hasAwaitDeep is hasAwait, async literals included.
+func hasAwaitDeep(n *node) bool {
+	if n == nil {
+		return false
 	}
-	g.insertAwait(b)
+	if n.lit {
+		m := *n
+		m.lit = false
+		return hasAwaitDeep(&m)
+	}
+	if n.only == 1 && len(n.items) > 0 {
+		if s, ok := n.items[0].(string); ok && (strings.HasPrefix(s, "lwt.Await") || s == "lwt.Try(" || s == "lwt.Assert(") {
+			return true
+		}
+	}
+	for _, it := range n.items {
+		switch it := it.(type) {
+		case *node:
+			if hasAwaitDeep(it) {
+				return true
+			}
+		case []*node:
+			for _, n := range it {
+				if hasAwaitDeep(n) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
+
+// hasDefer reports whether n has a defer statement.
+func hasDefer(n *node) bool {
+	if n == nil {
+		return false
+	}
+	for _, it := range n.items {
+		switch it := it.(type) {
+		case string:
+			if strings.HasPrefix(it, "defer ") {
+				return true
+			}
+		case *node:
+			if hasDefer(it) {
+				return true
+			}
+		case []*node:
+			for _, n := range it {
+				if hasDefer(n) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// avoidDeferVariadicNoArgs: lwtgen takes defer say(k) (a variadic
+// function, no variadic argument) for a call with a multi-value argument,
+// reports it, then panics in deferredBody (fields[1:] of an empty slice).
+// With it, deferred variadic calls have a variadic argument.
+const avoidDeferVariadicNoArgs = true
+
+// avoidTypeParamInLiteral: lwtgen rejects an async func literal in a
+// generic function that names the type parameter ("an async func literal
+// uses T, declared inside the function"), though the literal's frame has the
+// function's type parameters. With it, literals do not convert to T.
+const avoidTypeParamInLiteral = true
+
+// avoidAwaitFreeLiteralDefer: a func literal returning a promise that does
+// not await is plain Go for lwtgen, so its deferred calls run when it
+// returns its promise, not once the promise is resolved as in an
+// //lwt:async declaration (and in the twin). With it, such literals await.
+const avoidAwaitFreeLiteralDefer = true
 
 // insertAwait adds an await at the start of b, a block or a case clause
 // (its first two items are the opening and the indentation).
@@ -817,19 +879,30 @@ func generateProgram(data ...[]byte) *program {
 		ann("//go:build lwtsource", nl, nl),
 		"package main", nl, nl,
 		`import "github.com/lwtgo/lwt/runtime/lwt"`, nl)
-	var names []string
+	var runs, twins []string
 	for i, d := range data {
 		name := "run"
 		if len(data) > 1 {
 			name = fmt.Sprintf("run%d", i)
 		}
-		names = append(names, name)
 		g := &gen{c: &choices{data: d}, budget: 45}
 		root.add(nl, g.function(name), nl)
+		// How main calls it.
+		switch {
+		case g.method:
+			runs = append(runs, "(&obj{base: 10})."+name)
+			twins = append(twins, "(&obj{base: 10})."+name+"Twin")
+		case g.generic:
+			runs = append(runs, name+"[int]")
+			twins = append(twins, name+"Twin[int]")
+		default:
+			runs = append(runs, name)
+			twins = append(twins, name+"Twin")
+		}
 	}
 	// The twin's file lists the functions for main.
-	root.add(twin(nl, "var runs = []func(int) lwt.Promise[int]{", strings.Join(names, ", "), "}", nl,
-		nl, "var twins = []func(int) lwt.Promise[int]{", strings.Join(names, "Twin, "), "Twin}", nl))
+	root.add(twin(nl, "var runs = []func(int) lwt.Promise[int]{", strings.Join(runs, ", "), "}", nl,
+		nl, "var twins = []func(int) lwt.Promise[int]{", strings.Join(twins, ", "), "}", nl))
 	a := &renderer{line: 1, col: 1}
 	a.render(root)
 	tw := &renderer{twin: true, line: 1, col: 1, sites: a.sites}
@@ -917,6 +990,8 @@ const (
 	vArray               // [3]int
 	vAsync               // func(int) lwt.Promise[int], an async func literal
 	vStruct              // pair, a struct with a value and a pointer method
+	vGen                 // n of type T ~int, in a generic function
+	vRecv                // o *obj, the receiver of a method
 )
 
 type variable struct {
@@ -956,6 +1031,7 @@ type fnCtx struct {
 	// async literal that is not a writer assigns only its own variables.
 	floor  int
 	labels map[string]bool // labels used in this function
+	result bool            // a deferred literal with an int result, dropped
 }
 
 type gen struct {
@@ -969,6 +1045,8 @@ type gen struct {
 	noAwait int    // > 0 where an expression must not await (lwt.Try and Await2 operands)
 	inDefer int    // > 0 inside a deferred func literal
 	named   bool   // run has a named result, res
+	method  bool   // run is a method of *obj
+	generic bool   // run has a type parameter T ~int, the type of n
 	runFn   *fnCtx // run's context
 }
 
@@ -1028,11 +1106,19 @@ func (g *gen) visible(keep func(*variable) bool) []*variable {
 func (g *gen) choose(vs []*variable) *variable { return vs[g.c.pick(len(vs))] }
 
 func (g *gen) readable(v *variable) bool {
-	return v.kind == vInt || v.kind == vRO || v.kind == vRune || v.kind == vPtr || v.kind == vStruct
+	switch v.kind {
+	case vInt, vRO, vRune, vPtr, vStruct, vGen, vRecv:
+		return true
+	}
+	return false
 }
 
 func (g *gen) writable(v *variable) bool {
-	return v.scope >= g.fn.floor && (v.kind == vInt || v.kind == vPtr || v.kind == vSlice || v.kind == vArray || v.kind == vStruct)
+	switch v.kind {
+	case vInt, vPtr, vSlice, vArray, vStruct, vGen, vRecv:
+		return v.scope >= g.fn.floor
+	}
+	return false
 }
 
 // read is how an expression reads v (a field, for a struct).
@@ -1044,6 +1130,10 @@ func (g *gen) read(v *variable) *node {
 		return mk("int(", v.name, ")")
 	case vStruct:
 		return mk(v.name, []string{".a", ".b"}[g.c.pick(2)])
+	case vGen:
+		return mk("int(", v.name, ")")
+	case vRecv:
+		return mk(v.name, ".base")
 	}
 	return mk(v.name)
 }
@@ -1119,23 +1209,43 @@ func (g *gen) function(name string) *node {
 	g.fn = &fnCtx{kind: fnAsync}
 	g.runFn = g.fn
 	g.named = g.c.yes(1, 4)
+	switch g.c.weighted(6, 1, 1) {
+	case 1:
+		g.method = true
+	case 2:
+		g.generic = true
+	}
 	sc := g.push()
-	g.declare("n", vInt)
+	if g.method {
+		g.declare("o", vRecv)
+	}
+	if g.generic {
+		g.declare("n", vGen)
+	} else {
+		g.declare("n", vInt)
+	}
 	stmts := g.stmtList(14)
 	stmts = append(stmts, g.uses(sc)...)
 	stmts = append(stmts, g.returnStmt())
 	g.pop()
-	sig := "func " + name + "(n int) lwt.Promise[int] {"
+	recv, tparams, param := "", "", "(n int)"
+	if g.method {
+		recv = "(o *obj) "
+	}
+	if g.generic {
+		tparams, param = "[T ~int]", "(n T)"
+	}
+	result := " lwt.Promise[int] {"
 	if g.named {
-		sig = "func " + name + "(n int) (res lwt.Promise[int]) {"
+		result = " (res lwt.Promise[int]) {"
 	}
 	body := mk(twin(nl, "defer catch(&res)"))
 	for _, s := range stmts {
 		body.add(nl, s)
 	}
 	return mk(
-		ann("//lwt:async", nl, sig),
-		twin("func "+name+"Twin(n int) (res lwt.Promise[int]) {"),
+		ann("//lwt:async", nl, "func ", recv, name, tparams, param, result),
+		twin("func ", recv, name, "Twin", tparams, param, " (res lwt.Promise[int]) {"),
 		in, body, out, nl, "}")
 }
 
@@ -1204,6 +1314,10 @@ func (g *gen) uses(s *scope) []*node {
 			out = append(out, mk("_ = ", v.name))
 		case vStruct:
 			args = append(args, ", ", v.name, ".a, ", v.name, ".b")
+		case vGen:
+			args = append(args, ", int(", v.name, ")")
+		case vRecv:
+			args = append(args, ", ", v.name, ".base")
 		}
 	}
 	if len(args) > 2 {
@@ -1301,9 +1415,12 @@ func (g *gen) stmt() *node {
 		return mk("if ", g.cond(0), " ", block([]*node{p}))
 	case 17:
 		var r *node
-		if g.fn.kind == fnAsync {
+		switch {
+		case g.fn.kind == fnAsync:
 			r = g.returnStmt()
-		} else {
+		case g.fn.result:
+			r = mk("return ", g.expr(0))
+		default:
 			r = mk("return")
 		}
 		return mk("if ", g.cond(0), " ", block([]*node{r}))
@@ -1444,7 +1561,7 @@ func (g *gen) rhs() *node {
 // lvalue returns something the program may assign, and whether it is a
 // plain variable.
 func (g *gen) lvalue() (*node, bool) {
-	vs := g.visible(g.writable)
+	vs := g.visible(func(v *variable) bool { return g.writable(v) && v.kind != vGen })
 	if len(vs) == 0 {
 		return nil, false
 	}
@@ -1452,7 +1569,7 @@ func (g *gen) lvalue() (*node, bool) {
 	switch v.kind {
 	case vPtr:
 		return mk("*", v.name), false
-	case vStruct:
+	case vStruct, vRecv:
 		return g.read(v), false
 	case vSlice, vArray:
 		return mk(v.name, "[ix(", g.next(), ", ", g.expr(1), ")]"), false
@@ -1461,6 +1578,17 @@ func (g *gen) lvalue() (*node, bool) {
 }
 
 func (g *gen) assignStmt() *node {
+	if gs := g.visible(func(v *variable) bool { return v.kind == vGen && g.writable(v) }); len(gs) > 0 && g.c.yes(1, 4) &&
+		(g.lits == 0 || !avoidTypeParamInLiteral) {
+		n := gs[0].name
+		switch g.c.pick(3) {
+		case 0:
+			return mk(n, " = T(", g.expr(0), ")")
+		case 1:
+			return mk(n, " += T(", g.expr(0), ")")
+		}
+		return mk(n, "++")
+	}
 	l, plain := g.lvalue()
 	if l == nil {
 		return g.declStmt()
@@ -1482,7 +1610,7 @@ func (g *gen) assignStmt() *node {
 func (g *gen) tupleAssign() *node {
 	l1, _ := g.lvalue()
 	l2, _ := g.lvalue()
-	if l1 == nil {
+	if l1 == nil || l2 == nil {
 		return g.sayStmt()
 	}
 	return mk(l1, ", ", l2, " = ", g.expr(0), ", ", g.expr(0))
@@ -1702,6 +1830,9 @@ func (g *gen) asyncLit(writer, param bool) *node {
 	stmts := g.stmtList(5)
 	stmts = append(stmts, g.uses(sc)...)
 	stmts = append(stmts, ret(g.retPromise()))
+	if avoidAwaitFreeLiteralDefer && !hasAwaitDeep(mk(stmts)) && hasDefer(mk(stmts)) {
+		stmts = append([]*node{await(mk("ready(", g.next(), ", 0)"))}, stmts...)
+	}
 	g.depth--
 	g.lits--
 	g.pop()
@@ -1732,16 +1863,13 @@ func (g *gen) ifStmt() *node {
 	case 1:
 		c := g.cond(0)
 		b1, b2 := g.body(nil, 4, nil), g.body(nil, 4, nil)
-		g.branches(b1, b2)
 		return mk("if ", c, " ", b1, " else ", b2)
 	case 2:
 		c1 := g.cond(0)
 		b1 := g.body(nil, 3, nil)
 		c2 := g.cond(0)
 		b2, b3 := g.body(nil, 3, nil), g.body(nil, 3, nil)
-		g.branches(b2, b3)
 		elif := mk("if ", c2, " ", b2, " else ", b3)
-		g.branches(b1, elif)
 		return mk("if ", c1, " ", b1, " else ", elif)
 	case 3:
 		k := g.next()
@@ -1753,22 +1881,10 @@ func (g *gen) ifStmt() *node {
 		b1 := g.body(nil, 3, nil)
 		b2 := g.body(nil, 3, nil)
 		g.pop()
-		g.branches(b1, b2)
 		return mk("if ", y, " := ", e, "; ", y, " < ", c, " ", b1, " else ", b2)
 	}
 	c := g.cond(0)
 	return mk("if ", c, " ", g.body(nil, 4, nil))
-}
-
-// branches: when one branch of an if awaits, both are lowered.
-func (g *gen) branches(then, els *node) {
-	if !hasAwait(then) && !hasAwait(els) {
-		return
-	}
-	g.ensureAwait(then)
-	if len(els.items) > 0 && els.items[0] == "{" {
-		g.ensureAwait(els)
-	}
 }
 
 // bound is a small loop bound: a constant, or an await of one.
@@ -1785,18 +1901,12 @@ func (g *gen) bound() *node {
 }
 
 // loop generates the body of a loop with its target for break and continue.
-// header holds the parts of the loop outside its body.
-func (g *gen) loop(t *target, pre []*node, hdr *scope, header ...*node) *node {
+func (g *gen) loop(t *target, pre []*node, hdr *scope) *node {
 	g.fn.targets = append(g.fn.targets, t)
 	g.fn.loops++
 	b := g.body(pre, 4, hdr)
 	g.fn.loops--
 	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
-	for _, h := range header {
-		if hasAwait(h) {
-			g.ensureAwait(b)
-		}
-	}
 	return b
 }
 
@@ -1816,7 +1926,7 @@ func (g *gen) forStmt() *node {
 		bound := g.bound()
 		hdr := g.push()
 		g.declare(c, vRO)
-		body := g.loop(t, []*node{mk(c, "++")}, nil, bound)
+		body := g.loop(t, []*node{mk(c, "++")}, nil)
 		g.pop()
 		_ = hdr
 		return mk(c, " := 0", nl, labelOf(t), "for ", c, " < ", bound, " ", body)
@@ -1842,7 +1952,7 @@ func (g *gen) forStmt() *node {
 	}
 	hdr := g.push()
 	g.declare(i, vRO)
-	body := g.loop(t, nil, hdr, init, bound, post)
+	body := g.loop(t, nil, hdr)
 	g.pop()
 	return mk(labelOf(t), "for ", i, " := ", init, "; ", i, " < ", bound, "; ", post, " ", body)
 }
@@ -1891,7 +2001,7 @@ func (g *gen) rangeStmt() *node {
 		vars = mk("for _, ", v, " := range ")
 		g.declare(v, val)
 	}
-	body := g.loop(t, nil, hdr, x)
+	body := g.loop(t, nil, hdr)
 	g.pop()
 	return mk(labelOf(t), vars, x, " ", body)
 }
@@ -1984,7 +2094,7 @@ func (g *gen) switchStmt() *node {
 		if i < n-1 && g.c.yes(1, 4) {
 			stmts = append(stmts, mk("fallthrough"))
 		}
-		body := mk("{", in)
+		body := mk("", in)
 		for _, s := range stmts {
 			body.add(nl, s)
 		}
@@ -1993,22 +2103,8 @@ func (g *gen) switchStmt() *node {
 	}
 	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
 	g.pop()
-	// When a clause awaits, every clause is lowered.
-	anyAwait := false
-	for _, cl := range clauses {
-		anyAwait = anyAwait || hasAwait(cl)
-	}
-	for _, cl := range clauses {
-		if anyAwait && !hasAwait(cl) {
-			g.ensureAwait(cl.items[1].(*node))
-		}
-	}
-	if avoidLabeledSwitch && t.used && !anyAwait && g.canAwait() {
+	if avoidLabeledSwitch && t.used && !hasAwait(mk(clauses)) && g.canAwait() {
 		g.insertAwait(clauses[0].items[1].(*node))
-	}
-	for _, cl := range clauses {
-		// The clause body was built as a block for ensureAwait: drop its brace.
-		cl.items[1].(*node).items[0] = ""
 	}
 	s := mk(labelOf(t), head)
 	for _, cl := range clauses {
@@ -2097,9 +2193,28 @@ func (g *gen) deferStmt() *node {
 	case 1:
 		a := g.name("a", k)
 		arg := g.expr(0)
-		return mk("defer func(", a, " int) ", g.deferBody(a), "(", arg, ")")
+		if g.c.yes(1, 3) {
+			return mk("defer func(", a, " int) int ", g.deferBody(a, true), "(", arg, ")")
+		}
+		return mk("defer func(", a, " int) ", g.deferBody(a, false), "(", arg, ")")
 	case 2:
-		return mk("defer say(", k, ", ", g.expr(0), ", ", g.expr(0), ")")
+		// Variadic, with 0 to 2 arguments; or a function whose result
+		// is dropped.
+		if g.c.yes(1, 4) {
+			if avoidDeferVariadicNoArgs {
+				return mk("defer f(", k, ", ", g.expr(0), ")")
+			}
+			return mk("defer f(", k, ")")
+		}
+		d := mk("defer say(", k)
+		nargs := g.c.pick(3)
+		if avoidDeferVariadicNoArgs && nargs == 0 {
+			nargs = 1
+		}
+		for range nargs {
+			d.add(", ", g.expr(0))
+		}
+		return d.add(")")
 	case 3:
 		// A deferred call that returns a promise is awaited.
 		switch g.c.pick(3) {
@@ -2114,14 +2229,14 @@ func (g *gen) deferStmt() *node {
 		v := g.choose(asyncs)
 		return mk(ann("defer ", v.name, "("), twin("defer func(g func(int) lwt.Promise[int], a int) { await(g(a)) }(", v.name, ", "), g.expr(0), ")")
 	}
-	return mk("defer func() ", g.deferBody(""), "()")
+	return mk("defer func() ", g.deferBody("", false), "()")
 }
 
 // deferBody is the body of a deferred func literal: it may await, and its
 // return ends it only.
-func (g *gen) deferBody(param string) *node {
+func (g *gen) deferBody(param string, result bool) *node {
 	saved, savedNoAwait := g.fn, g.noAwait
-	g.fn = &fnCtx{kind: fnDefer, floor: saved.floor}
+	g.fn = &fnCtx{kind: fnDefer, floor: saved.floor, result: result}
 	if g.lits > 0 && avoidDeferAwaitInLiteral {
 		g.noAwait++
 	}
@@ -2134,6 +2249,10 @@ func (g *gen) deferBody(param string) *node {
 	g.depth++
 	stmts := g.stmtList(5)
 	stmts = append(stmts, g.uses(sc)...)
+	if result {
+		// Go evaluates the result and drops it.
+		stmts = append(stmts, mk("return ", g.expr(0)))
+	}
 	g.depth--
 	g.pop()
 	g.fn, g.noAwait = saved, savedNoAwait
@@ -2161,9 +2280,14 @@ func (g *gen) tryStmt() *node {
 		p = mk(g.choose(asyncs).name, "(", g.expr(1), ")")
 		g.noAwait--
 	}
+	try := mk(ann("lwt.Try("), twin("try_(func() lwt.Promise[int] { return "), p, twin(" }"), ")")
+	if xs := g.visible(func(v *variable) bool { return v.kind == vInt && g.writable(v) }); len(xs) > 0 && g.c.yes(1, 3) {
+		// Assigned to variables that exist.
+		x := g.choose(xs).name
+		return mk("var ", e, " error", nl, x, ", ", e, " = ", try, nl, "sayErr(", g.next(), ", ", e, ")")
+	}
 	g.declare(v, vInt)
-	return mk(v, ", ", e, " := ", ann("lwt.Try("), twin("try_(func() lwt.Promise[int] { return "), p, twin(" }"), ")", nl,
-		"sayErr(", g.next(), ", ", e, ")")
+	return mk(v, ", ", e, " := ", try, nl, "sayErr(", g.next(), ", ", e, ")")
 }
 
 func (g *gen) failStmt() *node {
