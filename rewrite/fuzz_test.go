@@ -27,12 +27,20 @@ import (
 // the source.
 //
 // The fuzz input is a stream of choices for a small grammar (see gen): one
-// //lwt:async function run(n int) lwt.Promise[int] built from declarations,
-// assignments, awaits nested in expressions and call arguments, && and ||,
-// if/else, every for and range form, switch with fallthrough, labeled break
-// and continue, closures, async func literals, defer, lwt.Try, lwt.Assert,
-// lwt.Fail and panic. The promises it awaits are resolved already or pending
-// and resolved later by a pump loop in main, as the input chooses.
+// //lwt:async function run(n int) lwt.Promise[int] (sometimes a method, a
+// generic function, or with a named result) built from declarations,
+// assignments (to variables, through pointers, to elements and fields),
+// awaits nested in expressions and call arguments, && and || with awaits on
+// the right, if/else, every for and range form (ints, slices, arrays,
+// pointers to arrays, strings, maps), switch with awaits in tag, cases and
+// bodies and fallthrough, type switches, labeled break and continue,
+// closures that capture loop variables, async func literals (called at
+// once, kept in variables, as lwt.Try blocks), defer (of literals that
+// await, of plain calls, of calls returning promises), lwt.Try, lwt.Assert,
+// Await2/3, AwaitAll, lwt.Fail and panic; variable and label names that
+// collide with the ones lwtgen makes up. The promises it awaits are resolved
+// already or pending and resolved later by a pump loop in main, as the input
+// chooses. Loops are bounded by constants, so every program ends.
 //
 // The oracle is a twin of the same function in plain Go (runTwin), built from
 // the same choices, where lwt.Await(p) is await(p): a helper that runs the
@@ -53,6 +61,10 @@ import (
 //
 // and -lwtfuzz.strict makes a rejection fail the input (the programs avoid
 // every construct lwtgen is documented to reject).
+//
+// The avoid* constants below keep the grammar away from bugs that are known
+// and not fixed yet, so that fuzzing finds new ones; set one to false to
+// check a fix.
 func FuzzGenerate(f *testing.F) {
 	for _, seed := range fuzzSeeds() {
 		f.Add(seed)
@@ -1051,9 +1063,10 @@ type gen struct {
 }
 
 // avoidNamedResultInDefer keeps deferred calls away from run's named
-// result: lwtgen does not assign the returned promise to it before they run,
-// and ignores what they assign to it (Go: the result is set by return, and
-// deferred calls may change it).
+// result: lwtgen did not assign the returned promise to it before they ran,
+// and ignored what they assigned to it (Go: the result is set by return, and
+// deferred calls may change it). lwtgen now rejects defer in a function with
+// a named result, and canDefer keeps to that.
 const avoidNamedResultInDefer = true
 
 // resOK reports whether the named result may be used here.
