@@ -91,7 +91,7 @@ func (fg *funcGen) returnFlow(x string, traced ...string) string {
 func (fg *funcGen) deferStmt(d *ast.DeferStmt) {
 	k := fg.deferSites[d]
 	call := d.Call
-	if sig, ok := fg.info.TypeOf(call.Fun).Underlying().(*types.Signature); ok && len(call.Args) == 1 && sig.Params().Len() > 1 {
+	if len(call.Args) == 1 && isTuple(fg.info.TypeOf(call.Args[0])) {
 		fg.g.errorf(call.Pos(), "a deferred call whose argument gives several values is not supported: assign them to variables first")
 		return
 	}
@@ -157,6 +157,11 @@ func (fg *funcGen) deferStmt(d *ast.DeferStmt) {
 		fg.emit("%s", s)
 	}
 	fg.emit("%s.defers[%s.ndefers] = %d\n%s.ndefers++", fg.fr, fg.fr, k, fg.fr)
+}
+
+func isTuple(t types.Type) bool {
+	_, ok := t.(*types.Tuple)
+	return ok
 }
 
 func calleeIdent(fun ast.Expr) *ast.Ident {

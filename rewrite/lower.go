@@ -650,8 +650,12 @@ func (fg *funcGen) checkMovable(n ast.Node, what string) bool {
 			return true
 		}
 		obj := fg.info.Uses[id]
-		switch obj.(type) {
-		case *types.Const, *types.TypeName:
+		switch obj := obj.(type) {
+		case *types.Const:
+		case *types.TypeName:
+			if _, tp := obj.Type().(*types.TypeParam); tp {
+				return true // the literal's frame has the type parameters
+			}
 		default:
 			return true
 		}
@@ -1396,7 +1400,7 @@ func (fg *funcGen) switchStmt(s *ast.SwitchStmt, label string) {
 	}
 	if !clausesAwait {
 		fg.at(s)
-		fg.emit("switch %s %s", tag, fg.render(s.Body, nil))
+		fg.emit("%sswitch %s %s", labelPrefix(label), tag, fg.render(s.Body, nil))
 		return
 	}
 	if s.Tag != nil {
@@ -1456,6 +1460,14 @@ func (fg *funcGen) switchStmt(s *ast.SwitchStmt, label string) {
 	fg.label(end)
 }
 
+// labelPrefix keeps a user's label on a statement copied as it is.
+func labelPrefix(label string) string {
+	if label == "" {
+		return ""
+	}
+	return label + ":\n"
+}
+
 // typeSwitch lowers a type switch that awaits. If only its guard awaits, the
 // switch stays a switch; otherwise it becomes a chain of type assertions.
 func (fg *funcGen) typeSwitch(s *ast.TypeSwitchStmt, label string) {
@@ -1474,7 +1486,7 @@ func (fg *funcGen) typeSwitch(s *ast.TypeSwitchStmt, label string) {
 	v := fg.expr(x, false)
 	if !fg.a.awaits[s.Body] {
 		fg.at(s)
-		fg.emit("switch %s %s", fg.render(s.Assign, map[ast.Node]string{x: v}), fg.render(s.Body, nil))
+		fg.emit("%sswitch %s %s", labelPrefix(label), fg.render(s.Assign, map[ast.Node]string{x: v}), fg.render(s.Body, nil))
 		return
 	}
 	tmp := fg.temp("x", fg.typeText(fg.info.TypeOf(x), x.Pos()))

@@ -68,7 +68,12 @@ func Suspend[R, T, F any, PF frameOf[F, R]](f PF, p Promise[T]) Promise[R] {
 		return Promise[R]{n: &fr.out}
 	}
 	r := p.n.root()
-	fr.out.aux = r // canceling the call cancels what it waits on
+	// Canceling the call cancels what it waits on. The link goes on the
+	// root of the call's node: after a return of another call's promise,
+	// the node may stand for (be a proxy of) the caller's.
+	if out := fr.out.root(); out.phase == pending {
+		out.aux = r
+	}
 	r.addCallback((*resumeCb[T, R])(fr))
 	return Promise[R]{n: &fr.out}
 }

@@ -95,3 +95,21 @@ func Pong(n int, in, out *lwtmvar.MVar[int]) lwt.Promise[lwt.Unit] {
 	}
 	return lwt.ReturnUnit()
 }
+
+// Outer waits, then returns the promise of Inner, which waits twice more:
+// the two calls become one promise (the fuzzer found this losing its
+// result).
+//
+//lwt:async
+func Outer(a, b, c lwt.Promise[int]) lwt.Promise[int] {
+	lwt.Await(a)
+	return Inner(b, c)
+}
+
+// Inner adds two promises, one after the other.
+//
+//lwt:async
+func Inner(b, c lwt.Promise[int]) lwt.Promise[int] {
+	x := lwt.Await(b)
+	return lwt.Return(x + lwt.Await(c))
+}

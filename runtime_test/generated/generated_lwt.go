@@ -537,3 +537,150 @@ s2:
 endfor3:
 	/*line generated.go:96:2*/ return fr.Become(lwt.ReturnUnit())
 }
+
+// Outer waits, then returns the promise of Inner, which waits twice more:
+// the two calls become one promise (the fuzzer found this losing its
+// result).
+//
+//line generated.go:104:1
+func Outer(a, b, c lwt.Promise[int]) lwt.Promise[int] {
+	fr := outerFrame{a: a, b: b, c: c}
+	return fr.step()
+}
+
+// outerFrame is the state of a call of Outer while it waits.
+//
+//line generated.go:104:1
+type outerFrame struct {
+	lwt.Frame[int]
+	state int
+	a     lwt.Promise[int]
+	b     lwt.Promise[int]
+	c     lwt.Promise[int]
+	await lwt.Promise[int]
+}
+
+func (fr *outerFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
+
+func (fr *outerFrame) step() (r lwt.Promise[int]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Outer", "generated.go:104", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r)
+	}
+	switch fr.state {
+	case 1:
+		goto s1
+	}
+	/*line generated.go:105:2*/ fr.await = fr.a
+s1:
+	if !fr.await.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[int](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "generated.Outer", "generated.go:105")
+		}
+		return r
+	}
+	if _, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Outer", "generated.go:105", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line generated.go:106:2*/ return fr.Become(Inner(fr.b, fr.c))
+}
+
+// Inner adds two promises, one after the other.
+//
+//line generated.go:112:1
+func Inner(b, c lwt.Promise[int]) lwt.Promise[int] {
+	fr := innerFrame{b: b, c: c}
+	return fr.step()
+}
+
+// innerFrame is the state of a call of Inner while it waits.
+//
+//line generated.go:112:1
+type innerFrame struct {
+	lwt.Frame[int]
+	state int
+	b     lwt.Promise[int]
+	c     lwt.Promise[int]
+	x     int
+	v     int
+	await lwt.Promise[int]
+	v1    int
+}
+
+func (fr *innerFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
+
+func (fr *innerFrame) step() (r lwt.Promise[int]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Inner", "generated.go:112", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r)
+	}
+	switch fr.state {
+	case 1:
+		goto s1
+	case 2:
+		goto s2
+	}
+	/*line generated.go:113:7*/ fr.await = fr.b
+s1:
+	if !fr.await.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[int](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "generated.Inner", "generated.go:113")
+		}
+		return r
+	}
+	if v, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Inner", "generated.go:113", "awaited")
+		}
+		return fr.Fail(err)
+	} else {
+		fr.v = v
+	}
+	/*line generated.go:113:2*/ fr.x = fr.v
+	/*line generated.go:114:24*/ fr.await = fr.c
+s2:
+	if !fr.await.Ready() {
+		fr.state = 2
+		r = lwt.Suspend[int](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "generated.Inner", "generated.go:114")
+		}
+		return r
+	}
+	if v, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "generated.Inner", "generated.go:114", "awaited")
+		}
+		return fr.Fail(err)
+	} else {
+		fr.v1 = v
+	}
+	/*line generated.go:114:2*/ return fr.Become(lwt.Return(fr.x + fr.v1))
+}

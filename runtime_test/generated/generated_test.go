@@ -154,3 +154,30 @@ func TestPingPong(t *testing.T) {
 		t.Fatal(v, err, done)
 	}
 }
+
+func TestReturnOfASuspendingCall(t *testing.T) {
+	a, ra := lwt.Wait[int]()
+	b, rb := lwt.Wait[int]()
+	c, rc := lwt.Task[int]()
+	p := Outer(a, b, c)
+	lwt.Wakeup(ra, 0)
+	lwt.Wakeup(rb, 1)
+	if !p.IsSleeping() {
+		t.Fatal(p)
+	}
+	lwt.Wakeup(rc, 2)
+	if p.String() != "Return 3" {
+		t.Fatal(p)
+	}
+	// Canceling the outer call reaches the task the inner one waits on.
+	a, ra = lwt.Wait[int]()
+	b, rb = lwt.Wait[int]()
+	c, _ = lwt.Task[int]()
+	p = Outer(a, b, c)
+	lwt.Wakeup(ra, 0)
+	lwt.Wakeup(rb, 1)
+	lwt.Cancel(p)
+	if _, err := p.Result(); !errors.Is(err, lwt.ErrCanceled) || c.IsSleeping() {
+		t.Fatal(p, c)
+	}
+}
