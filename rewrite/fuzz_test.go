@@ -1432,7 +1432,7 @@ func (g *gen) stmt() *node {
 		case g.fn.kind == fnAsync:
 			r = g.returnStmt()
 		case g.fn.result:
-			r = mk("return ", g.expr(0))
+			r = mk("return ", g.deferResult())
 		default:
 			r = mk("return")
 		}
@@ -2264,13 +2264,28 @@ func (g *gen) deferBody(param string, result bool) *node {
 	stmts = append(stmts, g.uses(sc)...)
 	if result {
 		// Go evaluates the result and drops it.
-		stmts = append(stmts, mk("return ", g.expr(0)))
+		stmts = append(stmts, mk("return ", g.deferResult()))
 	}
 	g.depth--
 	g.pop()
 	g.fn, g.noAwait = saved, savedNoAwait
 	return block(stmts)
 }
+
+// deferResult is what a deferred literal with a result returns.
+func (g *gen) deferResult() *node {
+	if avoidDeferResultAwait {
+		g.noAwait++
+		defer func() { g.noAwait-- }()
+	}
+	return g.expr(0)
+}
+
+// avoidDeferResultAwait: when the result of a deferred literal awaits,
+// lwtgen evaluates the awaits but drops the rest of the expression
+// (returnFlow ignores it): in return lwt.Await(p) - f(6), f is never called.
+// With it, the results of deferred literals do not await.
+const avoidDeferResultAwait = true
 
 // avoidDeferAwaitInLiteral keeps awaits out of deferred func literals inside
 // async func literals, which lwtgen rejects for now ("lwt.Await inside a
