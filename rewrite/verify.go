@@ -7,10 +7,13 @@ import (
 	"go/importer"
 	"go/parser"
 	"go/types"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/lwtgo/lwt/logstrip"
 )
 
 // verify type-checks the packages as the default build will see them, with
@@ -85,6 +88,16 @@ func verify(cfg Config, pkgs []*packages.Package, outs []output) error {
 				if p := pkg.Imports[path]; p != nil && p.Types != nil {
 					return p.Types, nil
 				}
+				// A package the annotated file reaches only through its
+				// imports' types (x/sys/unix through lwtio.Conn): the
+				// generated file names its types, which must be the same
+				// instances. Export data holds only the parts of it that
+				// are used, so packages whose functions the glue calls come
+				// from the fallback.
+				if p := indirect(pkg, path); p != nil && (p.Complete() || !glueFuncs[path]) {
+					p.MarkComplete() // complete enough: go/types ignores it otherwise
+					return p, nil
+				}
 				if fallback == nil {
 					fallback = importer.ForCompiler(pkg.Fset, "source", nil)
 				}
@@ -98,9 +111,83 @@ func verify(cfg Config, pkgs []*packages.Package, outs []output) error {
 		}
 	}
 	if len(msgs) > 0 {
+		if os.Getenv("LWTGEN_DEBUG") != "" {
+			for _, o := range outs {
+				fmt.Fprintf(os.Stderr, "=== %s\n%s\n", o.path, o.data)
+			}
+		}
 		return fmt.Errorf("%w: the generated code does not compile:\n%s", ErrBug, strings.Join(dedup(msgs), "\n"))
 	}
 	return nil
+}
+
+// glueFuncs are the packages whose functions generated code may call
+// without the annotated file importing them.
+var glueFuncs = map[string]bool{DebugtracePath: true, "unicode/utf8": true, logstrip.LwtlogPath: true}
+
+// indirect finds package path among those of the types the package's code
+// uses: the instances the generated file must name.
+func indirect(pkg *packages.Package, path string) *types.Package {
+	if pkg.TypesInfo == nil {
+		return nil
+	}
+	var found *types.Package
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type)
+	walk = func(t types.Type) {
+		if t == nil || found != nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.Named:
+			if p := t.Obj().Pkg(); p != nil && p.Path() == path {
+				found = p
+				return
+			}
+			for i := 0; i < t.TypeArgs().Len(); i++ {
+				walk(t.TypeArgs().At(i))
+			}
+			walk(t.Underlying())
+		case *types.Alias:
+			if p := t.Obj().Pkg(); p != nil && p.Path() == path {
+				found = p
+				return
+			}
+			walk(types.Unalias(t))
+		case *types.Pointer:
+			walk(t.Elem())
+		case *types.Slice:
+			walk(t.Elem())
+		case *types.Array:
+			walk(t.Elem())
+		case *types.Map:
+			walk(t.Key())
+			walk(t.Elem())
+		case *types.Chan:
+			walk(t.Elem())
+		case *types.Signature:
+			walk(t.Params())
+			walk(t.Results())
+		case *types.Tuple:
+			for i := 0; i < t.Len(); i++ {
+				walk(t.At(i).Type())
+			}
+		case *types.Struct:
+			for i := 0; i < t.NumFields(); i++ {
+				walk(t.Field(i).Type())
+			}
+		}
+	}
+	for _, tv := range pkg.TypesInfo.Types {
+		walk(tv.Type)
+	}
+	for _, obj := range pkg.TypesInfo.Defs {
+		if obj != nil {
+			walk(obj.Type())
+		}
+	}
+	return found
 }
 
 type importerFunc func(path string) (*types.Package, error)

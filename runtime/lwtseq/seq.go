@@ -56,6 +56,10 @@ type Option[T any] struct {
 // Some makes an Option holding v.
 func Some[T any](v T) Option[T] { return Option[T]{Value: v, OK: true} }
 
+// Get returns the value and whether there is one, for Go's comma-ok form:
+// line, ok := lwt.Await(ch.ReadLineOpt()).Get().
+func (o Option[T]) Get() (T, bool) { return o.Value, o.OK }
+
 // None makes an empty Option.
 func None[T any]() Option[T] { return Option[T]{} }
 
