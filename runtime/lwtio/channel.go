@@ -2,16 +2,20 @@
 //
 // A channel is a buffer in front of a backend that reads or writes bytes
 // with promises: usually a descriptor of package lwtunix ([NewInput],
-// [NewOutput], [Pipe], [Stdin], [Stdout], [Stderr]), or any pair of functions
-// ([MakeInput], [MakeOutput]). An [InputChannel] reads (ReadChar, ReadLine,
-// Read, ReadInto ...), an [OutputChannel] writes (WriteChar, Write,
-// WriteLine, Printf ...). Every operation returns a promise; it is resolved at
-// once when the buffer can serve it, and otherwise waits for the backend,
-// without blocking the loop.
+// [NewOutput], [Pipe], [Stdin], [Stdout], [Stderr], [OpenInputFile],
+// [OpenOutputFile]), any pair of functions ([MakeInput], [MakeOutput]), a
+// byte slice ([OfBytes]) or a Go reader or writer ([OfReader], [OfWriter]).
+// An [InputChannel] reads (ReadChar, ReadLine, Read, ReadInto, ReadLines
+// ...), an [OutputChannel] writes (WriteChar, Write, WriteLine, Printf,
+// WriteLines ...); [LE], [BE] and [NE] read and write binary numbers. Every
+// operation returns a promise; it is resolved at once when the buffer can
+// serve it, and otherwise waits for the backend, without blocking the loop.
 //
 // Operations on one channel run one at a time, in the order they were
 // started: a ReadLine started while a ReadChar waits for data reads the bytes
-// that follow that character.
+// that follow that character. [Atomic] makes a sequence of operations one.
+// The stream functions (ReadChars, ReadLines, WriteChars, WriteLines) are not
+// atomic: each element is one operation.
 //
 // # Flushing
 //
@@ -20,16 +24,52 @@
 // the loop (lwtmain.Run) before it blocks waiting for events, or after one
 // round of the loop if promises keep it from blocking: a program that writes a
 // prompt and then reads an answer need not flush by hand. [FlushAll] flushes
-// every such channel and is run at exit (lwtmain.AtExit).
+// every such channel and is run at exit (lwtmain.AtExit). [OutputChannel.Writer]
+// gives an io.Writer that writes into the buffer the same way, for log.Logger
+// and the like.
+//
+// # Position
+//
+// Position counts the bytes read from or written to a channel, from the start
+// of the file for a channel over a descriptor that can seek. SetPosition and
+// Length need a backend that can seek: a descriptor of a file or device, or a
+// custom backend with [Options.Seek]; others fail with [ErrNotSeekable].
+//
+// # Files
+//
+// [OpenInputFile], [OpenOutputFile], [WithInputFile], [WithOutputFile],
+// [LinesOfFile], [LinesToFile], [CharsOfFile], [CharsToFile], [FileLength],
+// and temporary files and directories ([CreateTempFile], [WithTempFile],
+// [CreateTempDir], [WithTempDir], [DeleteRecursively]). A file opened
+// without unix.O_NONBLOCK is read and written off the loop, as jobs.
 //
 // # Differences from Lwt
 //
 //   - Input and output channels are two types, not one type with a mode
 //     parameter; [InputChannel.Mode] and [OutputChannel.Mode] tell the mode.
+//     So opening a file has two functions, OpenInputFile and OpenOutputFile
+//     (Lwt_io.open_file ~mode), and so has with_file.
 //   - The end of input is the error [ErrEOF] (End_of_file), for which
 //     errors.Is(err, io.EOF) holds too.
 //   - Closing Stdin, Stdout or Stderr flushes them but leaves the descriptor
 //     open.
+//   - The binary numbers are methods of a byte order, lwtio.BE.ReadInt32(ic)
+//     for Lwt_io.BE.read_int32 ic, with unsigned variants; Lwt's read_int
+//     and write_int (an OCaml int in 32 bits) have no counterpart.
+//   - A channel over a descriptor starts at the descriptor's offset, so that
+//     Position is the offset in the file; Lwt starts at 0. An input
+//     channel's SetPosition to a position still in its buffer, backwards
+//     too, does not seek. An output channel's Length flushes it first, so
+//     that the length counts what was written.
+//   - Operations the function given to Atomic starts on its temporary channel
+//     and does not wait for still finish before the channel is released.
+//   - Temporary names follow os.CreateTemp's patterns ("prefix*suffix")
+//     rather than prefix and suffix arguments; a temporary directory has
+//     permissions 0o700 by default (Lwt: 0o755). DeleteRecursively succeeds
+//     when the path does not exist.
+//   - There is no global default buffer size to set
+//     (Lwt_io.set_default_buffer_size): pass Options.BufferSize. Lwt_io.block,
+//     direct_access, read_value and write_value (Marshal) are not provided.
 package lwtio
 
 import (
@@ -84,6 +124,20 @@ var ErrClosed = errors.New("lwtio: channel closed")
 // [MinBufferSize, MaxBufferSize], or too small for the data a channel holds.
 var ErrBufferSize = errors.New("lwtio: invalid buffer size")
 
+// ErrNotSeekable is the error of SetPosition and Length on a channel that
+// cannot seek: one made by MakeInput or MakeOutput without Options.Seek, or
+// one over a pipe, a socket or a terminal (then errors.Is also matches the
+// system's error, unix.ESPIPE).
+var ErrNotSeekable = errors.New("lwtio: channel is not seekable")
+
+// ErrInvalidChannel is the error of an operation on the temporary channel
+// given by [Atomic] once the function it was given to is done.
+var ErrInvalidChannel = errors.New("lwtio: temporary channel of Atomic used after its function returned")
+
+// ErrAtomicClose is the error of Close on the temporary channel given by
+// [Atomic]: close the channel itself once Atomic is done (Abort works).
+var ErrAtomicClose = errors.New("lwtio: Close of the temporary channel of Atomic")
+
 // ErrShortIO is the error of a backend that returned a count out of
 // [0, len(buf)], or 0 for a write.
 var ErrShortIO = errors.New("lwtio: backend returned an invalid count")
@@ -97,28 +151,56 @@ type Options struct {
 	// last flush. For NewInput and NewOutput, nil means closing the
 	// descriptor; for MakeInput and MakeOutput, doing nothing.
 	Close func() lwt.Promise[lwt.Unit]
+	// Seek moves the backend to a position, as io.Seeker does: offset is
+	// relative to the start (whence io.SeekStart), the current position
+	// (io.SeekCurrent) or the end (io.SeekEnd), and the promise gives the new
+	// position from the start. It makes SetPosition and Length work. For
+	// NewInput and NewOutput, nil means lseek(2) on the descriptor; for
+	// MakeInput and MakeOutput, a channel that is not seekable
+	// ([ErrNotSeekable]).
+	Seek func(offset int64, whence int) lwt.Promise[int64]
 }
 
 // channel is what input and output channels share. An input channel holds
 // unread bytes in buf[ptr:max]; an output channel holds bytes to write in
 // buf[:ptr].
+//
+// The state of the stream is the embedded core. While an [Atomic] call holds
+// the channel, the core lives in the temporary channel given to its function
+// (atomic), and comes back when that function is done: the channel's own lock
+// stays held all that time, so its own operations wait.
 type channel struct {
-	mode    Mode
-	buf     []byte
-	ptr     int
-	max     int
-	mu      lwtmutex.Mutex
-	backend func([]byte) lwt.Promise[int]
-	closeFn func() lwt.Promise[lwt.Unit]
-	closed  bool
-	closeP  lwt.Promise[lwt.Unit]
-	// pending is the backend call in progress, if waiting; Abort cancels it.
-	pending lwt.Promise[int]
-	waiting bool
+	core
+	mu lwtmutex.Mutex
 	// dirty: the channel is in the dirty list; aged: it was there at the
 	// previous round of the loop already.
 	dirty bool
 	aged  bool
+	// atomic is the temporary channel of the Atomic call running on this
+	// one; parent is the channel a temporary channel stands for.
+	atomic *channel
+	parent *channel
+}
+
+type core struct {
+	mode Mode
+	buf  []byte
+	ptr  int
+	max  int
+	// offset is the backend's position: where the next byte read from it
+	// or written to it goes. An input channel's buf[:max] holds the bytes
+	// just before offset.
+	offset  int64
+	backend func([]byte) lwt.Promise[int]
+	seek    func(offset int64, whence int) lwt.Promise[int64]
+	closeFn func() lwt.Promise[lwt.Unit]
+	closed  bool
+	// invalid: a temporary channel whose Atomic function is done.
+	invalid bool
+	closeP  lwt.Promise[lwt.Unit]
+	// pending is the backend call in progress, if waiting; Abort cancels it.
+	pending lwt.Promise[int]
+	waiting bool
 }
 
 func newChannel(mode Mode, backend func([]byte) lwt.Promise[int], opts Options, defClose func() lwt.Promise[lwt.Unit]) *channel {
@@ -129,11 +211,31 @@ func newChannel(mode Mode, backend func([]byte) lwt.Promise[int], opts Options, 
 	if size < MinBufferSize || size > MaxBufferSize {
 		panic(fmt.Sprintf("lwtio: buffer size %d out of [%d, %d]", size, MinBufferSize, MaxBufferSize))
 	}
-	c := &channel{mode: mode, buf: make([]byte, size), backend: backend, closeFn: opts.Close}
+	c := &channel{core: core{mode: mode, buf: make([]byte, size), backend: backend, closeFn: opts.Close, seek: opts.Seek}}
 	if c.closeFn == nil {
 		c.closeFn = defClose
 	}
+	if c.closeFn == nil {
+		c.closeFn = closeNothing
+	}
 	return c
+}
+
+// live is the channel holding the core: c, or the innermost temporary
+// channel of the Atomic calls running on it.
+func (c *channel) live() *channel {
+	for c.atomic != nil {
+		c = c.atomic
+	}
+	return c
+}
+
+// closedErr is the error of an operation on the closed channel c.
+func (c *channel) closedErr() error {
+	if c.invalid {
+		return ErrInvalidChannel
+	}
+	return ErrClosed
 }
 
 func closeNothing() lwt.Promise[lwt.Unit] { return lwt.ReturnUnit() }
@@ -147,11 +249,11 @@ func closeFD(fd *lwtunix.FD) func() lwt.Promise[lwt.Unit] {
 // primitive runs f with the channel's lock held, if it is still open then.
 func primitive[T any](c *channel, f func() lwt.Promise[T]) lwt.Promise[T] {
 	if c.closed {
-		return lwt.Fail[T](ErrClosed)
+		return lwt.Fail[T](c.closedErr())
 	}
 	return lwtmutex.WithLock(&c.mu, func() lwt.Promise[T] {
 		if c.closed {
-			return lwt.Fail[T](ErrClosed)
+			return lwt.Fail[T](c.closedErr())
 		}
 		p := f()
 		if c.mode == Output {
@@ -182,6 +284,7 @@ func (c *channel) perform(b []byte) lwt.Promise[int] {
 		if n < 0 || n > len(b) || (n == 0 && c.mode == Output && len(b) > 0) {
 			return lwt.Fail[int](fmt.Errorf("%w: %d for %d bytes", ErrShortIO, n, len(b)))
 		}
+		c.offset += int64(n)
 		return lwt.Return(n)
 	}, func(err error) lwt.Promise[int] {
 		c.waiting = false
@@ -193,6 +296,12 @@ func (c *channel) perform(b []byte) lwt.Promise[int] {
 }
 
 func (c *channel) abort() lwt.Promise[lwt.Unit] {
+	if c.atomic != nil {
+		return c.atomic.abort()
+	}
+	if c.invalid {
+		return lwt.Fail[lwt.Unit](ErrInvalidChannel)
+	}
 	if c.closed {
 		return c.closeP
 	}
@@ -206,11 +315,15 @@ func (c *channel) abort() lwt.Promise[lwt.Unit] {
 	return c.closeP
 }
 
-func (c *channel) bufferSize() int { return len(c.buf) }
+func (c *channel) bufferSize() int { return len(c.live().buf) }
+
+func fmtBufferSize(n int) error {
+	return fmt.Errorf("%w: %d out of [%d, %d]", ErrBufferSize, n, MinBufferSize, MaxBufferSize)
+}
 
 func (c *channel) setBufferSize(n int) lwt.Promise[lwt.Unit] {
 	if n < MinBufferSize || n > MaxBufferSize {
-		return lwt.Fail[lwt.Unit](fmt.Errorf("%w: %d out of [%d, %d]", ErrBufferSize, n, MinBufferSize, MaxBufferSize))
+		return lwt.Fail[lwt.Unit](fmtBufferSize(n))
 	}
 	return primitive(c, func() lwt.Promise[lwt.Unit] {
 		if c.mode == Output {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtseq"
 	"github.com/lwtgo/lwt/runtime/lwtunix"
 )
 
@@ -19,8 +20,11 @@ func MakeInput(read func(buf []byte) lwt.Promise[int], opts Options) *InputChann
 }
 
 // NewInput makes an input channel that reads fd: Lwt_io.of_fd ~mode:input.
+//
+// The channel can seek (SetPosition, Length) if fd can, and its Position
+// starts at fd's offset.
 func NewInput(fd *lwtunix.FD, opts Options) *InputChannel {
-	return &InputChannel{newChannel(Input, fd.Read, opts, closeFD(fd))}
+	return &InputChannel{fdChannel(Input, fd, fd.Read, opts)}
 }
 
 // Mode returns Input.
@@ -36,26 +40,38 @@ func (ic *InputChannel) SetBufferSize(n int) lwt.Promise[lwt.Unit] { return ic.c
 
 // Close closes the channel at once, failing the operations that wait with
 // ErrClosed, and calls its close function; the promise is that function's.
-// Closing again returns the same promise. Lwt_io.close.
-func (ic *InputChannel) Close() lwt.Promise[lwt.Unit] { return ic.c.abort() }
+// Closing again returns the same promise. Lwt_io.close. Closing the
+// temporary channel given by Atomic fails with ErrAtomicClose.
+func (ic *InputChannel) Close() lwt.Promise[lwt.Unit] {
+	if ic.c.parent != nil {
+		return lwt.Fail[lwt.Unit](ErrAtomicClose)
+	}
+	return ic.c.abort()
+}
 
 // Abort is Close: Lwt_io.abort.
 func (ic *InputChannel) Abort() lwt.Promise[lwt.Unit] { return ic.c.abort() }
 
 // IsClosed reports whether the channel was closed or aborted.
-func (ic *InputChannel) IsClosed() bool { return ic.c.closed }
+func (ic *InputChannel) IsClosed() bool { return ic.c.live().closed }
+
+// IsBusy reports whether an operation is running on the channel (or an
+// Atomic call), so that a new one would wait: Lwt_io.is_busy.
+func (ic *InputChannel) IsBusy() bool { return ic.c.mu.IsLocked() }
 
 // ReadChar reads one byte: Lwt_io.read_char. It fails with ErrEOF at the end
 // of input.
 func (ic *InputChannel) ReadChar() lwt.Promise[byte] {
 	c := ic.c
-	if !c.closed && c.ptr < c.max && !c.mu.IsLocked() {
+	if c.ptr < c.max && !c.closed && !c.mu.IsLocked() {
 		b := c.buf[c.ptr]
 		c.ptr++
 		return lwt.Return(b)
 	}
-	return primitive(c, c.readChar)
+	return c.readCharLocked()
 }
+
+func (c *channel) readCharLocked() lwt.Promise[byte] { return primitive(c, c.readChar) }
 
 func (c *channel) readChar() lwt.Promise[byte] {
 	if c.ptr < c.max {
@@ -75,19 +91,22 @@ func (c *channel) readChar() lwt.Promise[byte] {
 // ReadCharOpt is ReadChar, but gives ok false at the end of input:
 // Lwt_io.read_char_opt.
 func (ic *InputChannel) ReadCharOpt() lwt.Promise[Opt[byte]] {
-	return orEOF(ic.ReadChar())
+	c := ic.c
+	if !c.closed && c.ptr < c.max && !c.mu.IsLocked() {
+		b := c.buf[c.ptr]
+		c.ptr++
+		return lwt.Return(Opt[byte]{Value: b, OK: true})
+	}
+	return orEOF(primitive(c, c.readChar))
 }
 
 // Opt is an optional value: the result of the ...Opt reads, where OK false
-// means the end of input.
-type Opt[T any] struct {
-	Value T
-	OK    bool
-}
+// means the end of input. It is lwtseq.Option, also lwtstream.Option.
+type Opt[T any] = lwtseq.Option[T]
 
 func orEOF[T any](p lwt.Promise[T]) lwt.Promise[Opt[T]] {
 	return lwt.TryBind(func() lwt.Promise[T] { return p },
-		func(v T) lwt.Promise[Opt[T]] { return lwt.Return(Opt[T]{v, true}) },
+		func(v T) lwt.Promise[Opt[T]] { return lwt.Return(Opt[T]{Value: v, OK: true}) },
 		func(err error) lwt.Promise[Opt[T]] {
 			if err == ErrEOF {
 				return lwt.Return(Opt[T]{})
@@ -102,6 +121,17 @@ func orEOF[T any](p lwt.Promise[T]) lwt.Promise[Opt[T]] {
 // read.
 func (ic *InputChannel) ReadLine() lwt.Promise[string] {
 	c := ic.c
+	if !c.closed && !c.mu.IsLocked() {
+		// A line in the buffer needs neither the lock nor a closure.
+		chunk := c.buf[c.ptr:c.max]
+		if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
+			c.ptr += i + 1
+			if i > 0 && chunk[i-1] == '\r' {
+				i--
+			}
+			return lwt.Return(string(chunk[:i]))
+		}
+	}
 	return primitive(c, func() lwt.Promise[string] { return c.readLine(nil) })
 }
 
@@ -143,7 +173,13 @@ func (c *channel) readLine(acc []byte) lwt.Promise[string] {
 // ReadLineOpt is ReadLine, but gives ok false at the end of input:
 // Lwt_io.read_line_opt.
 func (ic *InputChannel) ReadLineOpt() lwt.Promise[Opt[string]] {
-	return orEOF(ic.ReadLine())
+	p := ic.ReadLine()
+	if !p.IsSleeping() {
+		if s, err := p.Result(); err == nil {
+			return lwt.Return(Opt[string]{Value: s, OK: true})
+		}
+	}
+	return orEOF(p)
 }
 
 // Read reads at most count bytes, as many as are there once some are: the
@@ -204,7 +240,9 @@ func (c *channel) readInto(buf []byte) lwt.Promise[int] {
 		return lwt.Return(n)
 	}
 	if len(buf) >= len(c.buf) {
-		// Nothing buffered and a large read: skip the copy.
+		// Nothing buffered and a large read: skip the copy. The buffer no
+		// longer holds the bytes before offset.
+		c.ptr, c.max = 0, 0
 		return c.perform(buf)
 	}
 	return lwt.Map(c.fill(), func(int) int {

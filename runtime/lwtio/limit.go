@@ -79,11 +79,13 @@ func (c *channel) readLineMax(acc []byte, max int) lwt.Promise[string] {
 	})
 }
 
-
 // Buffered returns how many bytes were read from the backend but not
 // consumed yet: Lwt_io.buffered.
-func (ic *InputChannel) Buffered() int { return ic.c.max - ic.c.ptr }
+func (ic *InputChannel) Buffered() int {
+	c := ic.c.live()
+	return c.max - c.ptr
+}
 
 // Buffered returns how many bytes were written but not flushed yet:
 // Lwt_io.buffered.
-func (oc *OutputChannel) Buffered() int { return oc.c.ptr }
+func (oc *OutputChannel) Buffered() int { return oc.c.live().ptr }

@@ -21,8 +21,11 @@ func MakeOutput(write func(buf []byte) lwt.Promise[int], opts Options) *OutputCh
 
 // NewOutput makes an output channel that writes to fd: Lwt_io.of_fd
 // ~mode:output.
+//
+// The channel can seek (SetPosition, Length) if fd can, and its Position
+// starts at fd's offset.
 func NewOutput(fd *lwtunix.FD, opts Options) *OutputChannel {
-	return &OutputChannel{newChannel(Output, fd.Write, opts, closeFD(fd))}
+	return &OutputChannel{fdChannel(Output, fd, fd.Write, opts)}
 }
 
 // Mode returns Output.
@@ -45,8 +48,13 @@ func (oc *OutputChannel) Flush() lwt.Promise[lwt.Unit] {
 // Close waits for the operations started before, flushes the channel, then
 // closes it and calls its close function: Lwt_io.close. If the flush fails
 // the channel is closed all the same. Closing again returns the same promise.
+//
+// Closing the temporary channel given by Atomic fails with ErrAtomicClose.
 func (oc *OutputChannel) Close() lwt.Promise[lwt.Unit] {
 	c := oc.c
+	if c.parent != nil {
+		return lwt.Fail[lwt.Unit](ErrAtomicClose)
+	}
 	if c.closed {
 		return c.closeP
 	}
@@ -62,11 +70,24 @@ func (oc *OutputChannel) Close() lwt.Promise[lwt.Unit] {
 func (oc *OutputChannel) Abort() lwt.Promise[lwt.Unit] { return oc.c.abort() }
 
 // IsClosed reports whether the channel was closed or aborted.
-func (oc *OutputChannel) IsClosed() bool { return oc.c.closed }
+func (oc *OutputChannel) IsClosed() bool { return oc.c.live().closed }
+
+// IsBusy reports whether an operation is running on the channel (or an
+// Atomic call), so that a new one would wait: Lwt_io.is_busy.
+func (oc *OutputChannel) IsBusy() bool { return oc.c.mu.IsLocked() }
 
 // WriteChar writes one byte: Lwt_io.write_char.
 func (oc *OutputChannel) WriteChar(b byte) lwt.Promise[lwt.Unit] {
 	c := oc.c
+	if c.ptr < len(c.buf) && c.dirty && !c.closed && !c.mu.IsLocked() {
+		c.buf[c.ptr] = b
+		c.ptr++
+		return lwt.ReturnUnit()
+	}
+	return c.writeChar(b)
+}
+
+func (c *channel) writeChar(b byte) lwt.Promise[lwt.Unit] {
 	if !c.closed && c.ptr < len(c.buf) && !c.mu.IsLocked() {
 		c.buf[c.ptr] = b
 		c.ptr++
@@ -79,12 +100,28 @@ func (oc *OutputChannel) WriteChar(b byte) lwt.Promise[lwt.Unit] {
 // Write writes s: Lwt_io.write.
 func (oc *OutputChannel) Write(s string) lwt.Promise[lwt.Unit] {
 	c := oc.c
+	if !c.closed && len(s) <= len(c.buf)-c.ptr && !c.mu.IsLocked() {
+		c.ptr += copy(c.buf[c.ptr:], s)
+		if !c.dirty {
+			c.markDirty()
+		}
+		return lwt.ReturnUnit()
+	}
 	return primitive(c, func() lwt.Promise[lwt.Unit] { return c.writeString(s) })
 }
 
 // WriteLine writes s and "\n": Lwt_io.write_line.
 func (oc *OutputChannel) WriteLine(s string) lwt.Promise[lwt.Unit] {
 	c := oc.c
+	if !c.closed && len(s) < len(c.buf)-c.ptr && !c.mu.IsLocked() {
+		c.ptr += copy(c.buf[c.ptr:], s)
+		c.buf[c.ptr] = '\n'
+		c.ptr++
+		if !c.dirty {
+			c.markDirty()
+		}
+		return lwt.ReturnUnit()
+	}
 	return primitive(c, func() lwt.Promise[lwt.Unit] {
 		return lwt.Bind(c.writeString(s), func(lwt.Unit) lwt.Promise[lwt.Unit] { return c.writeString("\n") })
 	})

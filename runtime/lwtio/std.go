@@ -15,6 +15,16 @@ var (
 	Stderr = NewOutput(lwtunix.Stderr, Options{Close: closeNothing})
 )
 
+// Zero is an input channel that reads zero bytes forever: Lwt_io.zero.
+// Null is an output channel that drops what it writes: Lwt_io.null.
+var (
+	Zero = MakeInput(func(b []byte) lwt.Promise[int] {
+		clear(b)
+		return lwt.Return(len(b))
+	}, Options{})
+	Null = MakeOutput(func(b []byte) lwt.Promise[int] { return lwt.Return(len(b)) }, Options{})
+)
+
 // Pipe makes a pipe and returns channels on its two ends: Lwt_io.pipe.
 // Closing a channel closes its end.
 func Pipe() (*InputChannel, *OutputChannel, error) {
