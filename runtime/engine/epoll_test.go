@@ -44,6 +44,35 @@ func TestEpollWatches10kDescriptors(t *testing.T) {
 	watchMany(t, 10_000)
 }
 
+// The same with as many descriptors as the hard RLIMIT_NOFILE allows, less a
+// margin for the test binary's own: where the 100k test skips (a hard limit
+// this process may not raise), this is the largest figure that runs here.
+// Where the limit is 100k or more, the 100k test covers it.
+func TestEpollWatchesAsManyAsTheLimitAllows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	const margin = 200
+	hard := lim.Max
+	if hard > 1<<20 { // RLIM_INFINITY, or more than anyone needs here
+		hard = 1 << 20
+	}
+	n := int(hard) - fdCount(t) - margin
+	n -= n % 2 // socket pairs
+	if n >= 100_000 {
+		t.Skipf("hard limit %d: TestEpollWatches100kDescriptors covers it", lim.Max)
+	}
+	if n < 1000 {
+		t.Skipf("hard limit %d leaves room for %d descriptors only", lim.Max, n)
+	}
+	t.Logf("watching %d descriptors (hard RLIMIT_NOFILE %d)", n, lim.Max)
+	watchMany(t, n)
+}
+
 func watchMany(t *testing.T, n int) {
 	raiseNofile(t, n)
 	e := mustNew(t, NewEpoll)

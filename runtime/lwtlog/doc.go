@@ -27,11 +27,29 @@
 //
 //	lwtlog.Err(err).At("server.go", 42, 3).Errorf(section, "reading %s", name)
 //
-// Loggers write to an io.Writer ([Writer]), a file ([File]), the system log
-// ([Syslog]) or a slog.Handler ([FromSlog]); [Broadcast] and [Dispatch]
-// combine them, [Null] drops everything and [Make] makes any other. They lay
-// out lines with a [Template], like "$(date) $(section): $(message)".
-// [SlogHandler] goes the other way: log/slog code logging through lwtlog.
+// Loggers write to a buffered channel of lwtio ([Channel]), a file
+// ([File]), the system log ([Syslog]), an io.Writer ([Writer]) or a
+// slog.Handler ([FromSlog]); [Broadcast] and [Dispatch] combine them, [Null]
+// drops everything and [Make] makes any other. They lay out lines with a
+// [Template], like "$(date) $(section): $(message)". [SlogHandler] goes the
+// other way: log/slog code logging through lwtlog.
+//
+// Channel, File and Syslog never block the loop: they write through lwtio
+// channels and lwtunix descriptors (a file's writes run off the loop, as
+// jobs; the syslog socket is non-blocking), and the promise of a log call
+// resolves once its message is written: flushed to the channel, or sent to
+// the daemon. So they need the loop (lwtmain.Run) to make progress, and
+// [File] itself gives a promise, since it opens the file as a job. Writer
+// writes at once, blocking the loop for as long as its io.Writer takes; it
+// suits terminals and buffers, and logging before the loop runs. That is why
+// [Default] is a Writer on standard error, where Lwt's is a channel logger
+// on Lwt_io.stderr:
+//
+//	lwtlog.Default, _ = lwtlog.Channel(lwtio.Stderr, nil) // Lwt's default
+//
+// Like the rest of lwtunix, their system calls are raise sites of async
+// backtraces in debug builds: a log call that fails because a write failed
+// starts its backtrace at that log call (see package debugtrace).
 //
 // In code that lwtgen rewrites, the log syntax pass (logstrip) guards each
 // call with [Section.Enabled], so that a disabled call does not even

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtio"
 	"github.com/lwtgo/lwt/runtime/lwtlog"
+	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
 // A program sends its logs to standard output, shows the info messages of
@@ -111,6 +113,28 @@ func ExampleMake() {
 	// Return () Fail lwtlog: logger closed
 }
 
+// A logger writes to a buffered channel of lwtio, here one whose backend
+// writes to os.Stdout; each log call resolves once its message is flushed.
+func ExampleChannel() {
+	oc := lwtio.MakeOutput(func(b []byte) lwt.Promise[int] {
+		n, err := os.Stdout.Write(b)
+		return lwt.OfResult(n, err)
+	}, lwtio.Options{})
+	logger, err := lwtlog.Channel(oc, &lwtlog.ChannelOptions{Template: "[$(level)] $(message)", Close: true})
+	if err != nil {
+		panic(err)
+	}
+	_, err = lwtmain.Run(lwtlog.To(logger).Warning(lwtlog.Main, "disk full\nclean up"))
+	fmt.Println(err)
+	lwtmain.Run(logger.Close())
+	fmt.Println(oc.IsClosed())
+	// Output:
+	// [warning] disk full
+	// [warning] clean up
+	// <nil>
+	// true
+}
+
 func ExampleFile() {
 	dir, err := os.MkdirTemp("", "lwtlog-example")
 	if err != nil {
@@ -120,12 +144,12 @@ func ExampleFile() {
 	path := filepath.Join(dir, "app.log")
 
 	for _, msg := range []string{"first run", "second run"} {
-		logger, err := lwtlog.File(path, &lwtlog.FileOptions{Template: "$(level): $(message)"})
+		logger, err := lwtmain.Run(lwtlog.File(path, &lwtlog.FileOptions{Template: "$(level): $(message)"}))
 		if err != nil {
 			panic(err)
 		}
-		lwtlog.To(logger).Notice(lwtlog.Main, msg)
-		logger.Close()
+		lwtmain.Run(lwtlog.To(logger).Notice(lwtlog.Main, msg))
+		lwtmain.Run(logger.Close())
 	}
 	data, _ := os.ReadFile(path)
 	fmt.Print(string(data))

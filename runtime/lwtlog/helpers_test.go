@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
 // useRules replaces the rules for the time of a test, so that tests do not
@@ -42,4 +43,22 @@ func mustResult(t *testing.T, p lwt.Promise[lwt.Unit]) error {
 	}
 	_, err := p.Result()
 	return err
+}
+
+// run runs the loop until p is resolved, and returns its error.
+func run[T any](t *testing.T, p lwt.Promise[T]) error {
+	t.Helper()
+	_, err := lwtmain.Run(p)
+	return err
+}
+
+// mustRun runs the loop until p is resolved, and returns its value, failing
+// the test if p fails.
+func mustRun[T any](t *testing.T, p lwt.Promise[T]) T {
+	t.Helper()
+	v, err := lwtmain.Run(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -3,15 +3,17 @@ package lwtlog
 import (
 	"errors"
 	"fmt"
-	"net"
-	"os"
+	"io/fs"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtmutex"
+	"github.com/lwtgo/lwt/runtime/lwtunix"
 )
 
 // Facility is the kind of program a syslog message comes from (see
@@ -88,7 +90,7 @@ type SyslogOptions struct {
 const syslogMax = 1024
 
 // Syslog returns a logger that sends messages to the local syslog daemon:
-// Lwt_log's syslog. Each line of a message is one RFC 3164 message,
+// Lwt_log.syslog. Each line of a message is one RFC 3164 message,
 //
 //	<PRI>TIMESTAMP TAG[PID]: TEXT
 //
@@ -99,17 +101,17 @@ const syslogMax = 1024
 //
 // The logger connects on its first message, to the first of the paths that
 // is a socket, as a datagram socket or else as a stream socket (where each
-// message ends with a NUL byte). If a send fails it reconnects once and
-// sends again. Closing the logger closes the connection. The error is that
-// of an invalid template.
+// message ends with a NUL byte). The socket is an lwtunix descriptor in
+// non-blocking mode: a daemon that does not keep up makes the log calls
+// wait, not the loop. Messages are sent one at a time, in the order of the
+// log calls. If a send fails, the logger closes the socket, connects again
+// and sends once more, as Lwt does: the daemon may have restarted; a second
+// failure is the failure of the log call. Closing the logger closes the
+// connection. The error is that of an invalid template.
 //
 // Unlike Lwt, the header is not part of the template, so that every message
 // is valid RFC 3164 whatever the template; and a fatal message has the
 // severity "critical", not "emergency".
-//
-// For now it uses the net package, whose writes block the lwt loop while the
-// daemon's socket buffer is full; it will move onto lwtunix's sockets once
-// that package exists.
 func Syslog(opts *SyslogOptions) (*Logger, error) {
 	if opts == nil {
 		opts = &SyslogOptions{}
@@ -150,17 +152,20 @@ type syslogger struct {
 	template Template
 	paths    []string
 	clock    func() time.Time
-	conn     net.Conn // nil until the first message
-	stream   bool     // conn is a stream socket
+	mu       lwtmutex.Mutex // one message at a time, in order
+	fd       *lwtunix.FD    // nil until the first message
+	stream   bool           // fd is a stream socket
+	closed   bool
 }
 
 func (sl *syslogger) output(s *Section, level Level, lines []string) lwt.Promise[lwt.Unit] {
 	e := Entry{Time: sl.clock(), Section: s, Level: level, Loc: CurrentLocation()}
 	pri := int(sl.facility)<<3 | severity(level)
-	var msg []byte
-	for _, line := range lines {
+	// Each line is rendered now, while CurrentLocation is that of the call.
+	msgs := make([][]byte, len(lines))
+	for i, line := range lines {
 		e.Message = line
-		msg = append(msg[:0], '<')
+		msg := append(make([]byte, 0, 64+len(line)), '<')
 		msg = strconv.AppendInt(msg, int64(pri), 10)
 		msg = append(msg, '>')
 		msg = e.Time.AppendFormat(msg, time.Stamp)
@@ -169,9 +174,20 @@ func (sl *syslogger) output(s *Section, level Level, lines []string) lwt.Promise
 		msg = append(msg, '[')
 		msg = append(msg, pid...)
 		msg = append(msg, "]: "...)
-		msg = truncate(sl.template.Render(msg, e))
-		if err := sl.send(msg); err != nil {
-			return lwt.Fail[lwt.Unit](err)
+		msgs[i] = truncate(sl.template.Render(msg, e))
+	}
+	return lwtmutex.WithLock(&sl.mu, func() lwt.Promise[lwt.Unit] { return sl.sendAll(msgs) })
+}
+
+func (sl *syslogger) sendAll(msgs [][]byte) lwt.Promise[lwt.Unit] {
+	for len(msgs) > 0 {
+		p := sl.send(msgs[0])
+		msgs = msgs[1:]
+		if p.IsSleeping() {
+			return lwt.Bind(p, func(lwt.Unit) lwt.Promise[lwt.Unit] { return sl.sendAll(msgs) })
+		}
+		if _, err := p.Result(); err != nil {
+			return p
 		}
 	}
 	return lwt.ReturnUnit()
@@ -191,69 +207,143 @@ func truncate(msg []byte) []byte {
 }
 
 // send sends one message, connecting first if needed, and reconnecting once
-// if the connection fails: the daemon may have restarted.
-func (sl *syslogger) send(msg []byte) error {
-	var err error
-	for range 2 {
-		if sl.conn == nil {
-			if sl.conn, sl.stream, err = dialSyslog(sl.paths); err != nil {
-				return err
+// if the send fails: the daemon may have restarted.
+func (sl *syslogger) send(msg []byte) lwt.Promise[lwt.Unit] {
+	return lwt.Bind(sl.connect(), func(lwt.Unit) lwt.Promise[lwt.Unit] {
+		fd := sl.fd
+		return lwt.Catch(func() lwt.Promise[lwt.Unit] { return sl.write(msg) }, func(err error) lwt.Promise[lwt.Unit] {
+			if sl.closed {
+				return lwt.Fail[lwt.Unit](err) // the logger was closed meanwhile
 			}
-		}
-		if sl.stream {
-			msg = append(msg, 0)
-		}
-		if _, err = sl.conn.Write(msg); err == nil {
-			return nil
-		}
-		if sl.stream {
-			msg = msg[:len(msg)-1]
-		}
-		sl.conn.Close()
-		sl.conn = nil
+			if sl.fd == fd {
+				sl.disconnect()
+			}
+			return lwt.Bind(sl.connect(), func(lwt.Unit) lwt.Promise[lwt.Unit] { return sl.write(msg) })
+		})
+	})
+}
+
+// write writes msg to the socket, ending it with a NUL on a stream socket.
+func (sl *syslogger) write(msg []byte) lwt.Promise[lwt.Unit] {
+	if sl.stream {
+		msg = append(msg[:len(msg):len(msg)], 0)
 	}
-	return fmt.Errorf("lwtlog: syslog: %w", err)
+	return writeAll(sl.fd, msg)
+}
+
+// writeAll writes all of buf to fd (Lwt's write_string: it stops if a write
+// takes nothing).
+func writeAll(fd *lwtunix.FD, buf []byte) lwt.Promise[lwt.Unit] {
+	for len(buf) > 0 {
+		p := fd.Write(buf)
+		if p.IsSleeping() {
+			return lwt.Bind(p, func(n int) lwt.Promise[lwt.Unit] {
+				if n == 0 {
+					return lwt.ReturnUnit()
+				}
+				return writeAll(fd, buf[n:])
+			})
+		}
+		n, err := p.Result()
+		if err != nil {
+			return lwt.Fail[lwt.Unit](err)
+		}
+		if n == 0 {
+			break
+		}
+		buf = buf[n:]
+	}
+	return lwt.ReturnUnit()
+}
+
+// connect connects to the daemon, unless the logger is connected.
+func (sl *syslogger) connect() lwt.Promise[lwt.Unit] {
+	if sl.fd != nil {
+		return lwt.ReturnUnit()
+	}
+	return lwt.Bind(dialSyslog(sl.paths, 0, nil), func(c syslogConn) lwt.Promise[lwt.Unit] {
+		if sl.closed {
+			c.fd.Close()
+			return lwt.Fail[lwt.Unit](ErrLoggerClosed)
+		}
+		sl.fd, sl.stream = c.fd, c.stream
+		return lwt.ReturnUnit()
+	})
+}
+
+// disconnect shuts the connection down and closes it (Lwt's shutdown).
+func (sl *syslogger) disconnect() error {
+	fd := sl.fd
+	sl.fd = nil
+	fd.Shutdown(unix.SHUT_RDWR) // fails on a datagram socket whose peer is gone: no matter
+	return fd.Close()
 }
 
 func (sl *syslogger) close() lwt.Promise[lwt.Unit] {
-	if sl.conn == nil {
+	sl.closed = true
+	if sl.fd == nil {
 		return lwt.ReturnUnit()
 	}
-	err := sl.conn.Close()
-	sl.conn = nil
-	return lwt.OfResult(lwt.Unit{}, err)
+	return lwt.OfResult(lwt.Unit{}, sl.disconnect())
 }
 
-// dialSyslog connects to the first of paths that is a socket that accepts
-// a connection, as a datagram socket or else as a stream socket.
-func dialSyslog(paths []string) (conn net.Conn, stream bool, err error) {
-	var problems []string
-	for _, path := range paths {
-		fi, err := os.Stat(path)
+type syslogConn struct {
+	fd     *lwtunix.FD
+	stream bool
+}
+
+// dialSyslog connects to the first of paths[i:] that is a socket that
+// accepts a connection, as a datagram socket or else as a stream socket.
+// problems are what went wrong with paths[:i].
+func dialSyslog(paths []string, i int, problems []string) lwt.Promise[syslogConn] {
+	if i == len(paths) {
+		msg := "no syslog socket among " + strings.Join(paths, ", ")
+		if len(problems) > 0 {
+			msg += " (" + strings.Join(problems, "; ") + ")"
+		}
+		return lwt.Fail[syslogConn](errors.New("lwtlog: syslog: " + msg))
+	}
+	path := paths[i]
+	next := func(problem string) lwt.Promise[syslogConn] {
+		if problem != "" {
+			problems = append(problems, problem)
+		}
+		return dialSyslog(paths, i+1, problems)
+	}
+	stat := lwt.Catch(func() lwt.Promise[fs.FileInfo] { return lwtunix.Stat(path) }, func(err error) lwt.Promise[fs.FileInfo] {
+		if errors.Is(err, fs.ErrNotExist) {
+			return lwt.Return[fs.FileInfo](nil)
+		}
+		return lwt.Fail[fs.FileInfo](err)
+	})
+	return lwt.TryBind(func() lwt.Promise[fs.FileInfo] { return stat }, func(fi fs.FileInfo) lwt.Promise[syslogConn] {
 		switch {
-		case errors.Is(err, os.ErrNotExist):
-			continue
-		case err != nil:
-			problems = append(problems, err.Error())
-			continue
-		case fi.Mode()&os.ModeSocket == 0:
-			problems = append(problems, path+" is not a socket")
-			continue
+		case fi == nil:
+			return next("")
+		case fi.Mode()&fs.ModeSocket == 0:
+			return next(path + " is not a socket")
 		}
-		conn, err = net.Dial("unixgram", path)
-		if err == nil {
-			return conn, false, nil
-		}
-		if errors.Is(err, syscall.EPROTOTYPE) {
-			if conn, err = net.Dial("unix", path); err == nil {
-				return conn, true, nil
+		return lwt.TryBind(func() lwt.Promise[syslogConn] { return dialUnix(path, unix.SOCK_DGRAM) }, lwt.Return[syslogConn], func(err error) lwt.Promise[syslogConn] {
+			if !errors.Is(err, unix.EPROTOTYPE) {
+				return next(err.Error())
 			}
-		}
-		problems = append(problems, err.Error())
+			return lwt.TryBind(func() lwt.Promise[syslogConn] { return dialUnix(path, unix.SOCK_STREAM) }, lwt.Return[syslogConn], func(err error) lwt.Promise[syslogConn] {
+				return next(err.Error())
+			})
+		})
+	}, func(err error) lwt.Promise[syslogConn] { return next(err.Error()) })
+}
+
+// dialUnix connects a new Unix-domain socket of type typ to path.
+func dialUnix(path string, typ int) lwt.Promise[syslogConn] {
+	fd, err := lwtunix.Socket(unix.AF_UNIX, typ, 0)
+	if err != nil {
+		return lwt.Fail[syslogConn](err)
 	}
-	msg := "no syslog socket among " + strings.Join(paths, ", ")
-	if len(problems) > 0 {
-		msg += " (" + strings.Join(problems, "; ") + ")"
-	}
-	return nil, false, errors.New("lwtlog: syslog: " + msg)
+	return lwt.TryBind(func() lwt.Promise[lwt.Unit] { return fd.Connect(&unix.SockaddrUnix{Name: path}) }, func(lwt.Unit) lwt.Promise[syslogConn] {
+		return lwt.Return(syslogConn{fd: fd, stream: typ == unix.SOCK_STREAM})
+	}, func(err error) lwt.Promise[syslogConn] {
+		fd.Close()
+		return lwt.Fail[syslogConn](fmt.Errorf("connect %s: %w", path, err))
+	})
 }

@@ -2,6 +2,8 @@ package lwtlog
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -12,6 +14,9 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtunix"
 )
 
 // listenSyslog stands for a syslog daemon: a datagram socket at path.
@@ -52,7 +57,7 @@ func TestSyslogDatagram(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewSection("syslog")
-	if err := mustResult(t, At("main.go", 9, 2).To(l).Warning(s, "disk\nfull")); err != nil {
+	if err := run(t, At("main.go", 9, 2).To(l).Warning(s, "disk\nfull")); err != nil {
 		t.Fatal(err)
 	}
 	head := "<156>Jan  2 15:04:05 myapp[" + strconv.Itoa(os.Getpid()) + "]: " // local3 (19) * 8 + warning (4)
@@ -61,7 +66,7 @@ func TestSyslogDatagram(t *testing.T) {
 			t.Errorf("received %q\nwant     %q", got, want)
 		}
 	}
-	if err := mustResult(t, l.Close()); err != nil {
+	if err := run(t, l.Close()); err != nil {
 		t.Error(err)
 	}
 }
@@ -79,7 +84,9 @@ func TestSyslogDefaultsAndSeverities(t *testing.T) {
 	head := "Jan  2 15:04:05 " + filepath.Base(os.Args[0]) + "[" + strconv.Itoa(os.Getpid()) + "]: syslog.levels: "
 	// user (1) * 8 + debug 7, info 6, notice 5, warning 4, err 3, crit 2.
 	for level, pri := range []string{"<15>", "<14>", "<13>", "<12>", "<11>", "<10>"} {
-		To(l).Log(s, Level(level), "m")
+		if err := run(t, To(l).Log(s, Level(level), "m")); err != nil {
+			t.Fatal(err)
+		}
 		if got, want := receive(t, daemon), pri+head+"m"; got != want {
 			t.Errorf("level %v: received %q, want %q", Level(level), got, want)
 		}
@@ -118,7 +125,7 @@ func TestSyslogStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if err := mustResult(t, To(l).Notice(NewSection("syslog.stream"), "a\nb")); err != nil {
+	if err := run(t, To(l).Notice(NewSection("syslog.stream"), "a\nb")); err != nil {
 		t.Fatal(err)
 	}
 	head := "<13>Jan  2 15:04:05 t[" + strconv.Itoa(os.Getpid()) + "]: "
@@ -134,13 +141,13 @@ func TestSyslogTruncates(t *testing.T) {
 	defer l.Close()
 	s := NewSection("syslog.long")
 	for _, msg := range []string{strings.Repeat("x", 2000), strings.Repeat("é", 1000)} {
-		To(l).Notice(s, msg)
+		run(t, To(l).Notice(s, msg))
 		got := receive(t, daemon)
 		if len(got) > syslogMax || !strings.HasSuffix(got, "<truncated>") || !utf8.ValidString(got) || len(got) < syslogMax-1 {
 			t.Errorf("truncated to %d bytes, valid UTF-8 %v: ...%q", len(got), utf8.ValidString(got), got[len(got)-20:])
 		}
 	}
-	To(l).Notice(s, "short")
+	run(t, To(l).Notice(s, "short"))
 	if got := receive(t, daemon); !strings.HasSuffix(got, "]: short") {
 		t.Errorf("short message: %q", got)
 	}
@@ -152,7 +159,7 @@ func TestSyslogReconnects(t *testing.T) {
 	l, _ := Syslog(&SyslogOptions{Paths: []string{path}, Template: "$(message)"})
 	defer l.Close()
 	s := NewSection("syslog.restart")
-	To(l).Notice(s, "before")
+	run(t, To(l).Notice(s, "before"))
 	if got := receive(t, daemon); !strings.HasSuffix(got, "before") {
 		t.Fatalf("received %q", got)
 	}
@@ -160,7 +167,7 @@ func TestSyslogReconnects(t *testing.T) {
 	daemon.Close()
 	os.Remove(path)
 	daemon = listenSyslog(t, path)
-	if err := mustResult(t, To(l).Notice(s, "after")); err != nil {
+	if err := run(t, To(l).Notice(s, "after")); err != nil {
 		t.Fatal(err)
 	}
 	if got := receive(t, daemon); !strings.HasSuffix(got, "after") {
@@ -173,7 +180,7 @@ func TestSyslogNoSocket(t *testing.T) {
 	file := filepath.Join(dir, "file")
 	os.WriteFile(file, nil, 0o600)
 	l, _ := Syslog(&SyslogOptions{Paths: []string{filepath.Join(dir, "missing"), file}})
-	err := mustResult(t, To(l).Error(NewSection("syslog.none"), "lost"))
+	err := run(t, To(l).Error(NewSection("syslog.none"), "lost"))
 	if err == nil || !strings.Contains(err.Error(), "no syslog socket among") || !strings.Contains(err.Error(), file+" is not a socket") {
 		t.Errorf("error = %v", err)
 	}
@@ -226,10 +233,10 @@ template(name="test" type="string" string="%syslogfacility-text%.%syslogseverity
 	}
 	defer l.Close()
 	s := NewSection("rsyslog")
-	if err := mustResult(t, To(l).Warning(s, "hello from lwtlog")); err != nil {
+	if err := run(t, To(l).Warning(s, "hello from lwtlog")); err != nil {
 		t.Fatal(err)
 	}
-	if err := mustResult(t, To(l).Fatal(s, "two\nlines")); err != nil {
+	if err := run(t, To(l).Fatal(s, "two\nlines")); err != nil {
 		t.Fatal(err)
 	}
 	tag := "lwttest[" + strconv.Itoa(os.Getpid()) + "]:"
@@ -252,5 +259,104 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
+	}
+}
+
+// A daemon that does not keep up makes log calls wait, not the loop; they
+// complete in order once it reads.
+func TestSyslogDoesNotBlockTheLoop(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	daemon := listenSyslog(t, path)
+	l, _ := Syslog(&SyslogOptions{Paths: []string{path}, Template: "$(message)"})
+	defer l.Close()
+	s := NewSection("syslog.slow")
+	const n = 3000 // more datagrams than a socket queues
+	var ps []lwt.Promise[lwt.Unit]
+	for i := range n {
+		ps = append(ps, To(l).Notice(s, strconv.Itoa(i)))
+	}
+	all := lwt.Join(ps...)
+	if err := run(t, lwtunix.Sleep(10*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if !all.IsSleeping() {
+		t.Fatal("all messages sent with nobody reading")
+	}
+	errs := make(chan error, 1)
+	go func() {
+		buf := make([]byte, 4096)
+		daemon.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for i := range n {
+			k, err := daemon.Read(buf)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if got := string(buf[:k]); !strings.HasSuffix(got, "]: "+strconv.Itoa(i)) {
+				errs <- fmt.Errorf("message %d: received %q", i, got)
+				return
+			}
+		}
+		errs <- nil
+	}()
+	if err := run(t, all); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errs; err != nil {
+		t.Error(err)
+	}
+}
+
+// If the daemon is gone for good, the reconnection fails too, and so does
+// the log call; the next one tries again.
+func TestSyslogReconnectFails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	daemon := listenSyslog(t, path)
+	l, _ := Syslog(&SyslogOptions{Paths: []string{path}, Template: "$(message)"})
+	defer l.Close()
+	s := NewSection("syslog.gone")
+	if err := run(t, To(l).Notice(s, "before")); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, daemon)
+	daemon.Close()
+	os.Remove(path)
+	if err := run(t, To(l).Notice(s, "lost")); err == nil || !strings.Contains(err.Error(), "no syslog socket among "+path) {
+		t.Errorf("error = %v", err)
+	}
+	daemon = listenSyslog(t, path)
+	if err := run(t, To(l).Notice(s, "back")); err != nil {
+		t.Fatal(err)
+	}
+	if got := receive(t, daemon); !strings.HasSuffix(got, "]: back") {
+		t.Errorf("received %q", got)
+	}
+}
+
+// Closing the logger closes its socket: the daemon of a stream socket sees
+// the end of the connection.
+func TestSyslogCloseClosesTheSocket(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	l, _ := Syslog(&SyslogOptions{Paths: []string{path}, Template: "$(message)"})
+	if err := run(t, To(l).Notice(NewSection("syslog.close"), "hi")); err != nil {
+		t.Fatal(err)
+	}
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := run(t, l.Close()); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	data, err := io.ReadAll(c)
+	if err != nil || !strings.HasSuffix(string(data), "]: hi\x00") {
+		t.Errorf("read %q, %v; want the message then the end", data, err)
 	}
 }

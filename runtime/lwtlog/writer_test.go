@@ -3,10 +3,15 @@ package lwtlog
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
 func TestWriter(t *testing.T) {
@@ -77,14 +82,16 @@ func TestFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.log")
 	s := NewSection("file")
 
-	l, err := File(path, &FileOptions{Clock: fixedClock})
-	if err != nil {
+	l := mustRun(t, File(path, &FileOptions{Clock: fixedClock}))
+	p := To(l).Notice(s, "one")
+	if !p.IsSleeping() {
+		t.Error("the write of a message to a file did not wait for its job")
+	}
+	if err := run(t, p); err != nil {
 		t.Fatal(err)
 	}
-	if err := mustResult(t, To(l).Notice(s, "one")); err != nil {
-		t.Fatal(err)
-	}
-	if err := mustResult(t, l.Close()); err != nil {
+	checkFile(t, path, "Jan  2 15:04:05: file: one\n") // written when the promise resolves
+	if err := run(t, l.Close()); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
@@ -94,46 +101,69 @@ func TestFile(t *testing.T) {
 	if perm := fi.Mode().Perm(); perm != 0o640 {
 		t.Errorf("mode = %o, want 640", perm)
 	}
-	if err := mustResult(t, To(l).Notice(s, "closed")); !errors.Is(err, ErrLoggerClosed) {
+	if err := run(t, To(l).Notice(s, "closed")); !errors.Is(err, ErrLoggerClosed) {
 		t.Errorf("logging after Close: %v", err)
 	}
 
 	// A second logger appends.
-	l, err = File(path, &FileOptions{Template: "$(level): $(message)"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l = mustRun(t, File(path, &FileOptions{Template: "$(level): $(message)"}))
 	To(l).Warning(s, "two")
-	l.Close()
+	run(t, l.Close()) // flushes what is pending
 	checkFile(t, path, "Jan  2 15:04:05: file: one\nwarning: two\n")
 
 	// Truncate empties it.
-	l, err = File(path, &FileOptions{Template: "$(message)", Truncate: true})
-	if err != nil {
+	l = mustRun(t, File(path, &FileOptions{Template: "$(message)", Truncate: true}))
+	if err := run(t, To(l).Warning(s, "three\nfour")); err != nil {
 		t.Fatal(err)
 	}
-	To(l).Warning(s, "three")
-	l.Close()
-	checkFile(t, path, "three\n")
+	run(t, l.Close())
+	checkFile(t, path, "three\nfour\n")
 
 	other := filepath.Join(t.TempDir(), "private.log")
-	l, err = File(other, &FileOptions{Perm: 0o600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Close()
+	l = mustRun(t, File(other, &FileOptions{Perm: 0o600}))
+	run(t, l.Close())
 	if fi, err := os.Stat(other); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("Perm 0600: %v, %v", fi.Mode(), err)
 	}
 }
 
+// Messages logged at once are written in order, each whole, and each log
+// call resolves once its message is in the file.
+func TestFileConcurrentMessages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "many.log")
+	l := mustRun(t, File(path, &FileOptions{Template: "$(message)"}))
+	defer func() { run(t, l.Close()) }()
+	s := NewSection("file.many")
+	var want strings.Builder
+	ps := make([]lwt.Promise[lwt.Unit], 50)
+	for i := range ps {
+		msg := fmt.Sprintf("message %d\n%s", i, strings.Repeat("x", 1+200*i))
+		ps[i] = To(l).Notice(s, msg)
+		want.WriteString(msg + "\n")
+	}
+	if err := run(t, lwt.Join(ps...)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		i := 0
+		for i < len(got) && i < want.Len() && got[i] == want.String()[i] {
+			i++
+		}
+		t.Errorf("%d bytes written, want %d; they differ from byte %d: %.40q", len(got), want.Len(), i, got[i:])
+	}
+}
+
 func TestFileErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := File(filepath.Join(dir, "no", "such", "dir.log"), nil); err == nil {
-		t.Error("File in a missing directory succeeded")
+	if err := run(t, File(filepath.Join(dir, "no", "such", "dir.log"), nil)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("File in a missing directory: %v", err)
 	}
 	path := filepath.Join(dir, "bad-template.log")
-	if _, err := File(path, &FileOptions{Template: "$"}); err == nil {
+	if err := run(t, File(path, &FileOptions{Template: "$"})); err == nil {
 		t.Error("File accepted an invalid template")
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {

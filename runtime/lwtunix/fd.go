@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/engine"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
@@ -22,7 +23,13 @@ import (
 //
 // An FD belongs to the goroutine that runs the loop, like every promise.
 // Several operations may wait on one FD at the same time; those waiting in
-// the same direction are retried in the order they were started.
+// the same direction are retried in the order they were started. In
+// blocking mode that order holds only for the wait: once the descriptor is
+// ready, each Read (Write ...) waiting runs its system call as a job, and
+// the jobs race, as in Lwt; the data may go to a later one, and the others
+// block a thread of the job pool until more comes. Start one read and one
+// write at a time on a descriptor in blocking mode. Closing it while a job
+// runs its call leaves that call running on the descriptor's number.
 //
 // Canceling a pending operation (lwt.Cancel) rejects it with
 // lwt.ErrCanceled and unregisters it. The engine event of a direction is
@@ -37,6 +44,7 @@ type FD struct {
 	state    fdState
 	abortErr error // when state is fdAborted
 	blocking bool
+	stream   bool // a pipe or a stream socket: a short read means it is drained
 	rd, wr   ioDir
 }
 
@@ -218,7 +226,7 @@ func (fd *FD) WaitWrite() lwt.Promise[lwt.Unit] {
 
 func (fd *FD) wait(d *ioDir, op string, events int16) lwt.Promise[lwt.Unit] {
 	if ok, err := fd.ready(op, events); err != nil || ok {
-		return lwt.OfResult(lwt.Unit{}, err)
+		return lwt.OfResult(lwt.Unit{}, raised(err))
 	}
 	return waitIO(fd, d, op, readyNow)
 }
@@ -265,7 +273,7 @@ func Pipe() (r, w *FD, err error) {
 	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
 		return nil, nil, os.NewSyscallError("pipe2", err)
 	}
-	return &FD{fd: p[0]}, &FD{fd: p[1]}, nil
+	return &FD{fd: p[0], stream: true}, &FD{fd: p[1], stream: true}, nil
 }
 
 // The operations that give a count (read, write, readv, writev, send, recv)
@@ -317,12 +325,21 @@ func (fd *FD) count(d *ioDir, kind countKind, buf []byte, bufs [][]byte, flags i
 	if fd.state != fdOpen || fd.blocking {
 		return fd.slowCount(d, kind, buf, bufs, flags)
 	}
+	if d.short && d.ev != nil {
+		// The last call drained the stream (or filled it), and the engine
+		// still watches it: wait for the engine to report it ready rather
+		// than make a call that would most likely say EAGAIN. (A server
+		// that answers a request and reads the next one saves a system
+		// call per request.)
+		return fd.waitCount(d, kind, buf, bufs, flags)
+	}
 	n, err := countCall(fd.fd, kind, buf, bufs, flags)
 	if err == unix.EAGAIN {
 		return fd.waitCount(d, kind, buf, bufs, flags)
 	}
+	d.short = fd.stream && err == nil && isShort(kind, n, buf)
 	if err != nil {
-		return lwt.Fail[int](os.NewSyscallError(countNames[kind], err))
+		return lwt.Fail[int](raised(os.NewSyscallError(countNames[kind], err)))
 	}
 	return lwt.Return(n)
 }
@@ -330,38 +347,53 @@ func (fd *FD) count(d *ioDir, kind countKind, buf []byte, bufs [][]byte, flags i
 func (fd *FD) slowCount(d *ioDir, kind countKind, buf []byte, bufs [][]byte, flags int) lwt.Promise[int] {
 	name := countNames[kind]
 	if err := fd.check(name); err != nil {
-		return lwt.Fail[int](err)
-	}
-	ready := fd.WaitRead
-	if d == &fd.wr {
-		ready = fd.WaitWrite
+		return lwt.Fail[int](raised(err))
 	}
 	if kind == countSend || kind == countRecv {
 		// Sockets: wait until ready, then make the call on the loop.
 		if ok, err := fd.ready(name, d.events(fd)); err != nil {
-			return lwt.Fail[int](err)
+			return lwt.Fail[int](raised(err))
 		} else if !ok {
 			return fd.waitCount(d, kind, buf, bufs, flags)
 		}
 		n, err := countCall(fd.fd, kind, buf, bufs, flags)
-		return lwt.OfResult(n, os.NewSyscallError(name, err))
+		return lwt.OfResult(n, raised(os.NewSyscallError(name, err)))
 	}
-	return lwt.Bind(ready(), func(lwt.Unit) lwt.Promise[int] {
-		return offLoop(name, func() (int, error) { return countCall(fd.fd, kind, buf, bufs, flags) })
+	// The wait is named after the operation, so that a Close or an Abort
+	// while it waits fails it as the operation.
+	var site debugtrace.CallSite
+	if debugtrace.Enabled {
+		site = debugtrace.Here() // the job may start from the loop, once fd is ready
+	}
+	return lwt.Bind(fd.wait(d, name, d.events(fd)), func(lwt.Unit) lwt.Promise[int] {
+		p := offLoop(name, func() (int, error) { return countCall(fd.fd, kind, buf, bufs, flags) })
+		if debugtrace.Enabled {
+			p = lwt.Catch(func() lwt.Promise[int] { return p }, func(err error) lwt.Promise[int] { return lwt.Fail[int](raisedAt(site, err)) })
+		}
+		return p
 	})
 }
 
 func (fd *FD) waitCount(d *ioDir, kind countKind, buf []byte, bufs [][]byte, flags int) lwt.Promise[int] {
 	if err := fd.register(d, countNames[kind]); err != nil {
-		return lwt.Fail[int](err)
+		return lwt.Fail[int](raised(err))
 	}
 	o := newCountOp()
+	if debugtrace.Enabled {
+		o.site = debugtrace.Here()
+	}
 	o.fd, o.d, o.kind, o.buf, o.bufs, o.flags = fd, d, kind, buf, bufs, flags
 	p, r := lwt.Task[int]()
 	o.r = r
 	d.add(o)
 	lwt.OnCancel(p, d.onCancel)
 	return p
+}
+
+// isShort reports whether a call of kind moved fewer bytes than buf holds.
+// Only single-buffer calls count; 0 (the end of input) counts too.
+func isShort(kind countKind, n int, buf []byte) bool {
+	return kind != countReadv && kind != countWritev && n < len(buf)
 }
 
 // countOp is a pending operation that gives a count.
@@ -372,6 +404,7 @@ type countOp struct {
 	buf   []byte
 	bufs  [][]byte
 	flags int
+	site  debugtrace.CallSite // the caller, in debug builds
 	r     lwt.Resolver[int]
 }
 
@@ -403,18 +436,19 @@ func (o *countOp) attempt() bool {
 	if err == unix.EAGAIN {
 		return false
 	}
-	d, r, name := o.d, o.r, countNames[o.kind]
+	d, r, name, site := o.d, o.r, countNames[o.kind], o.site
+	d.short = o.fd.stream && err == nil && isShort(o.kind, n, o.buf)
 	d.remove(o)
 	o.release()
-	lwt.WakeupResult(r, n, os.NewSyscallError(name, err))
+	lwt.WakeupResult(r, n, raisedAt(site, os.NewSyscallError(name, err)))
 	d.settled()
 	return true
 }
 
 func (o *countOp) fail(err error) {
-	r, name := o.r, countNames[o.kind]
+	r, name, site := o.r, countNames[o.kind], o.site
 	o.release()
-	lwt.WakeupExn(r, waitError(name, err))
+	lwt.WakeupExn(r, raisedAt(site, waitError(name, err)))
 }
 
 func (o *countOp) pending() bool { return o.r.Promise().IsSleeping() }
@@ -434,6 +468,9 @@ type ioDir struct {
 	live     int // non-nil waiters
 	firing   int
 	holes    bool
+	// short: the last call in this direction moved fewer bytes than asked,
+	// on a stream; the engine has not reported it ready since.
+	short bool
 }
 
 // ioWaiter is an operation waiting on an ioDir.
@@ -453,6 +490,7 @@ type ioOp[T any] struct {
 	d    *ioDir
 	name string
 	f    func() (T, error)
+	site debugtrace.CallSite // the caller, in debug builds
 	r    lwt.Resolver[T]
 }
 
@@ -462,12 +500,12 @@ func (o *ioOp[T]) attempt() bool {
 		return false
 	}
 	o.d.remove(o)
-	lwt.WakeupResult(o.r, v, os.NewSyscallError(o.name, err))
+	lwt.WakeupResult(o.r, v, raisedAt(o.site, os.NewSyscallError(o.name, err)))
 	o.d.settled()
 	return true
 }
 
-func (o *ioOp[T]) fail(err error) { lwt.WakeupExn(o.r, waitError(o.name, err)) }
+func (o *ioOp[T]) fail(err error) { lwt.WakeupExn(o.r, raisedAt(o.site, waitError(o.name, err))) }
 
 // waitError is the error of an operation named name that waited on an FD
 // closed (err is ErrClosed) or aborted with err.
@@ -488,7 +526,7 @@ func (o *ioOp[T]) pending() bool { return o.r.Promise().IsSleeping() }
 func tryIO[T any](fd *FD, d *ioDir, name string, f func() (T, error)) lwt.Promise[T] {
 	if fd.blocking {
 		if ok, err := fd.ready(name, d.events(fd)); err != nil {
-			return lwt.Fail[T](err)
+			return lwt.Fail[T](raised(err))
 		} else if !ok {
 			return waitIO(fd, d, name, f)
 		}
@@ -498,7 +536,7 @@ func tryIO[T any](fd *FD, d *ioDir, name string, f func() (T, error)) lwt.Promis
 		return waitIO(fd, d, name, f)
 	}
 	if err != nil {
-		return lwt.Fail[T](os.NewSyscallError(name, err))
+		return lwt.Fail[T](raised(os.NewSyscallError(name, err)))
 	}
 	return lwt.Return(v)
 }
@@ -507,10 +545,14 @@ func tryIO[T any](fd *FD, d *ioDir, name string, f func() (T, error)) lwt.Promis
 // until it gives anything but EAGAIN: Lwt's register_action.
 func waitIO[T any](fd *FD, d *ioDir, name string, f func() (T, error)) lwt.Promise[T] {
 	if err := fd.register(d, name); err != nil {
-		return lwt.Fail[T](err)
+		return lwt.Fail[T](raised(err))
 	}
 	p, r := lwt.Task[T]()
-	d.add(&ioOp[T]{d: d, name: name, f: f, r: r})
+	o := &ioOp[T]{d: d, name: name, f: f, r: r}
+	if debugtrace.Enabled {
+		o.site = debugtrace.Here()
+	}
+	d.add(o)
 	lwt.OnCancel(p, d.onCancel)
 	return p
 }
@@ -558,17 +600,29 @@ func (d *ioDir) fire(*engine.Event) {
 		d.stop()
 		return
 	}
+	d.short = false
 	d.firing++
+	defer d.fired()
 	n := len(d.waiters)
 	for i := 0; i < n && i < len(d.waiters); i++ {
 		if w := d.waiters[i]; w != nil {
 			w.attempt()
 		}
 	}
+}
+
+// fired ends a fire, even one that a panic leaves (a panic out of an
+// engine callback leaves lwtmain.Run, which may be called again): it
+// compacts the waiters, and stops the event if none is left, which the
+// settled of an operation whose wake-up panicked did not do.
+func (d *ioDir) fired() {
 	d.firing--
 	if d.firing == 0 && d.holes {
 		d.waiters = slices.DeleteFunc(d.waiters, isNilWaiter)
 		d.holes = false
+	}
+	if d.live == 0 {
+		d.stop()
 	}
 }
 

@@ -523,3 +523,48 @@ func ExamplePipe() {
 	// Sleep
 	// 5 <nil> hello
 }
+
+// After a short read of a stream whose engine event is still registered, the
+// next read waits for the engine instead of calling read(2) at once: the data
+// that came in the meantime must still be read, in order, and a read that
+// asks for exactly what is there must still complete.
+func TestReadAfterShortRead(t *testing.T) {
+	a, b, err := lwtunix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	defer b.Close()
+	buf := make([]byte, 100)
+	var got []string
+	// The first read waits (registering the event); the peer's write wakes
+	// it with a short read; from that continuation the peer writes again
+	// and the next read goes straight to waiting.
+	first := a.Read(buf)
+	p := lwt.Bind(first, func(n int) lwt.Promise[int] {
+		got = append(got, string(buf[:n]))
+		if _, err := unix.Write(b.Unix(), []byte("second")); err != nil {
+			t.Fatal(err)
+		}
+		return a.Read(buf)
+	})
+	p = lwt.Bind(p, func(n int) lwt.Promise[int] {
+		got = append(got, string(buf[:n]))
+		unix.Write(b.Unix(), []byte("0123456789"))
+		return a.Read(buf[:10]) // a full read: not short
+	})
+	p = lwt.Bind(p, func(n int) lwt.Promise[int] {
+		got = append(got, string(buf[:n]))
+		unix.Write(b.Unix(), []byte("end"))
+		return a.Read(buf)
+	})
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		unix.Write(b.Unix(), []byte("first"))
+	}()
+	n := fdRun(t, p)
+	got = append(got, string(buf[:n]))
+	if want := []string{"first", "second", "0123456789", "end"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("read %q, want %q", got, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lwtgo/lwt/debugtrace"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -51,6 +52,9 @@ type Discarder interface {
 func RunJob[T any](job Job[T]) lwt.Promise[T] {
 	p, r := lwt.Task[T]()
 	j := &jobRun[T]{job: job, r: r}
+	if debugtrace.Enabled {
+		j.site = debugtrace.Here()
+	}
 	lwt.OnCancel(p, j.cancel)
 	if !jobs.watching {
 		jobs.watching = true
@@ -81,8 +85,9 @@ type jobRun[T any] struct {
 	job      Job[T]
 	r        lwt.Resolver[T]
 	state    atomic.Int32
-	panicErr error // a panic in Work; written by run, read by finish
-	canceled bool  // owned by the loop, as finished is
+	panicErr error               // a panic in Work; written by run, read by finish
+	site     debugtrace.CallSite // the caller, in debug builds
+	canceled bool                // owned by the loop, as finished is
 	finished bool
 }
 
@@ -131,10 +136,10 @@ func (j *jobRun[T]) finish() {
 			callDiscard(d)
 		}
 	case j.panicErr != nil:
-		lwt.WakeupExn(j.r, j.panicErr)
+		lwt.WakeupExn(j.r, raisedAt(j.site, j.panicErr))
 	default:
 		v, err := j.result()
-		lwt.WakeupResult(j.r, v, err)
+		lwt.WakeupResult(j.r, v, raisedAt(j.site, err))
 	}
 }
 
@@ -195,11 +200,34 @@ func finishJobs() {
 	jobs.done = jobs.spare
 	jobs.mu.Unlock()
 	jobs.spare = nil
-	for i, j := range batch {
+	i := 0
+	defer func() {
+		if i < len(batch) {
+			// The wake-up of batch[i] panicked (an async exception hook
+			// that panics): the panic leaves the loop, and the jobs after
+			// it wait for the next round.
+			requeueJobs(batch[i+1:])
+		}
+		clear(batch)
+		jobs.spare = batch[:0]
+	}()
+	for ; i < len(batch); i++ {
+		j := batch[i]
 		batch[i] = nil
-		j.finish() // cannot panic
+		j.finish()
 	}
-	jobs.spare = batch[:0]
+}
+
+// requeueJobs puts finished jobs back at the head of the queue, and the
+// notification that finishes them.
+func requeueJobs(rest []runner) {
+	if len(rest) == 0 {
+		return
+	}
+	jobs.mu.Lock()
+	jobs.done = append(append([]runner(nil), rest...), jobs.done...)
+	jobs.mu.Unlock()
+	SendNotification(jobsNotification)
 }
 
 // The pool: up to size threads, each a goroutine locked to its OS thread,

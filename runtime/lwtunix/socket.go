@@ -17,7 +17,7 @@ func Socket(domain, typ, proto int) (*FD, error) {
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
 	}
-	return &FD{fd: s}, nil
+	return &FD{fd: s, stream: typ&0xf == unix.SOCK_STREAM}, nil
 }
 
 // Socketpair makes a pair of connected sockets, in non-blocking mode and
@@ -27,7 +27,8 @@ func Socketpair(domain, typ, proto int) (*FD, *FD, error) {
 	if err != nil {
 		return nil, nil, os.NewSyscallError("socketpair", err)
 	}
-	return &FD{fd: p[0]}, &FD{fd: p[1]}, nil
+	stream := typ&0xf == unix.SOCK_STREAM // without SOCK_NONBLOCK and the like
+	return &FD{fd: p[0], stream: stream}, &FD{fd: p[1], stream: stream}, nil
 }
 
 // Bind gives the socket fd the address sa: Lwt_unix.bind. Binding to a path
@@ -71,7 +72,7 @@ type Accepted struct {
 // for a while (Sleep) and accept again.
 func (fd *FD) Accept() lwt.Promise[Accepted] {
 	if err := fd.check("accept"); err != nil {
-		return lwt.Fail[Accepted](err)
+		return lwt.Fail[Accepted](raised(err))
 	}
 	return tryIO(fd, &fd.rd, "accept", fd.accept)
 }
@@ -81,7 +82,7 @@ func (fd *FD) accept() (Accepted, error) {
 		s, sa, err := unix.Accept4(fd.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		switch err {
 		case nil:
-			return Accepted{FD: &FD{fd: s}, Addr: sa}, nil
+			return Accepted{FD: &FD{fd: s, stream: fd.stream}, Addr: sa}, nil
 		case unix.ECONNABORTED, unix.EINTR:
 			continue
 		}
@@ -101,7 +102,7 @@ func (fd *FD) accept() (Accepted, error) {
 // spin until the listener accepts.)
 func (fd *FD) Connect(sa unix.Sockaddr) lwt.Promise[lwt.Unit] {
 	if err := fd.check("connect"); err != nil {
-		return lwt.Fail[lwt.Unit](err)
+		return lwt.Fail[lwt.Unit](raised(err))
 	}
 	switch err := unix.Connect(fd.fd, sa); err {
 	case nil:
@@ -109,7 +110,7 @@ func (fd *FD) Connect(sa unix.Sockaddr) lwt.Promise[lwt.Unit] {
 	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
 		return waitIO(fd, &fd.wr, "connect", fd.connected)
 	default:
-		return lwt.Fail[lwt.Unit](os.NewSyscallError("connect", err))
+		return lwt.Fail[lwt.Unit](raised(os.NewSyscallError("connect", err)))
 	}
 }
 
