@@ -1,6 +1,6 @@
 // Command promises walks through the core of lwt for Go the way the Lwt
-// manual does: sleeping threads and their wakers, bind, cancellation, choose
-// and thread-local keys.
+// manual does: a thread reading a pipe, sleeping threads and their wakers,
+// bind, cancellation, choose and thread-local keys.
 package main
 
 import (
@@ -8,11 +8,26 @@ import (
 	"fmt"
 
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtio"
+	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
 var errExit = errors.New("Exit")
 
 func main() {
+	fmt.Println("-- a thread reading a pipe")
+	ic, oc, err := lwtio.Pipe()
+	if err != nil {
+		panic(err)
+	}
+	reader := ic.ReadChar()
+	fmt.Println(reader) // nothing to read yet
+	fmt.Println(oc.WriteChar('a'))
+	// The byte waits in oc's buffer; the loop flushes it before it waits
+	// for events, and the reader wakes up.
+	char, _ := lwtmain.Run(reader)
+	fmt.Printf("%v: %q\n", reader, char)
+
 	fmt.Println("-- states")
 	fmt.Println(lwt.Return(42))
 	fmt.Println(lwt.Fail[int](errExit))

@@ -4,6 +4,10 @@ package main
 func Example() {
 	main()
 	// Output:
+	// -- a thread reading a pipe
+	// Sleep
+	// Return ()
+	// Return 97: 'a'
 	// -- states
 	// Return 42
 	// Fail Exit
