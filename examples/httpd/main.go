@@ -67,27 +67,14 @@ var (
 	errVersion     = &statusError{505, "HTTP Version Not Supported"}
 )
 
-// readLine reads a line of the request head.
-//
-//lwt:async
-func readLine(in *lwtio.InputChannel) lwt.Promise[string] {
-	line, err := lwt.Try(in.ReadLineMax(maxLine))
-	if errors.Is(err, lwtio.ErrLineTooLong) {
-		return lwt.Fail[string](errHeaderLarge)
-	}
-	if err != nil {
-		return lwt.Fail[string](err)
-	}
-	return lwt.Return(line)
-}
-
-// readRequest reads a request's head.
+// readRequest reads a request's head. A line longer than maxLine fails
+// with lwtio.ErrLineTooLong.
 //
 //lwt:async
 func readRequest(in *lwtio.InputChannel) lwt.Promise[request] {
-	line := lwt.Await(readLine(in))
+	line := lwt.Await(in.ReadLineMax(maxLine))
 	for line == "" { // RFC 9112, 2.2: empty lines before a request are ignored
-		line = lwt.Await(readLine(in))
+		line = lwt.Await(in.ReadLineMax(maxLine))
 	}
 	method, rest, ok1 := strings.Cut(line, " ")
 	_, proto, ok2 := strings.Cut(rest, " ")
@@ -104,7 +91,7 @@ func readRequest(in *lwtio.InputChannel) lwt.Promise[request] {
 	}
 	req.head = method == "HEAD"
 	for n := 0; ; n++ {
-		h := lwt.Await(readLine(in))
+		h := lwt.Await(in.ReadLineMax(maxLine))
 		if h == "" {
 			return lwt.Return(req)
 		}
@@ -147,6 +134,9 @@ func readRequest(in *lwtio.InputChannel) lwt.Promise[request] {
 func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 	for {
 		req, err := lwt.Try(readRequest(c.In))
+		if errors.Is(err, lwtio.ErrLineTooLong) {
+			err = errHeaderLarge
+		}
 		if err != nil {
 			var refused *statusError
 			if errors.As(err, &refused) {

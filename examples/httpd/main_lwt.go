@@ -65,85 +65,10 @@ var (
 	errVersion     = &statusError{505, "HTTP Version Not Supported"}
 )
 
-// readLine reads a line of the request head.
+// readRequest reads a request's head. A line longer than maxLine fails
+// with lwtio.ErrLineTooLong.
 //
-//line main.go:73:1
-func readLine(in *lwtio.InputChannel) lwt.Promise[string] {
-	fr := readLineFrame{in: in}
-	return fr.step()
-}
-
-// readLineFrame is the state of a call of readLine while it waits.
-//
-//line main.go:73:1
-type readLineFrame struct {
-	lwt.Frame[string]
-	state int
-	in    *lwtio.InputChannel
-	line  string
-	err   error
-	await lwt.Promise[string]
-}
-
-func (fr *readLineFrame) Resume() {
-	if debugtrace.Enabled {
-		debugtrace.Resume(fr.Key())
-	}
-	fr.step()
-}
-
-func (fr *readLineFrame) step() (r lwt.Promise[string]) {
-	if debugtrace.Enabled {
-		defer func() {
-			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readLine", "main.go:73", "panicked"))
-			}
-		}()
-	} else {
-		defer fr.Recover(&r)
-	}
-	switch fr.state {
-	case 1:
-		goto s1
-	}
-	/*line main.go:74:15*/ fr.await = fr.try()
-s1:
-	if !fr.await.Ready() {
-		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readLine", "main.go:74")
-		}
-		return r
-	}
-	fr.line, fr.err = fr.await.Result()
-	/*line main.go:75:2*/ if errors.Is(fr.err, lwtio.ErrLineTooLong) {
-		{
-			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[string](debugtrace.Note(errHeaderLarge, "main.readLine", "main.go:76", "raised")))
-			}
-			return fr.Become(lwt.Fail[string](errHeaderLarge))
-		}
-	}
-	/*line main.go:78:2*/ if fr.err != nil {
-		{
-			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[string](debugtrace.Note(fr.err, "main.readLine", "main.go:79", "raised")))
-			}
-			return fr.Become(lwt.Fail[string](fr.err))
-		}
-	}
-	/*line main.go:81:2*/ return fr.Become(lwt.Return(fr.line))
-}
-
-func (fr *readLineFrame) try() (p lwt.Promise[string]) {
-	defer lwt.Recovered(&p)
-	/*line main.go:74:23*/ return fr.in.ReadLineMax(maxLine)
-}
-
-// readRequest reads a request's head.
-//
-//line main.go:87:1
+//line main.go:74:1
 func readRequest(in *lwtio.InputChannel) lwt.Promise[request] {
 	fr := readRequestFrame{in: in}
 	return fr.step()
@@ -151,7 +76,7 @@ func readRequest(in *lwtio.InputChannel) lwt.Promise[request] {
 
 // readRequestFrame is the state of a call of readRequest while it waits.
 //
-//line main.go:87:1
+//line main.go:74:1
 type readRequestFrame struct {
 	lwt.Frame[request]
 	state  int
@@ -185,7 +110,7 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readRequest", "main.go:87", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readRequest", "main.go:74", "panicked"))
 			}
 		}()
 	} else {
@@ -199,117 +124,117 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	case 3:
 		goto s3
 	}
-	/*line main.go:88:10*/ fr.await = readLine(fr.in)
+	/*line main.go:75:10*/ fr.await = fr.in.ReadLineMax(maxLine)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[request](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:88")
+			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:75")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.readRequest", "main.go:88", "awaited")
+			err = debugtrace.Note(err, "main.readRequest", "main.go:75", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:88:2*/ fr.line = fr.v
+	/*line main.go:75:2*/ fr.line = fr.v
 for1:
-	/*line main.go:89:6*/ if !(fr.line == "") {
+	/*line main.go:76:6*/ if !(fr.line == "") {
 		goto endfor3
 	}
-	/*line main.go:90:10*/ fr.await = readLine(fr.in)
+	/*line main.go:77:10*/ fr.await = fr.in.ReadLineMax(maxLine)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[request](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:90")
+			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:77")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.readRequest", "main.go:90", "awaited")
+			err = debugtrace.Note(err, "main.readRequest", "main.go:77", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:90:3*/ fr.line = fr.v1
+	/*line main.go:77:3*/ fr.line = fr.v1
 	goto for1
 endfor3:
-	/*line main.go:92:2*/ fr.method, fr.rest, fr.ok1 = strings.Cut(fr.line, " ")
-	/*line main.go:93:2*/ _, fr.proto, fr.ok2 = strings.Cut(fr.rest, " ")
-	/*line main.go:94:2*/ if !fr.ok1 || !fr.ok2 || fr.method == "" {
+	/*line main.go:79:2*/ fr.method, fr.rest, fr.ok1 = strings.Cut(fr.line, " ")
+	/*line main.go:80:2*/ _, fr.proto, fr.ok2 = strings.Cut(fr.rest, " ")
+	/*line main.go:81:2*/ if !fr.ok1 || !fr.ok2 || fr.method == "" {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:95", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:82", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errBadRequest))
 		}
 	}
-	/*line main.go:97:6*/ fr.req = *new(request)
-	/*line main.go:98:2*/ switch fr.proto {
+	/*line main.go:84:6*/ fr.req = *new(request)
+	/*line main.go:85:2*/ switch fr.proto {
 	case "HTTP/1.1":
 		fr.req.keepAlive = true
 	case "HTTP/1.0":
 	default:
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errVersion, "main.readRequest", "main.go:103", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errVersion, "main.readRequest", "main.go:90", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errVersion))
 		}
 	}
-	/*line main.go:105:2*/ fr.req.head = fr.method == "HEAD"
-	/*line main.go:106:6*/ fr.n = 0
+	/*line main.go:92:2*/ fr.req.head = fr.method == "HEAD"
+	/*line main.go:93:6*/ fr.n = 0
 for4:
-	/*line main.go:107:8*/ fr.await = readLine(fr.in)
+	/*line main.go:94:8*/ fr.await = fr.in.ReadLineMax(maxLine)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[request](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:107")
+			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:94")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.readRequest", "main.go:107", "awaited")
+			err = debugtrace.Note(err, "main.readRequest", "main.go:94", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v2 = v
 	}
-	/*line main.go:107:3*/ fr.h = fr.v2
-	/*line main.go:108:3*/ if fr.h == "" {
+	/*line main.go:94:3*/ fr.h = fr.v2
+	/*line main.go:95:3*/ if fr.h == "" {
 		return fr.Become(lwt.Return(fr.req))
 	}
-	/*line main.go:111:3*/ if fr.n == maxHeaders {
+	/*line main.go:98:3*/ if fr.n == maxHeaders {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errHeaderLarge, "main.readRequest", "main.go:112", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errHeaderLarge, "main.readRequest", "main.go:99", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errHeaderLarge))
 		}
 	}
-	/*line main.go:114:3*/ fr.name, fr.value, fr.ok = strings.Cut(fr.h, ":")
-	/*line main.go:115:3*/ if !fr.ok {
+	/*line main.go:101:3*/ fr.name, fr.value, fr.ok = strings.Cut(fr.h, ":")
+	/*line main.go:102:3*/ if !fr.ok {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:116", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:103", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errBadRequest))
 		}
 	}
-	/*line main.go:118:3*/ fr.value = strings.TrimSpace(fr.value)
-	/*line main.go:119:3*/ switch {
+	/*line main.go:105:3*/ fr.value = strings.TrimSpace(fr.value)
+	/*line main.go:106:3*/ switch {
 	case strings.EqualFold(fr.name, "Connection"):
 		for _, opt := range strings.Split(fr.value, ",") {
 			switch opt = strings.TrimSpace(opt); {
@@ -324,7 +249,7 @@ s3:
 		if err != nil || n < 0 {
 			{
 				if debugtrace.Enabled {
-					return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:132", "raised")))
+					return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:119", "raised")))
 				}
 				return fr.Become(lwt.Fail[request](errBadRequest))
 			}
@@ -332,7 +257,7 @@ s3:
 		if n > maxBody {
 			{
 				if debugtrace.Enabled {
-					return fr.Become(lwt.Fail[request](debugtrace.Note(errTooLarge, "main.readRequest", "main.go:135", "raised")))
+					return fr.Become(lwt.Fail[request](debugtrace.Note(errTooLarge, "main.readRequest", "main.go:122", "raised")))
 				}
 				return fr.Become(lwt.Fail[request](errTooLarge))
 			}
@@ -341,18 +266,18 @@ s3:
 	case strings.EqualFold(fr.name, "Transfer-Encoding"):
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errChunked, "main.readRequest", "main.go:139", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errChunked, "main.readRequest", "main.go:126", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errChunked))
 		}
 	}
-	/*line main.go:106:16*/ fr.n++
+	/*line main.go:93:16*/ fr.n++
 	goto for4
 }
 
 // serve answers the requests of one connection until it ends.
 //
-//line main.go:147:1
+//line main.go:134:1
 func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 	fr := serveFrame{c: c}
 	return fr.step()
@@ -360,7 +285,7 @@ func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 
 // serveFrame is the state of a call of serve while it waits.
 //
-//line main.go:147:1
+//line main.go:134:1
 type serveFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
@@ -383,7 +308,7 @@ func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.serve", "main.go:147", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.serve", "main.go:134", "panicked"))
 			}
 		}()
 	} else {
@@ -402,108 +327,111 @@ func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 		goto s5
 	}
 for1:
-	/*line main.go:149:15*/ fr.await = fr.try()
+	/*line main.go:136:15*/ fr.await = fr.try()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:149")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:136")
 		}
 		return r
 	}
 	fr.req, fr.err = fr.await.Result()
-	/*line main.go:150:3*/ if !(fr.err != nil) {
+	/*line main.go:137:3*/ if errors.Is(fr.err, lwtio.ErrLineTooLong) {
+		fr.err = errHeaderLarge
+	}
+	/*line main.go:140:3*/ if !(fr.err != nil) {
 		goto endif4
 	}
 	fr.refused = new(*statusError)
-	/*line main.go:151:8*/ (*fr.refused) = nil
-	/*line main.go:152:4*/ if !(errors.As(fr.err, &(*fr.refused))) {
+	/*line main.go:141:8*/ (*fr.refused) = nil
+	/*line main.go:142:4*/ if !(errors.As(fr.err, &(*fr.refused))) {
 		goto endif5
 	}
-	/*line main.go:153:5*/ fr.await1 = fr.c.Out.Write(errorResponse((*fr.refused)))
+	/*line main.go:143:5*/ fr.await1 = fr.c.Out.Write(errorResponse((*fr.refused)))
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:153")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:143")
 		}
 		return r
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:153", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:143", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:154:5*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:144:5*/ return fr.Become(lwt.ReturnUnit())
 endif5:
-	/*line main.go:156:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
+	/*line main.go:146:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
 		return fr.Become(lwt.ReturnUnit()) // the client is gone: not an error
 	}
-	/*line main.go:159:4*/ {
+	/*line main.go:149:4*/ {
 		if debugtrace.Enabled {
-			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:159", "raised")))
+			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:149", "raised")))
 		}
 		return fr.Become(lwt.Fail[lwt.Unit](fr.err))
 	}
 endif4:
-	/*line main.go:161:3*/ if !(fr.req.bodyLen > 0) {
+	/*line main.go:151:3*/ if !(fr.req.bodyLen > 0) {
 		goto endif6
 	}
-	/*line main.go:162:4*/ fr.await1 = fr.c.In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
+	/*line main.go:152:4*/ fr.await1 = fr.c.In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:162")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:152")
 		}
 		return r
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:162", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:152", "awaited")
 		}
 		return fr.Fail(err)
 	}
 endif6:
-	/*line main.go:164:3*/ fr.await1 = fr.c.Out.Write(response(fr.req))
+	/*line main.go:154:3*/ fr.await1 = fr.c.Out.Write(response(fr.req))
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:164")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:154")
 		}
 		return r
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:164", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:154", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:165:3*/ if !fr.req.keepAlive {
+	/*line main.go:155:3*/ if !fr.req.keepAlive {
 		return fr.Become(lwt.ReturnUnit())
 	}
-	/*line main.go:168:3*/ if !(fr.c.In.Buffered() == 0) {
+	/*line main.go:158:3*/ if !(fr.c.In.Buffered() == 0) {
 		goto endif7
 	}
-	/*line main.go:170:4*/ fr.await1 = fr.c.Out.Flush()
+	/*line main.go:160:4*/ fr.await1 = fr.c.Out.Flush()
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:170")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:160")
 		}
 		return r
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:170", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:160", "awaited")
 		}
 		return fr.Fail(err)
 	}
@@ -513,18 +441,18 @@ endif7:
 
 func (fr *serveFrame) try() (p lwt.Promise[request]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:149:23*/ return readRequest(fr.c.In)
+	/*line main.go:136:23*/ return readRequest(fr.c.In)
 }
 
 // Responses, remade when the second changes (for their Date header).
 //
-//line main.go:175:1
+//line main.go:165:1
 var (
 	responseSecond int64
 	responses      [4]string // indexed by keepAlive<<1 | head
 )
 
-//line main.go:181:1
+//line main.go:171:1
 func response(req request) string {
 	now := time.Now()
 	if s := now.Unix(); s != responseSecond {
@@ -553,7 +481,7 @@ func response(req request) string {
 	return responses[i]
 }
 
-//line main.go:209:1
+//line main.go:199:1
 func errorResponse(e *statusError) string {
 	return fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", e.status, e.reason)
 }
@@ -561,7 +489,7 @@ func errorResponse(e *statusError) string {
 // run serves on address until ctx is done; started is given the address it
 // listens on.
 //
-//line main.go:217:1
+//line main.go:207:1
 func run(ctx context.Context, address string, started func(addr string)) lwt.Promise[lwt.Unit] {
 	fr := runFrame{ctx: ctx, address: address, started: started}
 	return fr.step()
@@ -569,7 +497,7 @@ func run(ctx context.Context, address string, started func(addr string)) lwt.Pro
 
 // runFrame is the state of a call of run while it waits.
 //
-//line main.go:217:1
+//line main.go:207:1
 type runFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
@@ -597,7 +525,7 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:217", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:207", "panicked"))
 			}
 		}()
 	} else {
@@ -613,88 +541,88 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:218:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:208:10*/ fr.await = lwtio.ResolveAddr(fr.address)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:218")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:208")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:218", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:208", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:218:2*/ fr.addr = fr.v
-	/*line main.go:219:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
+	/*line main.go:208:2*/ fr.addr = fr.v
+	/*line main.go:209:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:219")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:209")
 		}
 		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:219", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:209", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:219:2*/ fr.srv = fr.v1
-	/*line main.go:220:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:221:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:222:9*/ fr.await2 = fr.try()
+	/*line main.go:209:2*/ fr.srv = fr.v1
+	/*line main.go:210:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
+	/*line main.go:211:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
+	/*line main.go:212:9*/ fr.await2 = fr.try()
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:222")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:212")
 		}
 		return r
 	}
 	_, _ = fr.await2.Result()
-	/*line main.go:223:2*/ fr.await2 = fr.srv.Shutdown()
+	/*line main.go:213:2*/ fr.await2 = fr.srv.Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:223")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:213")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:223", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:213", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:224:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:214:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 func (fr *runFrame) try() (p lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:222:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
+	/*line main.go:212:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
 }
 
-//line main.go:227:1
+//line main.go:217:1
 func main() { os.Exit(command()) }
 
 // command runs the server until SIGINT or SIGTERM and returns the exit
 // status.
 //
-//line main.go:229:1
+//line main.go:219:1
 func command() int {
 	address := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")

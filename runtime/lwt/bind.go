@@ -264,6 +264,61 @@ func (t *trier[T, U]) fire(v T, err error) {
 	t.out.become(r)
 }
 
+// BindResult waits for p and calls f with its value and error, whichever
+// way p is resolved; the result is the promise f returns. It is TryBind on a
+// promise rather than a function, with one continuation in Go's (value,
+// error) style, and costs one allocation when p is pending. A panic in f
+// fails the result. Canceling the result cancels p while f has not run, and
+// the promise f returned once it has.
+func BindResult[T, U any](p Promise[T], f func(T, error) Promise[U]) Promise[U] {
+	if p.n == nil {
+		return applyResult(f, p.v, p.err)
+	}
+	r := p.n.root()
+	switch r.phase {
+	case fulfilled:
+		return applyResult(f, r.val, nil)
+	case rejected:
+		return applyResult(f, *new(T), r.aux.(error))
+	}
+	b := &resultBinder[T, U]{f: f, ctx: current}
+	b.out.aux = r
+	r.addCallback(b)
+	return Promise[U]{n: &b.out}
+}
+
+type resultBinder[T, U any] struct {
+	out node[U]
+	f   func(T, error) Promise[U]
+	ctx *binding
+}
+
+func (b *resultBinder[T, U]) fire(v T, err error) {
+	f := b.f
+	b.f = nil
+	saved := current
+	current = b.ctx
+	r := callResult(f, v, err)
+	current = saved
+	b.out.become(r)
+}
+
+func applyResult[T, U any](f func(T, error) Promise[U], v T, err error) Promise[U] {
+	if depth >= MaxNesting {
+		return deferCall(func(Unit) Promise[U] { return f(v, err) }, Unit{})
+	}
+	return callResult(f, v, err)
+}
+
+func callResult[T, U any](f func(T, error) Promise[U], v T, err error) (r Promise[U]) {
+	depth++
+	done := false
+	defer finish(&done, &r.err)
+	r = f(v, err)
+	done = true
+	return r
+}
+
 // Finalize calls f and, once its promise is resolved either way, calls
 // cleanup and waits for it. The result is f's outcome, unless cleanup fails:
 // then its error wins. Lwt's finalize (try_lwt ... finally).
@@ -292,7 +347,32 @@ func OnFailure[T any](p Promise[T], f func(error)) {
 // OnTermination calls f once p is resolved either way. A panic in f goes to
 // the async exception hook.
 func OnTermination[T any](p Promise[T], f func()) {
-	OnAny(p, func(T) { f() }, func(error) { f() })
+	if p.n != nil {
+		if r := p.n.root(); r.phase == pending {
+			r.addCallback(&terminator[T]{f: f, ctx: current})
+			return
+		}
+	}
+	(&terminator[T]{f: f, ctx: current}).fire(*new(T), nil)
+}
+
+// terminator is OnTermination's callback: one allocation, where OnAny's
+// two wrapping closures would make three.
+type terminator[T any] struct {
+	f   func()
+	ctx *binding
+}
+
+func (t *terminator[T]) fire(T, error) {
+	saved := current
+	current = t.ctx
+	defer func() {
+		current = saved
+		if x := recover(); x != nil {
+			hook(newPanicError(x))
+		}
+	}()
+	t.f()
 }
 
 // OnAny calls ok with p's value or ko with its error, once p is resolved. A

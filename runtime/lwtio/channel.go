@@ -172,6 +172,9 @@ type Options struct {
 type channel struct {
 	core
 	mu lwtmutex.Mutex
+	// releaseFn is c.release, made once: the callback of operations that
+	// wait.
+	releaseFn func()
 	// dirty: the channel is in the dirty list; aged: it was there at the
 	// previous round of the loop already.
 	dirty bool
@@ -247,24 +250,54 @@ func closeFD(fd *lwtunix.FD) func() lwt.Promise[lwt.Unit] {
 }
 
 // primitive runs f with the channel's lock held, if it is still open then.
+// Canceling the result while it waits for the lock gives up the wait.
 func primitive[T any](c *channel, f func() lwt.Promise[T]) lwt.Promise[T] {
 	if c.closed {
 		return lwt.Fail[T](c.closedErr())
 	}
-	return lwtmutex.WithLock(&c.mu, func() lwt.Promise[T] {
-		if c.closed {
-			return lwt.Fail[T](c.closedErr())
+	if c.mu.IsLocked() {
+		return lwt.Bind(c.mu.Lock(), func(lwt.Unit) lwt.Promise[T] { return held(c, f) })
+	}
+	c.mu.Lock() // fulfilled at once
+	return held(c, f)
+}
+
+// held runs f, for which c's lock is held, and releases the lock once f's
+// promise is resolved, even if f panics. (lwtmutex.WithLock does the same
+// with more allocations: this is every operation's path.)
+func held[T any](c *channel, f func() lwt.Promise[T]) lwt.Promise[T] {
+	return heldWith(c, callOp[T], f)
+}
+
+// heldWith is held for f(x): with a function that captures nothing, it
+// costs no allocation when f's promise is resolved at once.
+func heldWith[A, T any](c *channel, f func(A) lwt.Promise[T], x A) lwt.Promise[T] {
+	if c.closed {
+		c.release()
+		return lwt.Fail[T](c.closedErr())
+	}
+	p := lwt.Apply(f, x)
+	if p.IsSleeping() {
+		if c.releaseFn == nil {
+			c.releaseFn = c.release
 		}
-		p := f()
-		if c.mode == Output {
-			if p.IsSleeping() {
-				lwt.OnTermination(p, c.markDirty)
-			} else {
-				c.markDirty()
-			}
-		}
-		return p
-	})
+		lwt.OnTermination(p, c.releaseFn)
+	} else {
+		c.release()
+	}
+	return p
+}
+
+func callOp[T any](f func() lwt.Promise[T]) lwt.Promise[T] { return f() }
+
+// release ends an operation: an output channel that still holds data is
+// put in the list the loop flushes, then the lock goes to the next
+// operation.
+func (c *channel) release() {
+	if c.mode == Output {
+		c.markDirty()
+	}
+	c.mu.Unlock()
 }
 
 // perform calls the backend on b, and checks what it returns. An Abort
@@ -273,26 +306,29 @@ func primitive[T any](c *channel, f func() lwt.Promise[T]) lwt.Promise[T] {
 // returns.
 func (c *channel) perform(b []byte) lwt.Promise[int] {
 	p := c.backend(b)
-	if p.IsSleeping() {
-		c.pending, c.waiting = p, true
+	if !p.IsSleeping() {
+		n, err := p.Result()
+		return lwt.OfResult(c.performed(len(b), n, err))
 	}
-	return lwt.TryBind(func() lwt.Promise[int] { return p }, func(n int) lwt.Promise[int] {
-		c.waiting = false
-		if c.closed {
-			return lwt.Fail[int](ErrClosed)
-		}
-		if n < 0 || n > len(b) || (n == 0 && c.mode == Output && len(b) > 0) {
-			return lwt.Fail[int](fmt.Errorf("%w: %d for %d bytes", ErrShortIO, n, len(b)))
-		}
-		c.offset += int64(n)
-		return lwt.Return(n)
-	}, func(err error) lwt.Promise[int] {
-		c.waiting = false
-		if c.closed {
-			return lwt.Fail[int](ErrClosed)
-		}
-		return lwt.Fail[int](err)
+	c.pending, c.waiting = p, true
+	return lwt.BindResult(p, func(n int, err error) lwt.Promise[int] {
+		return lwt.OfResult(c.performed(len(b), n, err))
 	})
+}
+
+// performed checks what the backend did with size bytes.
+func (c *channel) performed(size, n int, err error) (int, error) {
+	c.waiting = false
+	switch {
+	case c.closed:
+		return 0, ErrClosed
+	case err != nil:
+		return 0, err
+	case n < 0 || n > size || (n == 0 && c.mode == Output && size > 0):
+		return 0, fmt.Errorf("%w: %d for %d bytes", ErrShortIO, n, size)
+	}
+	c.offset += int64(n)
+	return n, nil
 }
 
 func (c *channel) abort() lwt.Promise[lwt.Unit] {
@@ -347,28 +383,73 @@ func (c *channel) setBufferSize(n int) lwt.Promise[lwt.Unit] {
 
 // fill reads into the empty buffer; 0 means the end of input.
 func (c *channel) fill() lwt.Promise[int] {
-	return lwt.Map(c.perform(c.buf), func(n int) int {
+	n, err, p, waiting := c.startFill()
+	if !waiting {
+		return lwt.OfResult(n, err)
+	}
+	return lwt.BindResult(p, func(n int, err error) lwt.Promise[int] { return lwt.OfResult(c.fillDone(n, err)) })
+}
+
+// startFill calls the backend to fill the empty buffer. If it answers at
+// once, the outcome is n and err, with the buffer updated; if not, waiting
+// is true, and the pending promise p must be finished with fillDone.
+// Callers loop over startFill rather than nest continuations, so that a
+// backend that answers at once costs neither allocations nor stack.
+func (c *channel) startFill() (n int, err error, p lwt.Promise[int], waiting bool) {
+	p = c.backend(c.buf)
+	if p.IsSleeping() {
+		c.pending, c.waiting = p, true
+		return 0, nil, p, true
+	}
+	n, err = p.Result()
+	n, err = c.fillDone(n, err)
+	return n, err, p, false
+}
+
+// fillDone checks the outcome of a fill and makes its bytes the buffer's.
+func (c *channel) fillDone(n int, err error) (int, error) {
+	n, err = c.performed(len(c.buf), n, err)
+	if err == nil {
 		c.ptr, c.max = 0, n
-		return n
-	})
+	}
+	return n, err
 }
 
 // Output side.
 
 // flushPartial writes some of the buffer, and keeps the rest at its start.
 func (c *channel) flushPartial() lwt.Promise[lwt.Unit] {
-	return lwt.Map(c.perform(c.buf[:c.ptr]), func(n int) lwt.Unit {
+	p := c.perform(c.buf[:c.ptr])
+	if !p.IsSleeping() {
+		n, err := p.Result()
+		if err == nil {
+			c.ptr = copy(c.buf, c.buf[n:c.ptr])
+		}
+		return lwt.OfResult(lwt.Unit{}, err)
+	}
+	return lwt.Map(p, func(n int) lwt.Unit {
 		c.ptr = copy(c.buf, c.buf[n:c.ptr])
 		return lwt.Unit{}
 	})
 }
 
+// flushTotal writes the whole buffer: in a loop while the backend writes
+// at once, waiting for it when it does not.
 func (c *channel) flushTotal() lwt.Promise[lwt.Unit] {
-	if c.ptr == 0 {
-		return lwt.ReturnUnit()
+	for c.ptr > 0 {
+		p := c.flushPartial()
+		if p.IsSleeping() {
+			return lwt.Bind(p, func(lwt.Unit) lwt.Promise[lwt.Unit] { return c.flushTotal() })
+		}
+		if _, err := p.Result(); err != nil {
+			return p
+		}
 	}
-	return lwt.Bind(c.flushPartial(), func(lwt.Unit) lwt.Promise[lwt.Unit] { return c.flushTotal() })
+	return lwt.ReturnUnit()
 }
+
+// flushOp is Flush's operation, for heldWith.
+func flushOp(c *channel) lwt.Promise[lwt.Unit] { return c.flushTotal() }
 
 // dirtyList holds the output channels that may have buffered data for the
 // loop to flush.

@@ -1,8 +1,6 @@
 package lwtio
 
 import (
-	"bytes"
-
 	"github.com/lwtgo/lwt/runtime/lwt"
 	"github.com/lwtgo/lwt/runtime/lwtseq"
 	"github.com/lwtgo/lwt/runtime/lwtunix"
@@ -119,56 +117,7 @@ func orEOF[T any](p lwt.Promise[T]) lwt.Promise[Opt[T]] {
 // Lwt_io.read_line. At the end of input it returns what it read, the last
 // line having no end; it fails with ErrEOF only if there was nothing left to
 // read.
-func (ic *InputChannel) ReadLine() lwt.Promise[string] {
-	c := ic.c
-	if !c.closed && !c.mu.IsLocked() {
-		// A line in the buffer needs neither the lock nor a closure.
-		chunk := c.buf[c.ptr:c.max]
-		if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
-			c.ptr += i + 1
-			if i > 0 && chunk[i-1] == '\r' {
-				i--
-			}
-			return lwt.Return(string(chunk[:i]))
-		}
-	}
-	return primitive(c, func() lwt.Promise[string] { return c.readLine(nil) })
-}
-
-func (c *channel) readLine(acc []byte) lwt.Promise[string] {
-	for c.ptr < c.max {
-		chunk := c.buf[c.ptr:c.max]
-		i := bytes.IndexByte(chunk, '\n')
-		if i < 0 {
-			acc = append(acc, chunk...)
-			c.ptr = c.max
-			break
-		}
-		c.ptr += i + 1
-		var line []byte
-		if acc == nil {
-			line = chunk[:i]
-		} else {
-			line = append(acc, chunk[:i]...)
-		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-		return lwt.Return(string(line))
-	}
-	return lwt.Bind(c.fill(), func(n int) lwt.Promise[string] {
-		if n == 0 {
-			if len(acc) == 0 {
-				return lwt.Fail[string](ErrEOF)
-			}
-			return lwt.Return(string(acc))
-		}
-		if acc == nil {
-			acc = []byte{}
-		}
-		return c.readLine(acc)
-	})
-}
+func (ic *InputChannel) ReadLine() lwt.Promise[string] { return ic.ReadLineMax(noLimit) }
 
 // ReadLineOpt is ReadLine, but gives ok false at the end of input:
 // Lwt_io.read_line_opt.

@@ -3,9 +3,13 @@ package lwtio
 import (
 	"bytes"
 	"errors"
+	"math"
 
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
+
+// noLimit is ReadLine's limit: so large that max+1 does not overflow.
+const noLimit = math.MaxInt - 1
 
 // ErrLineTooLong is the error of [InputChannel.ReadLineMax] when a line is
 // longer than the limit.
@@ -33,50 +37,82 @@ func (ic *InputChannel) ReadLineMax(max int) lwt.Promise[string] {
 			}
 		}
 	}
+	if !c.closed && !c.mu.IsLocked() {
+		c.mu.Lock() // fulfilled at once
+		return heldWith(c, readLineMaxOp, lineRequest{c, max})
+	}
 	return primitive(c, func() lwt.Promise[string] { return c.readLineMax(nil, max) })
 }
 
-// readLineMax is readLine with a limit on the line's length.
+type lineRequest struct {
+	c   *channel
+	max int
+}
+
+func readLineMaxOp(r lineRequest) lwt.Promise[string] { return r.c.readLineMax(nil, r.max) }
+
+// readLineMax is readLine with a limit on the line's length. It reads in a
+// loop while the backend answers at once.
 func (c *channel) readLineMax(acc []byte, max int) lwt.Promise[string] {
-	for c.ptr < c.max {
-		chunk := c.buf[c.ptr:c.max]
-		i := bytes.IndexByte(chunk, '\n')
-		if i < 0 {
-			// A final '\r' may start the line's end: it does not count yet.
-			if len(acc)+len(chunk) > max+1 || (len(acc)+len(chunk) == max+1 && chunk[len(chunk)-1] != '\r') {
-				c.ptr += min(len(chunk), max+1-len(acc))
+	for {
+		for c.ptr < c.max {
+			chunk := c.buf[c.ptr:c.max]
+			i := bytes.IndexByte(chunk, '\n')
+			if i < 0 {
+				// A final '\r' may start the line's end: it does not count yet.
+				if len(acc)+len(chunk) > max+1 || (len(acc)+len(chunk) == max+1 && chunk[len(chunk)-1] != '\r') {
+					c.ptr += min(len(chunk), max+1-len(acc))
+					return lwt.Fail[string](ErrLineTooLong)
+				}
+				acc = append(acc, chunk...)
+				c.ptr = c.max
+				break
+			}
+			line := chunk[:i]
+			if acc != nil {
+				line = append(acc, line...)
+			}
+			if n := len(line); n > 0 && line[n-1] == '\r' {
+				line = line[:n-1]
+			}
+			if len(line) > max {
+				c.ptr += max - len(acc)
 				return lwt.Fail[string](ErrLineTooLong)
 			}
-			acc = append(acc, chunk...)
-			c.ptr = c.max
-			break
+			c.ptr += i + 1
+			return lwt.Return(string(line))
 		}
-		line := append(acc, chunk[:i]...)
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
+		n, err, p, waiting := c.startFill()
+		if waiting {
+			return lwt.BindResult(p, func(n int, err error) lwt.Promise[string] {
+				if n, err = c.fillDone(n, err); err != nil {
+					return lwt.Fail[string](err)
+				}
+				if n == 0 {
+					return lineAtEOF(acc, max)
+				}
+				return c.readLineMax(acc, max)
+			})
 		}
-		if len(line) > max {
-			c.ptr += max - len(acc)
-			return lwt.Fail[string](ErrLineTooLong)
+		if err != nil {
+			return lwt.Fail[string](err)
 		}
-		c.ptr += i + 1
-		return lwt.Return(string(line))
-	}
-	return lwt.Bind(c.fill(), func(n int) lwt.Promise[string] {
 		if n == 0 {
-			if len(acc) == 0 {
-				return lwt.Fail[string](ErrEOF)
-			}
-			if len(acc) > max { // a final '\r' that was not a line end
-				return lwt.Fail[string](ErrLineTooLong)
-			}
-			return lwt.Return(string(acc))
+			return lineAtEOF(acc, max)
 		}
-		if acc == nil {
-			acc = []byte{}
-		}
-		return c.readLineMax(acc, max)
-	})
+	}
+}
+
+// lineAtEOF ends a line at the end of input: what was read is the last
+// line, and nothing is the end.
+func lineAtEOF(acc []byte, max int) lwt.Promise[string] {
+	switch {
+	case len(acc) == 0:
+		return lwt.Fail[string](ErrEOF)
+	case len(acc) > max: // a final '\r' that was not a line end
+		return lwt.Fail[string](ErrLineTooLong)
+	}
+	return lwt.Return(string(acc))
 }
 
 // Buffered returns how many bytes were read from the backend but not

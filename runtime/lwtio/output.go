@@ -42,7 +42,12 @@ func (oc *OutputChannel) SetBufferSize(n int) lwt.Promise[lwt.Unit] { return oc.
 // Flush writes the buffered bytes, once the operations started before are
 // done: Lwt_io.flush.
 func (oc *OutputChannel) Flush() lwt.Promise[lwt.Unit] {
-	return primitive(oc.c, oc.c.flushTotal)
+	c := oc.c
+	if !c.closed && !c.mu.IsLocked() {
+		c.mu.Lock() // fulfilled at once
+		return heldWith(c, flushOp, c)
+	}
+	return primitive(c, c.flushTotal)
 }
 
 // Close waits for the operations started before, flushes the channel, then
