@@ -156,6 +156,9 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 	// literal is lowered in place, as part of the function.
 	var stack []ast.Node
 	var lits []*ast.FuncLit
+	// Func literals deferred directly in a literal: their body is part of
+	// that literal's (lowered in place when the literal is rewritten).
+	deferred := map[*ast.FuncLit]bool{}
 	mark := func() {
 		for _, s := range stack {
 			a.awaits[s] = true
@@ -173,10 +176,30 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 		switch n := n.(type) {
 		case *ast.DeferStmt:
 			if len(lits) > 0 {
+				if lit, ok := n.Call.Fun.(*ast.FuncLit); ok {
+					deferred[lit] = true
+				}
+				// A defer makes a literal that returns a promise async,
+				// as an await does: its deferred calls run once the
+				// promise is resolved (try_lwt ... finally), not when it
+				// returns the promise.
+				owner := len(lits) - 1
+				for owner > 0 && deferred[lits[owner]] {
+					owner--
+				}
+				if isAsyncLit(info, lits[owner]) {
+					for _, lit := range lits {
+						if isAsyncLit(info, lit) {
+							a.lits[lit] = true
+							break
+						}
+					}
+				}
 				break
 			}
 			a.defers = append(a.defers, n)
 			mark()
+			g.checkDeferredRecover(n)
 			if lit, ok := n.Call.Fun.(*ast.FuncLit); ok {
 				a.inline[lit] = true
 				a.awaits[lit] = true
@@ -214,7 +237,13 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 				break
 			}
 			if len(lits) > 0 {
-				if !isAsyncLit(info, lits[len(lits)-1]) {
+				// The function it waits in: a deferred literal waits in
+				// the function that defers it.
+				owner := len(lits) - 1
+				for owner > 0 && deferred[lits[owner]] {
+					owner--
+				}
+				if !isAsyncLit(info, lits[owner]) {
 					g.errorf(n.Pos(), "lwt.%s inside a func literal that is not async: only a function returning lwt.Promise can wait", name)
 					return true
 				}
@@ -425,4 +454,51 @@ func (a *analysis) boxRoot(info *types.Info, x ast.Expr) {
 			return
 		}
 	}
+}
+
+// checkDeferredRecover rejects defer f() of a function of this package
+// that calls recover() itself: Go would stop a panic there, but the
+// deferred calls of an async function run after the panic has become the
+// outcome, so recover() would return nil. (Functions of other packages and
+// function values cannot be seen; recover() in a deferred literal is
+// reported where it is.)
+func (g *fileGen) checkDeferredRecover(d *ast.DeferStmt) {
+	fn, ok := typeutil.Callee(g.pkg.TypesInfo, d.Call).(*types.Func)
+	if !ok || fn.Pkg() != g.pkg.Types {
+		return
+	}
+	fn = fn.Origin()
+	if g.funcDecls == nil {
+		g.funcDecls = map[*types.Func]*ast.FuncDecl{}
+		for _, f := range g.pkg.Syntax {
+			for _, decl := range f.Decls {
+				if fd, ok := decl.(*ast.FuncDecl); ok {
+					if obj, ok := g.pkg.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+						g.funcDecls[obj] = fd
+					}
+				}
+			}
+		}
+	}
+	fd := g.funcDecls[fn]
+	if fd == nil || fd.Body == nil || isAnnotated(fd) {
+		return
+	}
+	found := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "recover" && !found {
+				if _, ok := g.pkg.TypesInfo.Uses[id].(*types.Builtin); ok {
+					p := g.pkg.Fset.Position(n.Pos())
+					found = true
+					g.errorf(d.Pos(), "deferred %s calls recover() (%s:%d), which would return nil: the deferred calls of an async function run after a panic has become the failure of its promise; catch the panic with lwt.Try instead", fn.Name(), baseName(p.Filename), p.Line)
+					return false
+				}
+			}
+		}
+		return true
+	})
 }

@@ -137,6 +137,7 @@ func generatePackage(pkg *packages.Package) ([]output, Errors) {
 	for _, name := range pkg.Types.Scope().Names() {
 		shared[name] = true
 	}
+	checked := false
 	for i, f := range pkg.Syntax {
 		path := pkg.CompiledGoFiles[i]
 		annotated, cons, cerr := sourceConstraint(pkg.Fset, f)
@@ -147,6 +148,11 @@ func generatePackage(pkg *packages.Package) ([]output, Errors) {
 		if !annotated {
 			continue
 		}
+		if !checked {
+			checked = true
+			errs = append(errs, shadowedPredeclared(pkg)...)
+		}
+		errs = append(errs, shadowingImports(pkg, f)...)
 		src, err := os.ReadFile(path)
 		if err != nil {
 			errs = append(errs, Error{token.Position{Filename: path}, err.Error()})
@@ -162,6 +168,46 @@ func generatePackage(pkg *packages.Package) ([]output, Errors) {
 	return outs, errs
 }
 
+// glueNames are the predeclared identifiers generated code relies on: the
+// built-in functions it calls, the constants it writes, and every
+// predeclared type (types of frame fields are spelled with them).
+func isGlueName(name string) bool {
+	switch name {
+	case "new", "len", "make", "append", "panic", "recover", "nil", "true", "false":
+		return true
+	}
+	_, isType := types.Universe.Lookup(name).(*types.TypeName)
+	return isType
+}
+
+// shadowedPredeclared reports package-level declarations that shadow a
+// predeclared identifier generated code uses: the code lwtgen writes would
+// refer to the package's declaration instead.
+func shadowedPredeclared(pkg *packages.Package) Errors {
+	var errs Errors
+	scope := pkg.Types.Scope()
+	for _, name := range scope.Names() {
+		if isGlueName(name) {
+			errs = append(errs, Error{pkg.Fset.Position(scope.Lookup(name).Pos()),
+				fmt.Sprintf("package-level %s shadows Go's predeclared %s, which the code lwtgen generates for this package uses: rename it", name, name)})
+		}
+	}
+	return errs
+}
+
+// shadowingImports is shadowedPredeclared for the import names of an
+// annotated file.
+func shadowingImports(pkg *packages.Package, f *ast.File) Errors {
+	var errs Errors
+	for _, imp := range f.Imports {
+		if imp.Name != nil && isGlueName(imp.Name.Name) {
+			errs = append(errs, Error{pkg.Fset.Position(imp.Name.Pos()),
+				fmt.Sprintf("import name %s shadows Go's predeclared %s, which the code lwtgen generates uses: import the package under another name", imp.Name.Name, imp.Name.Name)})
+		}
+	}
+	return errs
+}
+
 // fileGen writes the generated counterpart of one annotated file.
 type fileGen struct {
 	pkg        *packages.Package
@@ -174,6 +220,8 @@ type fileGen struct {
 	errs    Errors
 	names   map[string]bool // package-level names, taken
 	idents  map[string]bool // every identifier of the file, and names taken since
+
+	funcDecls map[*types.Func]*ast.FuncDecl // the package's functions, for checkDeferredRecover
 }
 
 func (g *fileGen) errorf(pos token.Pos, format string, args ...any) {
@@ -339,6 +387,24 @@ func (g *fileGen) asyncLitsIn(decl ast.Decl) map[*ast.FuncLit]bool {
 			return true
 		case *ast.FuncLit:
 			stack = append(stack, n)
+		case *ast.DeferStmt:
+			// A defer in a literal that returns a promise makes it async
+			// (see analyze).
+			var inner, owner *ast.FuncLit
+			for _, lit := range stack {
+				if lit.Pos() <= n.Pos() && n.End() <= lit.End() {
+					inner = lit
+					if owner == nil && isAsyncLit(info, lit) {
+						owner = lit
+					}
+				}
+			}
+			if inner != nil && isAsyncLit(info, inner) {
+				if lits == nil {
+					lits = map[*ast.FuncLit]bool{}
+				}
+				lits[owner] = true
+			}
 		case *ast.CallExpr:
 			name := markerName(info, n)
 			if name == "" {

@@ -769,23 +769,24 @@ func hasDefer(n *node) bool {
 	return false
 }
 
-// avoidDeferVariadicNoArgs: lwtgen takes defer say(k) (a variadic
+// avoidDeferVariadicNoArgs (fixed; testdata/fuzz_repros): lwtgen took defer say(k) (a variadic
 // function, no variadic argument) for a call with a multi-value argument,
 // reports it, then panics in deferredBody (fields[1:] of an empty slice).
 // With it, deferred variadic calls have a variadic argument.
-const avoidDeferVariadicNoArgs = true
+const avoidDeferVariadicNoArgs = false
 
-// avoidTypeParamInLiteral: lwtgen rejects an async func literal in a
+// avoidTypeParamInLiteral (fixed): lwtgen rejected an async func literal in a
 // generic function that names the type parameter ("an async func literal
 // uses T, declared inside the function"), though the literal's frame has the
 // function's type parameters. With it, literals do not convert to T.
-const avoidTypeParamInLiteral = true
+const avoidTypeParamInLiteral = false
 
-// avoidAwaitFreeLiteralDefer: a func literal returning a promise that does
-// not await is plain Go for lwtgen, so its deferred calls run when it
+// avoidAwaitFreeLiteralDefer (fixed; testdata/defer_noawait_literal): a
+// func literal returning a promise that did not await was plain Go for
+// lwtgen (now a defer makes it async, as an await does), so its deferred calls run when it
 // returns its promise, not once the promise is resolved as in an
 // //lwt:async declaration (and in the twin). With it, such literals await.
-const avoidAwaitFreeLiteralDefer = true
+const avoidAwaitFreeLiteralDefer = false
 
 // insertAwait adds an await at the start of b, a block or a case clause
 // (its first two items are the opening and the indentation).
@@ -795,11 +796,11 @@ func (g *gen) insertAwait(b *node) {
 	b.items = append(items, b.items[2:]...)
 }
 
-// avoidLabeledSwitch keeps lwtgen away from a known bug: a labeled switch
+// avoidLabeledSwitch (fixed; testdata/fuzz_repros) kept lwtgen away from a bug: a labeled switch
 // or type switch whose tag (guard) awaits and whose clauses do not is
 // copied without its label, and a break to the label does not compile
 // ("invalid break label"). With it, such a switch gets an await in a clause.
-const avoidLabeledSwitch = true
+const avoidLabeledSwitch = false
 
 type mark int
 
@@ -1781,11 +1782,11 @@ func (g *gen) simplePromise() *node {
 	return mk("ready(", k, ", ", g.expr(1), ")")
 }
 
-// avoidReturnAsyncCall keeps away from a known bug: once a call has
+// avoidReturnAsyncCall (fixed; testdata/fuzz_repros) kept away from a bug: once a call has
 // suspended, return g() (Frame.Become) makes g's node a proxy of the
 // caller's, and when g suspends again lwt.Suspend overwrites the proxy link
 // (fr.out.aux = r): the caller's promise never resolves.
-const avoidReturnAsyncCall = true
+const avoidReturnAsyncCall = false
 
 // retPromise is what a return of an async function returns.
 func (g *gen) retPromise() *node {
@@ -2281,16 +2282,17 @@ func (g *gen) deferResult() *node {
 	return g.expr(0)
 }
 
-// avoidDeferResultAwait: when the result of a deferred literal awaits,
-// lwtgen evaluates the awaits but drops the rest of the expression
+// avoidDeferResultAwait (fixed; testdata/defer_result_await): when the
+// result of a deferred literal awaited, lwtgen evaluated the awaits but drops the rest of the expression
 // (returnFlow ignores it): in return lwt.Await(p) - f(6), f is never called.
 // With it, the results of deferred literals do not await.
-const avoidDeferResultAwait = true
+const avoidDeferResultAwait = false
 
-// avoidDeferAwaitInLiteral keeps awaits out of deferred func literals inside
-// async func literals, which lwtgen rejects for now ("lwt.Await inside a
+// avoidDeferAwaitInLiteral (fixed; testdata/defer_in_literal) kept awaits
+// out of deferred func literals inside async func literals, which lwtgen
+// rejected ("lwt.Await inside a
 // func literal that is not async").
-const avoidDeferAwaitInLiteral = true
+const avoidDeferAwaitInLiteral = false
 
 func (g *gen) tryStmt() *node {
 	k := g.next()

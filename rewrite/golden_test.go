@@ -35,7 +35,14 @@ func TestGolden(t *testing.T) {
 		if err := os.MkdirAll(pkgDir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		copyFile(t, in, filepath.Join(pkgDir, "in.go"))
+		// in.go, and other annotated or plain files of the case (for other
+		// platforms): every .go file but the generated ones.
+		srcs, _ := filepath.Glob(filepath.Join(filepath.Dir(in), "*.go"))
+		for _, src := range srcs {
+			if !strings.Contains(filepath.Base(src), "_lwt") {
+				copyFile(t, src, filepath.Join(pkgDir, filepath.Base(src)))
+			}
+		}
 	}
 	writeModule(t, work, root)
 	var programs []string
@@ -64,20 +71,27 @@ func TestGolden(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		got, err := os.ReadFile(filepath.Join(pkgDir, "in_lwt.go"))
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
+		gens, _ := filepath.Glob(filepath.Join(pkgDir, "*_lwt*.go"))
+		if len(gens) == 0 {
+			t.Errorf("%s: nothing generated", name)
 			continue
 		}
 		// Deterministic: generating again gives the same bytes.
 		if res, err := rewrite.Run(rewrite.Config{Dir: pkgDir, Check: true}, "."); err != nil || len(res.Written) > 0 {
 			t.Errorf("%s: a second run does not agree with the first: %v %v", name, res.Written, err)
 		}
-		golden := filepath.Join(dir, "in_lwt.go")
-		if *update {
-			os.WriteFile(golden, got, 0o644)
-		} else if want, _ := os.ReadFile(golden); !bytes.Equal(got, want) {
-			t.Errorf("%s: generated code differs from in_lwt.go (run go test ./rewrite -update to accept it):\n%s", name, got)
+		for _, gen := range gens {
+			got, err := os.ReadFile(gen)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			golden := filepath.Join(dir, filepath.Base(gen))
+			if *update {
+				os.WriteFile(golden, got, 0o644)
+			} else if want, _ := os.ReadFile(golden); !bytes.Equal(got, want) {
+				t.Errorf("%s: generated code differs from %s (run go test ./rewrite -update to accept it):\n%s", name, filepath.Base(gen), got)
+			}
 		}
 		programs = append(programs, name)
 	}

@@ -594,6 +594,10 @@ func (fg *funcGen) start(captures map[*types.Var]string) string {
 		b.WriteString(c + "\n")
 	}
 	if fg.result != nil && fg.a.boxed[fg.result] {
+		pos := fg.fn.Body().Lbrace
+		if _, obj := fg.g.pkg.Types.Scope().Innermost(pos).LookupParent("new", pos); obj != types.Universe.Lookup("new") {
+			fg.g.errorf(obj.Pos(), "new shadows Go's built-in new, which the code lwtgen generates for this function uses: rename it")
+		}
 		fmt.Fprintf(&b, "%s.%s = new(%s.Promise[%s])\n", fg.fr, fg.vars[fg.result], fg.lwt, fg.res)
 	}
 	fmt.Fprintf(&b, "return %s.step()\n", fg.fr)
@@ -777,6 +781,15 @@ func (fg *funcGen) stmt(s ast.Stmt, label string) {
 	case *ast.ReturnStmt:
 		var x string
 		var traced []string
+		if fg.deferEnd != "" {
+			// A return in a deferred literal: its values are evaluated,
+			// awaits and all, then dropped.
+			vals := fg.exprs(s.Results)
+			fg.at(s)
+			fg.emit("%s%s", fg.discard(s.Results, vals), fg.returnFlow(""))
+			fg.dead = true
+			return
+		}
 		if len(s.Results) == 1 {
 			x = fg.expr(s.Results[0], false)
 			if t, ok := fg.raised(s.Results[0]); ok {
@@ -1270,6 +1283,13 @@ func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
 		return
 	}
 	t := fg.info.TypeOf(s.X)
+	if arr, ok := arrayPtrDeref(t.Underlying()).(*types.Array); ok && s.Value == nil && !hasCallOrRecv(fg.info, s.X) {
+		// With at most one iteration variable, len(x) is constant and Go
+		// does not evaluate x: no copy of the array, no dereference of a
+		// nil pointer.
+		fg.rangeCount(s, arr.Len(), label)
+		return
+	}
 	x := fg.expr(s.X, false)
 	xt := t
 	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
@@ -1306,13 +1326,38 @@ func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
 		// Iterate over a snapshot of the keys; entries deleted meanwhile
 		// are skipped, as Go's range skips entries deleted before they are
 		// reached.
-		keys := fg.temp("keys", "[]"+fg.typeText(u.Key(), s.X.Pos()))
+		keyT := "[]" + fg.typeText(u.Key(), s.X.Pos())
+		keys := fg.temp("keys", keyT)
 		k := fg.fresh("k")
-		fg.emit("%s = make(%s, 0, len(%s))\nfor %s := range %s {\n%s = append(%s, %s)\n}", keys, "[]"+fg.typeText(u.Key(), s.X.Pos()), coll, k, coll, keys, keys, k)
+		key, val, step = keys+"["+i+"]", coll+"["+keys+"["+i+"]]", i+"++"
+		if !mayBeNaN(u.Key()) {
+			fg.emit("%s = make(%s, 0, len(%s))\nfor %s := range %s {\n%s = append(%s, %s)\n}", keys, keyT, coll, k, coll, keys, keys, k)
+			fg.label(cond)
+			fg.emit("if %s >= len(%s) {\n%s\n}", i, keys, fg.gotoText(end))
+			fg.emit("if _, ok := %s[%s]; !ok {\n%s++\n%s\n}", coll, key, i, fg.gotoText(cond))
+			break
+		}
+		// A key that is not equal to itself (NaN) cannot be looked up, yet
+		// range visits it: such an entry is taken from the snapshot (its
+		// value cannot change: an assignment to m[NaN] adds an entry), unless
+		// the map has been cleared since (delete cannot remove it).
+		skip := fmt.Sprintf("%s++\n%s", i, fg.gotoText(cond))
+		if s.Value == nil || isBlank(s.Value) {
+			fg.emit("%s = make(%s, 0, len(%s))\nfor %s := range %s {\n%s = append(%s, %s)\n}", keys, keyT, coll, k, coll, keys, keys, k)
+			fg.label(cond)
+			fg.emit("if %s >= len(%s) {\n%s\n}", i, keys, fg.gotoText(end))
+			fg.emit("if %s == %s {\nif _, ok := %s[%s]; !ok {\n%s\n}\n} else if len(%s) == 0 {\n%s\n}", key, key, coll, key, skip, coll, skip)
+			break
+		}
+		valT := "[]" + fg.typeText(u.Elem(), s.X.Pos())
+		vals := fg.temp("vals", valT)
+		v := fg.fresh("v")
+		fg.emit("%s, %s = make(%s, 0, len(%s)), make(%s, 0, len(%s))\nfor %s, %s := range %s {\n%s, %s = append(%s, %s), append(%s, %s)\n}",
+			keys, vals, keyT, coll, valT, coll, k, v, coll, keys, vals, keys, k, vals, v)
 		fg.label(cond)
 		fg.emit("if %s >= len(%s) {\n%s\n}", i, keys, fg.gotoText(end))
-		fg.emit("if _, ok := %s[%s[%s]]; !ok {\n%s++\n%s\n}", coll, keys, i, i, fg.gotoText(cond))
-		key, val, step = keys+"["+i+"]", coll+"["+keys+"["+i+"]]", i+"++"
+		fg.emit("if %s == %s {\nif %s, ok := %s[%s]; ok {\n%s[%s] = %s\n} else {\n%s\n}\n} else if len(%s) == 0 {\n%s\n}", key, key, v, coll, key, vals, i, v, skip, coll, skip)
+		val = vals + "[" + i + "]"
 	default:
 		fg.g.errorf(s.Pos(), "range over %s with lwt.Await inside is not supported", t)
 		return
@@ -1325,6 +1370,86 @@ func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
 	fg.emit("%s", step)
 	fg.goTo(cond)
 	fg.label(end)
+}
+
+// rangeCount lowers a range over an array (or a pointer to one) with at
+// most one iteration variable: n iterations, x not evaluated.
+func (fg *funcGen) rangeCount(s *ast.RangeStmt, n int64, label string) {
+	i := fg.temp("i", "int")
+	fg.at(s)
+	fg.emit("%s = 0", i)
+	cond, post, end := fg.newLabel("range"), fg.newLabel("next"), fg.newLabel("endrange")
+	fg.label(cond)
+	fg.emit("if %s >= %d {\n%s\n}", i, n, fg.gotoText(end))
+	fg.rangeVars(s, i, "")
+	fg.targets = append(fg.targets, &target{label: label, brk: end, cont: post})
+	fg.lowerBody(s.Body.List, s.Body)
+	fg.targets = fg.targets[:len(fg.targets)-1]
+	fg.label(post)
+	fg.emit("%s++", i)
+	fg.goTo(cond)
+	fg.label(end)
+}
+
+func arrayPtrDeref(t types.Type) types.Type {
+	if p, ok := t.(*types.Pointer); ok {
+		if a, ok := p.Elem().Underlying().(*types.Array); ok {
+			return a
+		}
+	}
+	return t
+}
+
+// hasCallOrRecv reports whether x contains a function call (not a
+// conversion, not a constant built-in call) or a receive, as the spec's
+// rule for constant len(x) says; func literals' bodies do not count.
+func hasCallOrRecv(info *types.Info, x ast.Expr) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() {
+				return true
+			}
+			if tv, ok := info.Types[n]; ok && tv.Value != nil {
+				return true
+			}
+			found = true
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// mayBeNaN reports whether a map key of type t may be unequal to itself:
+// floating-point and complex numbers, interfaces, and what contains them.
+func mayBeNaN(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return u.Info()&(types.IsFloat|types.IsComplex) != 0
+	case *types.Interface:
+		return true
+	case *types.Array:
+		return mayBeNaN(u.Elem())
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if mayBeNaN(u.Field(i).Type()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
 }
 
 // rangeStream lowers for x := range s.All() over a stream: Lwt's for_lwt

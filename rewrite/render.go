@@ -356,7 +356,7 @@ func (fg *funcGen) returnText(ret *ast.ReturnStmt) string {
 			for _, e := range ret.Results {
 				vals = append(vals, fg.render(e, nil))
 			}
-			return "{\n" + strings.TrimSuffix(strings.Repeat("_, ", fg.deferResults), ", ") + " = " + strings.Join(vals, ", ") + "\n" + fg.returnFlow("") + "\n}"
+			return "{\n" + fg.discard(ret.Results, vals) + fg.returnFlow("") + "\n}"
 		}
 	case len(ret.Results) == 0:
 		x = fg.fieldRef(fg.result)
@@ -374,4 +374,22 @@ func (fg *funcGen) returnText(ret *ast.ReturnStmt) string {
 		return "{\n" + text + "\n}"
 	}
 	return text
+}
+
+// discard evaluates the results of a return in a deferred literal (texts
+// vals, of the expressions results) and drops them. An untyped nil has no
+// effect and cannot be assigned to _; it is left out.
+func (fg *funcGen) discard(results []ast.Expr, vals []string) string {
+	if len(results) == 1 && fg.deferResults > 1 {
+		// return f() of a call with several results.
+		return strings.TrimSuffix(strings.Repeat("_, ", fg.deferResults), ", ") + " = " + vals[0] + "\n"
+	}
+	var b strings.Builder
+	for i, e := range results {
+		if fg.info.Types[e].IsNil() {
+			continue
+		}
+		b.WriteString("_ = " + vals[i] + "\n")
+	}
+	return b.String()
 }

@@ -7,7 +7,21 @@
 // foo_lwt.go (foo_lwt_linux.go, foo_lwt_test.go): the same declarations,
 // with every annotated function replaced by its rewritten form. The
 // generated file's build constraint is the source's with lwtsource negated,
-// so exactly one of the two is in any build.
+// so exactly one of the two is in any build. Annotated files for other
+// platforms (foo_windows.go on Linux) are rewritten too, from a second load
+// of their package for a GOOS/GOARCH that builds them (platforms.go); a
+// file no platform builds with the given tags is listed in Result.Skipped.
+//
+// A func literal whose result is lwt.Promise[T] is async — rewritten into
+// its own state machine — if it awaits or if it defers: a deferred call of
+// a function returning a promise runs once that promise is resolved, as in
+// an //lwt:async declaration (Lwt's finalize), never when the promise is
+// returned.
+//
+// The generated code calls Go's built-ins (new, len, make, append, panic,
+// recover) and spells types with the predeclared names: a package that
+// redeclares one of them (or imports a package under such a name) is
+// rejected, since that code would silently refer to the package's own.
 package rewrite
 
 import (
@@ -44,6 +58,7 @@ type Config struct {
 type Result struct {
 	Written []string // files written (or, with Check, files that are stale)
 	Fresh   []string // generated files already up to date
+	Skipped []string // annotated files no build lwtgen tried includes, with why
 }
 
 // Error is a problem in the annotated source, at a position.
@@ -86,18 +101,33 @@ func Run(cfg Config, patterns ...string) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	// Annotated files for other platforms (foo_windows.go on Linux) are
+	// rewritten too, from a load for a platform that builds them.
+	more, platformOf, skipped, err := loadOtherPlatforms(cfg, pkgs)
+	if err != nil {
+		return res, err
+	}
+	res.Skipped = skipped
+	pkgs = append(pkgs, more...)
 	var outs []output
 	var errs Errors
+	done := map[string]bool{}
 	for _, pkg := range pkgs {
 		o, es := generatePackage(pkg)
 		errs = append(errs, es...)
-		outs = append(outs, o...)
+		for _, o := range o {
+			// A file built on several platforms is generated once.
+			if !done[o.path] {
+				done[o.path] = true
+				outs = append(outs, o)
+			}
+		}
 	}
 	if len(errs) > 0 {
 		sortErrors(errs)
-		return res, errs
+		return res, dedupErrors(errs)
 	}
-	if err := verify(cfg, pkgs, outs); err != nil {
+	if err := verify(cfg, pkgs, outs, platformOf); err != nil {
 		return res, err
 	}
 	sort.Slice(outs, func(i, j int) bool { return outs[i].path < outs[j].path })
@@ -134,6 +164,13 @@ type output struct {
 }
 
 func load(cfg Config, patterns []string) ([]*packages.Package, error) {
+	return loadFor(cfg, patterns, nil, nil)
+}
+
+// loadFor loads the packages; env (GOOS=..., GOARCH=...) is added to the go
+// command's environment, and packages whose files are all in seen are left
+// out.
+func loadFor(cfg Config, patterns []string, env []string, seen map[string]bool) ([]*packages.Package, error) {
 	tags := append([]string{Tag}, cfg.Tags...)
 	lc := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax |
@@ -141,6 +178,9 @@ func load(cfg Config, patterns []string) ([]*packages.Package, error) {
 		Dir:        cfg.Dir,
 		Tests:      cfg.Tests,
 		BuildFlags: []string{"-tags=" + strings.Join(tags, ",")},
+	}
+	if env != nil {
+		lc.Env = append(os.Environ(), env...)
 	}
 	pkgs, err := packages.Load(lc, patterns...)
 	if err != nil {
@@ -156,7 +196,9 @@ func load(cfg Config, patterns []string) ([]*packages.Package, error) {
 		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
 	}
 	var errs Errors
-	seen := map[string]bool{}
+	if seen == nil {
+		seen = map[string]bool{}
+	}
 	var out []*packages.Package
 	for _, p := range pkgs {
 		for _, e := range p.Errors {

@@ -21,7 +21,7 @@ import (
 // and that does not compile is lwtgen's bug, and nothing is written. It
 // reuses what the first load found (the dependencies' types), so it costs a
 // type-check, not another go list.
-func verify(cfg Config, pkgs []*packages.Package, outs []output) error {
+func verify(cfg Config, pkgs []*packages.Package, outs []output, platformOf map[*packages.Package]string) error {
 	if len(outs) == 0 {
 		return nil
 	}
@@ -46,6 +46,16 @@ func verify(cfg Config, pkgs []*packages.Package, outs []output) error {
 		}
 	}
 	for _, pkg := range ordered {
+		ctx := ctx
+		if plat, ok := platformOf[pkg]; ok {
+			// A package loaded for another platform (see platforms.go).
+			ctx.GOOS, ctx.GOARCH, _ = strings.Cut(plat, "/")
+			ctx.CgoEnabled = false
+		}
+		checked := checked
+		if _, ok := platformOf[pkg]; ok {
+			checked = map[string]*types.Package{} // its own variant of what it imports
+		}
 		var files []*ast.File
 		changed := false
 		for i, f := range pkg.Syntax {

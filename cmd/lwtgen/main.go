@@ -14,6 +14,13 @@
 // what a //go:generate lwtgen line (or go tool lwtgen) does. Packages are
 // named as the go command takes them: ./... rewrites a whole tree.
 //
+// Annotated files for other platforms (foo_windows.go, or a constraint like
+// lwtsource && darwin) are rewritten too, whatever the machine: lwtgen
+// loads their package again for a GOOS/GOARCH that builds them, so -check
+// on Linux also checks foo_lwt_windows.go. A file no known platform builds
+// with the given tags (a custom tag) is reported as not rewritten, on
+// stderr; pass the tag with -tags.
+//
 // Exit status: 0 when all went well; 1 when the annotated source has errors
 // (printed as file:line:col: message); 2 for a bad command line; 3 when
 // -check finds generated files that are missing or stale; 4 when lwtgen
@@ -92,6 +99,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	case err != nil:
 		fmt.Fprintf(stderr, "lwtgen: %v\n", err)
 		return exitBug
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(stderr, "lwtgen: not rewritten: %s\n", s)
 	}
 	if *check && len(res.Written) > 0 {
 		for _, f := range res.Written {

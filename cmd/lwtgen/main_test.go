@@ -173,3 +173,32 @@ func TestUsage(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 }
+
+// Annotated files for another platform are rewritten and checked on any
+// machine; one that needs a tag lwtgen was not given is reported, not
+// skipped silently.
+func TestOtherPlatforms(t *testing.T) {
+	win := strings.Replace(good, "func Double", "func Win", 1)
+	custom := "//go:build lwtsource && mytag\n\npackage p\n"
+	dir := module(t, map[string]string{"p/p.go": good, "p/p_windows.go": win, "p/custom.go": custom})
+	code, out := lwtgen(t, dir, "./...")
+	if code != exitOK || !strings.Contains(out, "custom.go: no platform builds it") || !strings.Contains(out, "-tags") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "p", "p_lwt_windows.go")); err != nil {
+		t.Fatal("the windows file was not generated:", err)
+	}
+	if code, out := lwtgen(t, dir, "-check", "./..."); code != exitOK {
+		t.Fatalf("-check on fresh files: exit %d: %s", code, out)
+	}
+	os.WriteFile(filepath.Join(dir, "p", "p_windows.go"), []byte(strings.Replace(win, "2 *", "3 *", 1)), 0o644)
+	if code, out := lwtgen(t, dir, "-check", "./..."); code != exitStale || !strings.Contains(out, "p_lwt_windows.go") {
+		t.Fatalf("-check on a stale windows file: exit %d: %s", code, out)
+	}
+	if code, out := lwtgen(t, dir, "-tags", "mytag", "./..."); code != exitOK || strings.Contains(out, "no platform") {
+		t.Fatalf("with -tags: exit %d: %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "p", "custom_lwt.go")); err != nil {
+		t.Fatal("custom.go was not generated with -tags:", err)
+	}
+}
