@@ -67,15 +67,12 @@ var (
 	errVersion     = &statusError{505, "HTTP Version Not Supported"}
 )
 
-// readRequest reads a request's head. A line longer than maxLine fails
-// with lwtio.ErrLineTooLong.
+// readRequest parses the request line of a request, then reads its
+// headers; they have usually come with it, and then it does not wait. A line
+// longer than maxLine fails with lwtio.ErrLineTooLong.
 //
 //lwt:async
-func readRequest(in *lwtio.InputChannel) lwt.Promise[request] {
-	line := lwt.Await(in.ReadLineMax(maxLine))
-	for line == "" { // RFC 9112, 2.2: empty lines before a request are ignored
-		line = lwt.Await(in.ReadLineMax(maxLine))
-	}
+func readRequest(in *lwtio.InputChannel, line string) lwt.Promise[request] {
 	method, rest, ok1 := strings.Cut(line, " ")
 	_, proto, ok2 := strings.Cut(rest, " ")
 	if !ok1 || !ok2 || method == "" {
@@ -133,7 +130,17 @@ func readRequest(in *lwtio.InputChannel) lwt.Promise[request] {
 //lwt:async
 func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 	for {
-		req, err := lwt.Try(readRequest(c.In))
+		// Wait for a request here, in the frame that lives as long as the
+		// connection, rather than in readRequest's, which would then have
+		// to be kept on the heap for each request.
+		line, err := lwt.Try(c.In.ReadLineMax(maxLine))
+		for err == nil && line == "" { // RFC 9112, 2.2: empty lines before a request are ignored
+			line, err = lwt.Try(c.In.ReadLineMax(maxLine))
+		}
+		var req request
+		if err == nil {
+			req, err = lwt.Try(readRequest(c.In, line))
+		}
 		if errors.Is(err, lwtio.ErrLineTooLong) {
 			err = errHeaderLarge
 		}

@@ -65,18 +65,19 @@ var (
 	errVersion     = &statusError{505, "HTTP Version Not Supported"}
 )
 
-// readRequest reads a request's head. A line longer than maxLine fails
-// with lwtio.ErrLineTooLong.
+// readRequest parses the request line of a request, then reads its
+// headers; they have usually come with it, and then it does not wait. A line
+// longer than maxLine fails with lwtio.ErrLineTooLong.
 //
-//line main.go:74:1
-func readRequest(in *lwtio.InputChannel) lwt.Promise[request] {
-	fr := readRequestFrame{in: in}
+//line main.go:75:1
+func readRequest(in *lwtio.InputChannel, line string) lwt.Promise[request] {
+	fr := readRequestFrame{in: in, line: line}
 	return fr.step()
 }
 
 // readRequestFrame is the state of a call of readRequest while it waits.
 //
-//line main.go:74:1
+//line main.go:75:1
 type readRequestFrame struct {
 	lwt.Frame[request]
 	state  int
@@ -95,8 +96,6 @@ type readRequestFrame struct {
 	ok     bool
 	v      string
 	await  lwt.Promise[string]
-	v1     string
-	v2     string
 }
 
 func (fr *readRequestFrame) Resume() {
@@ -110,7 +109,7 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readRequest", "main.go:74", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readRequest", "main.go:75", "panicked"))
 			}
 		}()
 	} else {
@@ -119,122 +118,74 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	switch fr.state {
 	case 1:
 		goto s1
-	case 2:
-		goto s2
-	case 3:
-		goto s3
 	}
-	/*line main.go:75:10*/ fr.await = fr.in.ReadLineMax(maxLine)
-s1:
-	if !fr.await.Ready() {
-		fr.state = 1
-		r = lwt.Suspend[request](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:75")
-		}
-		return r
-	}
-	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.readRequest", "main.go:75", "awaited")
-		}
-		return fr.Fail(err)
-	} else {
-		fr.v = v
-	}
-	/*line main.go:75:2*/ fr.line = fr.v
-for1:
-	/*line main.go:76:6*/ if !(fr.line == "") {
-		goto endfor3
-	}
-	/*line main.go:77:10*/ fr.await = fr.in.ReadLineMax(maxLine)
-s2:
-	if !fr.await.Ready() {
-		fr.state = 2
-		r = lwt.Suspend[request](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:77")
-		}
-		return r
-	}
-	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.readRequest", "main.go:77", "awaited")
-		}
-		return fr.Fail(err)
-	} else {
-		fr.v1 = v
-	}
-	/*line main.go:77:3*/ fr.line = fr.v1
-	goto for1
-endfor3:
-	/*line main.go:79:2*/ fr.method, fr.rest, fr.ok1 = strings.Cut(fr.line, " ")
-	/*line main.go:80:2*/ _, fr.proto, fr.ok2 = strings.Cut(fr.rest, " ")
-	/*line main.go:81:2*/ if !fr.ok1 || !fr.ok2 || fr.method == "" {
+	/*line main.go:76:2*/ fr.method, fr.rest, fr.ok1 = strings.Cut(fr.line, " ")
+	/*line main.go:77:2*/ _, fr.proto, fr.ok2 = strings.Cut(fr.rest, " ")
+	/*line main.go:78:2*/ if !fr.ok1 || !fr.ok2 || fr.method == "" {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:82", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:79", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errBadRequest))
 		}
 	}
-	/*line main.go:84:6*/ fr.req = *new(request)
-	/*line main.go:85:2*/ switch fr.proto {
+	/*line main.go:81:6*/ fr.req = *new(request)
+	/*line main.go:82:2*/ switch fr.proto {
 	case "HTTP/1.1":
 		fr.req.keepAlive = true
 	case "HTTP/1.0":
 	default:
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errVersion, "main.readRequest", "main.go:90", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errVersion, "main.readRequest", "main.go:87", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errVersion))
 		}
 	}
-	/*line main.go:92:2*/ fr.req.head = fr.method == "HEAD"
-	/*line main.go:93:6*/ fr.n = 0
-for4:
-	/*line main.go:94:8*/ fr.await = fr.in.ReadLineMax(maxLine)
-s3:
+	/*line main.go:89:2*/ fr.req.head = fr.method == "HEAD"
+	/*line main.go:90:6*/ fr.n = 0
+for1:
+	/*line main.go:91:8*/ fr.await = fr.in.ReadLineMax(maxLine)
+s1:
 	if !fr.await.Ready() {
-		fr.state = 3
+		fr.state = 1
 		r = lwt.Suspend[request](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:94")
+			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:91")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.readRequest", "main.go:94", "awaited")
+			err = debugtrace.Note(err, "main.readRequest", "main.go:91", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
-		fr.v2 = v
+		fr.v = v
 	}
-	/*line main.go:94:3*/ fr.h = fr.v2
-	/*line main.go:95:3*/ if fr.h == "" {
+	/*line main.go:91:3*/ fr.h = fr.v
+	/*line main.go:92:3*/ if fr.h == "" {
 		return fr.Become(lwt.Return(fr.req))
 	}
-	/*line main.go:98:3*/ if fr.n == maxHeaders {
+	/*line main.go:95:3*/ if fr.n == maxHeaders {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errHeaderLarge, "main.readRequest", "main.go:99", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errHeaderLarge, "main.readRequest", "main.go:96", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errHeaderLarge))
 		}
 	}
-	/*line main.go:101:3*/ fr.name, fr.value, fr.ok = strings.Cut(fr.h, ":")
-	/*line main.go:102:3*/ if !fr.ok {
+	/*line main.go:98:3*/ fr.name, fr.value, fr.ok = strings.Cut(fr.h, ":")
+	/*line main.go:99:3*/ if !fr.ok {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:103", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:100", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errBadRequest))
 		}
 	}
-	/*line main.go:105:3*/ fr.value = strings.TrimSpace(fr.value)
-	/*line main.go:106:3*/ switch {
+	/*line main.go:102:3*/ fr.value = strings.TrimSpace(fr.value)
+	/*line main.go:103:3*/ switch {
 	case strings.EqualFold(fr.name, "Connection"):
 		for _, opt := range strings.Split(fr.value, ",") {
 			switch opt = strings.TrimSpace(opt); {
@@ -249,7 +200,7 @@ s3:
 		if err != nil || n < 0 {
 			{
 				if debugtrace.Enabled {
-					return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:119", "raised")))
+					return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:116", "raised")))
 				}
 				return fr.Become(lwt.Fail[request](errBadRequest))
 			}
@@ -257,7 +208,7 @@ s3:
 		if n > maxBody {
 			{
 				if debugtrace.Enabled {
-					return fr.Become(lwt.Fail[request](debugtrace.Note(errTooLarge, "main.readRequest", "main.go:122", "raised")))
+					return fr.Become(lwt.Fail[request](debugtrace.Note(errTooLarge, "main.readRequest", "main.go:119", "raised")))
 				}
 				return fr.Become(lwt.Fail[request](errTooLarge))
 			}
@@ -266,18 +217,18 @@ s3:
 	case strings.EqualFold(fr.name, "Transfer-Encoding"):
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errChunked, "main.readRequest", "main.go:126", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errChunked, "main.readRequest", "main.go:123", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errChunked))
 		}
 	}
-	/*line main.go:93:16*/ fr.n++
-	goto for4
+	/*line main.go:90:16*/ fr.n++
+	goto for1
 }
 
 // serve answers the requests of one connection until it ends.
 //
-//line main.go:134:1
+//line main.go:131:1
 func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 	fr := serveFrame{c: c}
 	return fr.step()
@@ -285,16 +236,18 @@ func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 
 // serveFrame is the state of a call of serve while it waits.
 //
-//line main.go:134:1
+//line main.go:131:1
 type serveFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
 	c       lwtio.Conn
-	req     request
+	line    string
 	err     error
+	req     request
 	refused **statusError
-	await   lwt.Promise[request]
-	await1  lwt.Promise[lwt.Unit]
+	await   lwt.Promise[string]
+	await1  lwt.Promise[request]
+	await2  lwt.Promise[lwt.Unit]
 }
 
 func (fr *serveFrame) Resume() {
@@ -308,7 +261,7 @@ func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.serve", "main.go:134", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.serve", "main.go:131", "panicked"))
 			}
 		}()
 	} else {
@@ -325,9 +278,13 @@ func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 		goto s4
 	case 5:
 		goto s5
+	case 6:
+		goto s6
+	case 7:
+		goto s7
 	}
 for1:
-	/*line main.go:136:15*/ fr.await = fr.try()
+	/*line main.go:136:16*/ fr.await = fr.try()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -337,122 +294,165 @@ s1:
 		}
 		return r
 	}
-	fr.req, fr.err = fr.await.Result()
-	/*line main.go:137:3*/ if errors.Is(fr.err, lwtio.ErrLineTooLong) {
-		fr.err = errHeaderLarge
+	fr.line, fr.err = fr.await.Result()
+for4:
+	/*line main.go:137:7*/ if !(fr.err == nil && fr.line == "") {
+		goto endfor6
 	}
-	/*line main.go:140:3*/ if !(fr.err != nil) {
-		goto endif4
-	}
-	fr.refused = new(*statusError)
-	/*line main.go:141:8*/ (*fr.refused) = nil
-	/*line main.go:142:4*/ if !(errors.As(fr.err, &(*fr.refused))) {
-		goto endif5
-	}
-	/*line main.go:143:5*/ fr.await1 = fr.c.Out.Write(errorResponse((*fr.refused)))
+	/*line main.go:138:16*/ fr.await = fr.try1()
 s2:
-	if !fr.await1.Ready() {
+	if !fr.await.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:143")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:138")
 		}
 		return r
 	}
-	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:143", "awaited")
-		}
-		return fr.Fail(err)
+	fr.line, fr.err = fr.await.Result()
+	goto for4
+endfor6:
+	/*line main.go:140:7*/ fr.req = *new(request)
+	/*line main.go:141:3*/ if !(fr.err == nil) {
+		goto endif7
 	}
-	/*line main.go:144:5*/ return fr.Become(lwt.ReturnUnit())
-endif5:
-	/*line main.go:146:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
-		return fr.Become(lwt.ReturnUnit()) // the client is gone: not an error
-	}
-	/*line main.go:149:4*/ {
-		if debugtrace.Enabled {
-			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:149", "raised")))
-		}
-		return fr.Become(lwt.Fail[lwt.Unit](fr.err))
-	}
-endif4:
-	/*line main.go:151:3*/ if !(fr.req.bodyLen > 0) {
-		goto endif6
-	}
-	/*line main.go:152:4*/ fr.await1 = fr.c.In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
+	/*line main.go:142:15*/ fr.await1 = fr.try2()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:152")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:142")
 		}
 		return r
 	}
-	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:152", "awaited")
-		}
-		return fr.Fail(err)
+	fr.req, fr.err = fr.await1.Result()
+endif7:
+	/*line main.go:144:3*/ if errors.Is(fr.err, lwtio.ErrLineTooLong) {
+		fr.err = errHeaderLarge
 	}
-endif6:
-	/*line main.go:154:3*/ fr.await1 = fr.c.Out.Write(response(fr.req))
+	/*line main.go:147:3*/ if !(fr.err != nil) {
+		goto endif8
+	}
+	fr.refused = new(*statusError)
+	/*line main.go:148:8*/ (*fr.refused) = nil
+	/*line main.go:149:4*/ if !(errors.As(fr.err, &(*fr.refused))) {
+		goto endif9
+	}
+	/*line main.go:150:5*/ fr.await2 = fr.c.Out.Write(errorResponse((*fr.refused)))
 s4:
-	if !fr.await1.Ready() {
+	if !fr.await2.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:154")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:150")
 		}
 		return r
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:154", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:150", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:155:3*/ if !fr.req.keepAlive {
+	/*line main.go:151:5*/ return fr.Become(lwt.ReturnUnit())
+endif9:
+	/*line main.go:153:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
+		return fr.Become(lwt.ReturnUnit()) // the client is gone: not an error
+	}
+	/*line main.go:156:4*/ {
+		if debugtrace.Enabled {
+			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:156", "raised")))
+		}
+		return fr.Become(lwt.Fail[lwt.Unit](fr.err))
+	}
+endif8:
+	/*line main.go:158:3*/ if !(fr.req.bodyLen > 0) {
+		goto endif10
+	}
+	/*line main.go:159:4*/ fr.await2 = fr.c.In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
+s5:
+	if !fr.await2.Ready() {
+		fr.state = 5
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:159")
+		}
+		return r
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.serve", "main.go:159", "awaited")
+		}
+		return fr.Fail(err)
+	}
+endif10:
+	/*line main.go:161:3*/ fr.await2 = fr.c.Out.Write(response(fr.req))
+s6:
+	if !fr.await2.Ready() {
+		fr.state = 6
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:161")
+		}
+		return r
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.serve", "main.go:161", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:162:3*/ if !fr.req.keepAlive {
 		return fr.Become(lwt.ReturnUnit())
 	}
-	/*line main.go:158:3*/ if !(fr.c.In.Buffered() == 0) {
-		goto endif7
+	/*line main.go:165:3*/ if !(fr.c.In.Buffered() == 0) {
+		goto endif11
 	}
-	/*line main.go:160:4*/ fr.await1 = fr.c.Out.Flush()
-s5:
-	if !fr.await1.Ready() {
-		fr.state = 5
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
+	/*line main.go:167:4*/ fr.await2 = fr.c.Out.Flush()
+s7:
+	if !fr.await2.Ready() {
+		fr.state = 7
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:160")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:167")
 		}
 		return r
 	}
-	if _, err := fr.await1.Result(); err != nil {
+	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:160", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:167", "awaited")
 		}
 		return fr.Fail(err)
 	}
-endif7:
+endif11:
 	goto for1
 }
 
-func (fr *serveFrame) try() (p lwt.Promise[request]) {
+func (fr *serveFrame) try() (p lwt.Promise[string]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:136:23*/ return readRequest(fr.c.In)
+	/*line main.go:136:24*/ return fr.c.In.ReadLineMax(maxLine)
+}
+
+func (fr *serveFrame) try1() (p1 lwt.Promise[string]) {
+	defer lwt.Recovered(&p1)
+	/*line main.go:138:24*/ return fr.c.In.ReadLineMax(maxLine)
+}
+
+func (fr *serveFrame) try2() (p2 lwt.Promise[request]) {
+	defer lwt.Recovered(&p2)
+	/*line main.go:142:23*/ return readRequest(fr.c.In, fr.line)
 }
 
 // Responses, remade when the second changes (for their Date header).
 //
-//line main.go:165:1
+//line main.go:172:1
 var (
 	responseSecond int64
 	responses      [4]string // indexed by keepAlive<<1 | head
 )
 
-//line main.go:171:1
+//line main.go:178:1
 func response(req request) string {
 	now := time.Now()
 	if s := now.Unix(); s != responseSecond {
@@ -481,7 +481,7 @@ func response(req request) string {
 	return responses[i]
 }
 
-//line main.go:199:1
+//line main.go:206:1
 func errorResponse(e *statusError) string {
 	return fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", e.status, e.reason)
 }
@@ -489,7 +489,7 @@ func errorResponse(e *statusError) string {
 // run serves on address until ctx is done; started is given the address it
 // listens on.
 //
-//line main.go:207:1
+//line main.go:214:1
 func run(ctx context.Context, address string, started func(addr string)) lwt.Promise[lwt.Unit] {
 	fr := runFrame{ctx: ctx, address: address, started: started}
 	return fr.step()
@@ -497,7 +497,7 @@ func run(ctx context.Context, address string, started func(addr string)) lwt.Pro
 
 // runFrame is the state of a call of run while it waits.
 //
-//line main.go:207:1
+//line main.go:214:1
 type runFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
@@ -525,7 +525,7 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:207", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:214", "panicked"))
 			}
 		}()
 	} else {
@@ -541,88 +541,88 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:208:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:215:10*/ fr.await = lwtio.ResolveAddr(fr.address)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:208")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:215")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:208", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:215", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:208:2*/ fr.addr = fr.v
-	/*line main.go:209:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
+	/*line main.go:215:2*/ fr.addr = fr.v
+	/*line main.go:216:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:209")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:216")
 		}
 		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:209", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:216", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:209:2*/ fr.srv = fr.v1
-	/*line main.go:210:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:211:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:212:9*/ fr.await2 = fr.try()
+	/*line main.go:216:2*/ fr.srv = fr.v1
+	/*line main.go:217:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
+	/*line main.go:218:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
+	/*line main.go:219:9*/ fr.await2 = fr.try()
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:212")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:219")
 		}
 		return r
 	}
 	_, _ = fr.await2.Result()
-	/*line main.go:213:2*/ fr.await2 = fr.srv.Shutdown()
+	/*line main.go:220:2*/ fr.await2 = fr.srv.Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:213")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:220")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:213", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:220", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:214:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:221:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 func (fr *runFrame) try() (p lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:212:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
+	/*line main.go:219:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
 }
 
-//line main.go:217:1
+//line main.go:224:1
 func main() { os.Exit(command()) }
 
 // command runs the server until SIGINT or SIGTERM and returns the exit
 // status.
 //
-//line main.go:219:1
+//line main.go:226:1
 func command() int {
 	address := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")

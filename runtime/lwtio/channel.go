@@ -252,25 +252,25 @@ func closeFD(fd *lwtunix.FD) func() lwt.Promise[lwt.Unit] {
 // primitive runs f with the channel's lock held, if it is still open then.
 // Canceling the result while it waits for the lock gives up the wait.
 func primitive[T any](c *channel, f func() lwt.Promise[T]) lwt.Promise[T] {
+	return op(c, callOp[T], f)
+}
+
+// op is primitive for f(x): with a function that captures nothing, it costs
+// no allocation when the lock is free and f's promise is resolved at once.
+func op[A, T any](c *channel, f func(A) lwt.Promise[T], x A) lwt.Promise[T] {
 	if c.closed {
 		return lwt.Fail[T](c.closedErr())
 	}
 	if c.mu.IsLocked() {
-		return lwt.Bind(c.mu.Lock(), func(lwt.Unit) lwt.Promise[T] { return held(c, f) })
+		return lwt.Bind(c.mu.Lock(), func(lwt.Unit) lwt.Promise[T] { return heldWith(c, f, x) })
 	}
 	c.mu.Lock() // fulfilled at once
-	return held(c, f)
+	return heldWith(c, f, x)
 }
 
-// held runs f, for which c's lock is held, and releases the lock once f's
-// promise is resolved, even if f panics. (lwtmutex.WithLock does the same
-// with more allocations: this is every operation's path.)
-func held[T any](c *channel, f func() lwt.Promise[T]) lwt.Promise[T] {
-	return heldWith(c, callOp[T], f)
-}
-
-// heldWith is held for f(x): with a function that captures nothing, it
-// costs no allocation when f's promise is resolved at once.
+// heldWith runs f(x), for which c's lock is held, and releases the lock
+// once its promise is resolved, even if f panics. (lwtmutex.WithLock does
+// the same with more allocations: this is every operation's path.)
 func heldWith[A, T any](c *channel, f func(A) lwt.Promise[T], x A) lwt.Promise[T] {
 	if c.closed {
 		c.release()

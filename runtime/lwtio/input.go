@@ -178,8 +178,7 @@ func (ic *InputChannel) ReadInto(buf []byte) lwt.Promise[int] {
 	if len(buf) == 0 {
 		return lwt.Return(0)
 	}
-	c := ic.c
-	return primitive(c, func() lwt.Promise[int] { return c.readInto(buf) })
+	return op(ic.c, readIntoOp, bufRequest{ic.c, buf})
 }
 
 func (c *channel) readInto(buf []byte) lwt.Promise[int] {

@@ -37,11 +37,7 @@ func (ic *InputChannel) ReadLineMax(max int) lwt.Promise[string] {
 			}
 		}
 	}
-	if !c.closed && !c.mu.IsLocked() {
-		c.mu.Lock() // fulfilled at once
-		return heldWith(c, readLineMaxOp, lineRequest{c, max})
-	}
-	return primitive(c, func() lwt.Promise[string] { return c.readLineMax(nil, max) })
+	return op(c, readLineMaxOp, lineRequest{c, max})
 }
 
 type lineRequest struct {
@@ -84,15 +80,7 @@ func (c *channel) readLineMax(acc []byte, max int) lwt.Promise[string] {
 		}
 		n, err, p, waiting := c.startFill()
 		if waiting {
-			return lwt.BindResult(p, func(n int, err error) lwt.Promise[string] {
-				if n, err = c.fillDone(n, err); err != nil {
-					return lwt.Fail[string](err)
-				}
-				if n == 0 {
-					return lineAtEOF(acc, max)
-				}
-				return c.readLineMax(acc, max)
-			})
+			return c.lineLater(p, acc, max)
 		}
 		if err != nil {
 			return lwt.Fail[string](err)
@@ -101,6 +89,20 @@ func (c *channel) readLineMax(acc []byte, max int) lwt.Promise[string] {
 			return lineAtEOF(acc, max)
 		}
 	}
+}
+
+// lineLater goes on with a line once the backend has filled the buffer. (A
+// function of its own, so that readLineMax's variables stay on its stack.)
+func (c *channel) lineLater(p lwt.Promise[int], acc []byte, max int) lwt.Promise[string] {
+	return lwt.BindResult(p, func(n int, err error) lwt.Promise[string] {
+		if n, err = c.fillDone(n, err); err != nil {
+			return lwt.Fail[string](err)
+		}
+		if n == 0 {
+			return lineAtEOF(acc, max)
+		}
+		return c.readLineMax(acc, max)
+	})
 }
 
 // lineAtEOF ends a line at the end of input: what was read is the last

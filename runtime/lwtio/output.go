@@ -42,12 +42,7 @@ func (oc *OutputChannel) SetBufferSize(n int) lwt.Promise[lwt.Unit] { return oc.
 // Flush writes the buffered bytes, once the operations started before are
 // done: Lwt_io.flush.
 func (oc *OutputChannel) Flush() lwt.Promise[lwt.Unit] {
-	c := oc.c
-	if !c.closed && !c.mu.IsLocked() {
-		c.mu.Lock() // fulfilled at once
-		return heldWith(c, flushOp, c)
-	}
-	return primitive(c, c.flushTotal)
+	return op(oc.c, flushOp, oc.c)
 }
 
 // Close waits for the operations started before, flushes the channel, then
@@ -157,8 +152,7 @@ func (oc *OutputChannel) WriteFrom(buf []byte) lwt.Promise[int] {
 	if len(buf) == 0 {
 		return lwt.Return(0)
 	}
-	c := oc.c
-	return primitive(c, func() lwt.Promise[int] { return c.writeFrom(buf) })
+	return op(oc.c, writeFromOp, bufRequest{oc.c, buf})
 }
 
 func (c *channel) writeFrom(buf []byte) lwt.Promise[int] {
@@ -177,8 +171,7 @@ func (c *channel) writeFrom(buf []byte) lwt.Promise[int] {
 // WriteFromExactly writes all of buf: Lwt_io.write_from_exactly. buf must
 // not be modified until the promise is resolved.
 func (oc *OutputChannel) WriteFromExactly(buf []byte) lwt.Promise[lwt.Unit] {
-	c := oc.c
-	return primitive(c, func() lwt.Promise[lwt.Unit] { return c.writeFromExactly(buf) })
+	return op(oc.c, writeFromExactlyOp, bufRequest{oc.c, buf})
 }
 
 func (c *channel) writeFromExactly(buf []byte) lwt.Promise[lwt.Unit] {
@@ -199,3 +192,13 @@ func (oc *OutputChannel) Printf(format string, args ...any) lwt.Promise[lwt.Unit
 func (oc *OutputChannel) Printlf(format string, args ...any) lwt.Promise[lwt.Unit] {
 	return oc.WriteLine(fmt.Sprintf(format, args...))
 }
+
+// bufRequest is the argument of the operations on a buffer, for op.
+type bufRequest struct {
+	c *channel
+	b []byte
+}
+
+func writeFromOp(r bufRequest) lwt.Promise[int]             { return r.c.writeFrom(r.b) }
+func writeFromExactlyOp(r bufRequest) lwt.Promise[lwt.Unit] { return r.c.writeFromExactly(r.b) }
+func readIntoOp(r bufRequest) lwt.Promise[int]              { return r.c.readInto(r.b) }

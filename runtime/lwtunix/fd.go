@@ -3,6 +3,7 @@ package lwtunix
 import (
 	"os"
 	"slices"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -293,11 +294,29 @@ const (
 
 var countNames = [...]string{"read", "write", "readv", "writev", "send", "recv"}
 
+// rawTraps are the system calls countCall makes raw, by kind (not readv and
+// writev, whose buffers x/sys/unix lays out).
+var rawTraps = [...]uintptr{unix.SYS_READ, unix.SYS_WRITE, noTrap, noTrap, unix.SYS_SENDTO, unix.SYS_RECVFROM}
+
+const noTrap = ^uintptr(0)
+
 // countCall makes the system call of kind, retrying on EINTR.
-func countCall(fd int, kind countKind, buf []byte, bufs [][]byte, flags int) (int, error) {
+//
+// With raw, for a descriptor in non-blocking mode, reads, writes, sends and
+// receives are made without telling Go's scheduler (RawSyscall): they
+// cannot block, and a loop that spends most of its time in them would
+// otherwise have its processor taken away and given back by the scheduler's
+// monitor thread over and over, every 20 microseconds.
+func countCall(fd int, kind countKind, buf []byte, bufs [][]byte, flags int, raw bool) (int, error) {
 	for {
 		var n int
 		var err error
+		if trap := rawTraps[kind]; raw && trap != noTrap {
+			if n, err = rawCall(trap, fd, buf, flags); err != unix.EINTR {
+				return n, err
+			}
+			continue
+		}
 		switch kind {
 		case countRead:
 			n, err = unix.Read(fd, buf)
@@ -333,7 +352,7 @@ func (fd *FD) count(d *ioDir, kind countKind, buf []byte, bufs [][]byte, flags i
 		// call per request.)
 		return fd.waitCount(d, kind, buf, bufs, flags)
 	}
-	n, err := countCall(fd.fd, kind, buf, bufs, flags)
+	n, err := countCall(fd.fd, kind, buf, bufs, flags, true)
 	if err == unix.EAGAIN {
 		return fd.waitCount(d, kind, buf, bufs, flags)
 	}
@@ -356,7 +375,7 @@ func (fd *FD) slowCount(d *ioDir, kind countKind, buf []byte, bufs [][]byte, fla
 		} else if !ok {
 			return fd.waitCount(d, kind, buf, bufs, flags)
 		}
-		n, err := countCall(fd.fd, kind, buf, bufs, flags)
+		n, err := countCall(fd.fd, kind, buf, bufs, flags, false)
 		return lwt.OfResult(n, raised(os.NewSyscallError(name, err)))
 	}
 	// The wait is named after the operation, so that a Close or an Abort
@@ -366,7 +385,7 @@ func (fd *FD) slowCount(d *ioDir, kind countKind, buf []byte, bufs [][]byte, fla
 		site = debugtrace.Here() // the job may start from the loop, once fd is ready
 	}
 	return lwt.Bind(fd.wait(d, name, d.events(fd)), func(lwt.Unit) lwt.Promise[int] {
-		p := offLoop(name, func() (int, error) { return countCall(fd.fd, kind, buf, bufs, flags) })
+		p := offLoop(name, func() (int, error) { return countCall(fd.fd, kind, buf, bufs, flags, false) })
 		if debugtrace.Enabled {
 			p = lwt.Catch(func() lwt.Promise[int] { return p }, func(err error) lwt.Promise[int] { return lwt.Fail[int](raisedAt(site, err)) })
 		}
@@ -432,7 +451,7 @@ func (o *countOp) release() {
 }
 
 func (o *countOp) attempt() bool {
-	n, err := countCall(o.fd.fd, o.kind, o.buf, o.bufs, o.flags)
+	n, err := countCall(o.fd.fd, o.kind, o.buf, o.bufs, o.flags, !o.fd.blocking)
 	if err == unix.EAGAIN {
 		return false
 	}
@@ -698,4 +717,18 @@ func noEINTR[T any](f func() (T, error)) (T, error) {
 			return v, err
 		}
 	}
+}
+
+// rawCall is read(2), write(2), sendto(2) or recvfrom(2) (with no address)
+// on p, as a RawSyscall: see countCall.
+func rawCall(trap uintptr, fd int, p []byte, flags int) (int, error) {
+	ptr := unsafe.Pointer(&zeroByte)
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
+	}
+	n, _, e := unix.RawSyscall6(trap, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
 }
