@@ -3,6 +3,7 @@
 // Command chat is a chat server: every line a client sends goes to all the
 // other clients.
 //
+//	go run ./examples/chat demo             # a server and three scripted clients
 //	go run ./examples/chat 127.0.0.1:7001
 //	telnet 127.0.0.1 7001   # from several terminals
 //
@@ -159,12 +160,92 @@ func server(ctx context.Context, address string, started func(addr string)) lwt.
 // goes away, which is not worth a message.
 func ignore(unix.Sockaddr, error) {}
 
+// A member is a client of the demo: a connection and a name.
+type member struct {
+	name string
+	conn lwtio.Conn
+	out  *lwtio.OutputChannel // where what it hears is printed
+}
+
+// join connects to the server at addr and gives the name.
+//
+//lwt:async
+func join(addr unix.Sockaddr, name string, out *lwtio.OutputChannel) lwt.Promise[*member] {
+	conn := lwt.Await(lwtio.OpenConnection(addr, lwtio.ConnOptions{}))
+	lwt.Await(conn.In.Read(len("name? ")))
+	lwt.Await(conn.Out.WriteLine(name))
+	lwt.Await(conn.Out.Flush())
+	return lwt.Return(&member{name: name, conn: conn, out: out})
+}
+
+// say sends a line.
+//
+//lwt:async
+func (m *member) say(line string) lwt.Promise[lwt.Unit] {
+	lwt.Await(m.conn.Out.WriteLine(line))
+	lwt.Await(m.conn.Out.Flush())
+	return lwt.ReturnUnit()
+}
+
+// hear reads the next line the member is sent, and prints it.
+//
+//lwt:async
+func (m *member) hear() lwt.Promise[lwt.Unit] {
+	line := lwt.Await(m.conn.In.ReadLine())
+	lwt.Await(m.out.Printlf("%-7s| %s", m.name, line))
+	return lwt.ReturnUnit()
+}
+
+// demo runs a server and three members on one loop, and prints what each
+// member hears: every thread involved (a server's accept loop, its two
+// threads per client, the members' scripts) is a light-weight thread of the
+// same loop.
+//
+//lwt:async
+func demo(out *lwtio.OutputChannel) lwt.Promise[lwt.Unit] {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	started, start := lwt.Wait[string]()
+	srv := server(ctx, "127.0.0.1:0", func(addr string) { lwt.Wakeup(start, addr) })
+	addr := lwt.Await(lwtio.ResolveAddr(lwt.Await(started)))
+
+	alice := lwt.Await(join(addr, "alice", out))
+	bob := lwt.Await(join(addr, "bob", out))
+	lwt.Await(alice.hear()) // * bob joined
+	lwt.Await(alice.say("hi bob"))
+	lwt.Await(bob.hear())
+	lwt.Await(bob.say("hi alice! who else is here?"))
+	lwt.Await(alice.hear())
+	carol := lwt.Await(join(addr, "carol", out))
+	lwt.Await(alice.hear()) // * carol joined
+	lwt.Await(bob.hear())
+	lwt.Await(carol.say("me!"))
+	lwt.Await(alice.hear())
+	lwt.Await(bob.hear())
+	lwt.Await(bob.conn.Close())
+	lwt.Await(alice.hear()) // * bob left
+	lwt.Await(carol.hear())
+	lwt.Await(alice.conn.Close())
+	lwt.Await(carol.hear())
+	lwt.Await(carol.conn.Close())
+	stop()
+	lwt.Await(srv)
+	return lwt.ReturnUnit()
+}
+
 func main() { os.Exit(command(os.Args[1:])) }
 
 func command(args []string) int {
 	if len(args) != 1 {
-		fmt.Fprintln(os.Stderr, "usage: chat HOST:PORT")
+		fmt.Fprintln(os.Stderr, "usage: chat HOST:PORT | chat demo")
 		return 2
+	}
+	if args[0] == "demo" {
+		if _, err := lwtmain.Run(demo(lwtio.Stdout)); err != nil {
+			fmt.Fprintln(os.Stderr, "chat:", err)
+			return 1
+		}
+		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -2,10 +2,10 @@
 
 //go:build !lwtsource
 
-//line main.go:16:1
+//line main.go:17:1
 package main
 
-//line main.go:18:1
+//line main.go:19:1
 //go:generate go tool lwtgen
 
 import (
@@ -28,7 +28,7 @@ import (
 	"time"
 )
 
-//line main.go:41:1
+//line main.go:42:1
 const (
 	maxLine  = 4 << 10
 	queueLen = 256             // lines waiting for a client, at most
@@ -38,14 +38,14 @@ const (
 
 // A room is the set of connected clients. Only the loop touches it.
 //
-//line main.go:48:1
+//line main.go:49:1
 type room struct {
 	clients map[*client]bool
 	// One broadcast at a time: every client sees the lines in one order.
 	mu lwtmutex.Mutex
 }
 
-//line main.go:55:1
+//line main.go:56:1
 type client struct {
 	name string
 	conn lwtio.Conn
@@ -56,7 +56,7 @@ type client struct {
 // full holds the broadcast up, and so the sender, who is not read from
 // meanwhile; after patience, it is disconnected, and the others are told.
 //
-//line main.go:66:1
+//line main.go:67:1
 func (r *room) broadcast(from *client, line string) lwt.Promise[lwt.Unit] {
 	fr := roomBroadcastFrame{r: r, from: from, line: line}
 	return fr.step()
@@ -64,7 +64,7 @@ func (r *room) broadcast(from *client, line string) lwt.Promise[lwt.Unit] {
 
 // roomBroadcastFrame is the state of a call of broadcast while it waits.
 //
-//line main.go:66:1
+//line main.go:67:1
 type roomBroadcastFrame struct {
 	lwt.Frame[lwt.Unit]
 	state      int
@@ -98,7 +98,7 @@ func (fr *roomBroadcastFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.(*room).broadcast", "main.go:66", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.(*room).broadcast", "main.go:67", "panicked")
 			}
 			fr.state = 4
 			r1 = fr.step()
@@ -114,57 +114,57 @@ func (fr *roomBroadcastFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:67:2*/ fr.await = fr.r.mu.Lock()
+	/*line main.go:68:2*/ fr.await = fr.r.mu.Lock()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:67")
+			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:68")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).broadcast", "main.go:67", "awaited")
+			err = debugtrace.Note(err, "main.(*room).broadcast", "main.go:68", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:68:2*/ fr.defer1Func = fr.r.mu.Unlock
+	/*line main.go:69:2*/ fr.defer1Func = fr.r.mu.Unlock
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line main.go:69:2*/ fr.lines = []string{fr.line}
+	/*line main.go:70:2*/ fr.lines = []string{fr.line}
 for3:
-	/*line main.go:70:6*/ if !(len(fr.lines) > 0) {
+	/*line main.go:71:6*/ if !(len(fr.lines) > 0) {
 		goto endfor5
 	}
 	fr.line1 = new(string)
-	/*line main.go:71:3*/ (*fr.line1) = fr.lines[0]
-	/*line main.go:72:3*/ fr.lines = fr.lines[1:]
-	/*line main.go:73:3*/ fr.coll = slices.Collect(maps.Keys(fr.r.clients))
+	/*line main.go:72:3*/ (*fr.line1) = fr.lines[0]
+	/*line main.go:73:3*/ fr.lines = fr.lines[1:]
+	/*line main.go:74:3*/ fr.coll = slices.Collect(maps.Keys(fr.r.clients))
 	fr.i = 0
 range6:
 	if fr.i >= len(fr.coll) {
 		goto endrange8
 	}
 	fr.c = new(*client)
-	/*line main.go:73:3*/ (*fr.c) = fr.coll[fr.i]
-	/*line main.go:74:4*/ if (*fr.c) == fr.from || !fr.r.clients[(*fr.c)] {
+	/*line main.go:74:3*/ (*fr.c) = fr.coll[fr.i]
+	/*line main.go:75:4*/ if (*fr.c) == fr.from || !fr.r.clients[(*fr.c)] {
 		goto next7 // the sender, or gone while the broadcast waited
 	}
-	/*line main.go:77:14*/ fr.await = fr.try()
+	/*line main.go:78:14*/ fr.await = fr.try()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:77")
+			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:78")
 		}
 		return r1
 	}
 	_, fr.err = fr.await.Result()
-	/*line main.go:78:4*/ if fr.err != nil {
+	/*line main.go:79:4*/ if fr.err != nil {
 		fr.r.leave((*fr.c))
 		(*fr.c).conn.Out.Abort()
 		(*fr.c).conn.In.Abort()
@@ -174,10 +174,10 @@ next7:
 	fr.i++
 	goto range6
 endrange8:
-	/*line main.go:85:3*/ fr.from = nil
+	/*line main.go:86:3*/ fr.from = nil
 	goto for3
 endfor5:
-	/*line main.go:87:2*/ {
+	/*line main.go:88:2*/ {
 		fr.ret = lwt.ReturnUnit()
 		goto ret1
 	}
@@ -187,7 +187,7 @@ s3:
 		fr.state = 3
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.ret)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:66")
+			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:67")
 		}
 		return r1
 	}
@@ -204,7 +204,7 @@ s4:
 	}
 	panic("unreachable")
 deferred10:
-	/*line main.go:68:2*/ fr.defer1Func()
+	/*line main.go:69:2*/ fr.defer1Func()
 	goto unwind2
 finish9:
 	if fr.rerr != nil {
@@ -215,14 +215,14 @@ finish9:
 
 func (fr *roomBroadcastFrame) try() (p lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:77:22*/ return lwtunix.WithTimeout(patience, func(cCell **client, lineCell *string) func() lwt.Promise[lwt.Unit] {
+	/*line main.go:78:22*/ return lwtunix.WithTimeout(patience, func(cCell **client, lineCell *string) func() lwt.Promise[lwt.Unit] {
 		return func() lwt.Promise[lwt.Unit] { return (*cCell).push.Push((*lineCell)) }
 	}(fr.c, fr.line1))
 }
 
 // leave takes c out of the room; its writer sends what it has queued.
 //
-//line main.go:90:1
+//line main.go:91:1
 func (r *room) leave(c *client) {
 	delete(r.clients, c)
 	c.push.Close()
@@ -230,7 +230,7 @@ func (r *room) leave(c *client) {
 
 // serve is a client's session.
 //
-//line main.go:99:1
+//line main.go:100:1
 func (r *room) serve(conn lwtio.Conn) lwt.Promise[lwt.Unit] {
 	fr := roomServeFrame{r: r, conn: conn}
 	return fr.step()
@@ -238,7 +238,7 @@ func (r *room) serve(conn lwtio.Conn) lwt.Promise[lwt.Unit] {
 
 // roomServeFrame is the state of a call of serve while it waits.
 //
-//line main.go:99:1
+//line main.go:100:1
 type roomServeFrame struct {
 	lwt.Frame[lwt.Unit]
 	state  int
@@ -267,7 +267,7 @@ func (fr *roomServeFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*room).serve", "main.go:99", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*room).serve", "main.go:100", "panicked"))
 			}
 		}()
 	} else {
@@ -291,26 +291,10 @@ func (fr *roomServeFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 8:
 		goto s8
 	}
-	/*line main.go:100:2*/ fr.await = fr.conn.Out.Write("name? ")
+	/*line main.go:101:2*/ fr.await = fr.conn.Out.Write("name? ")
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:100")
-		}
-		return r1
-	}
-	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:100", "awaited")
-		}
-		return fr.Fail(err)
-	}
-	/*line main.go:101:2*/ fr.await = fr.conn.Out.Flush()
-s2:
-	if !fr.await.Ready() {
-		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:101")
@@ -323,134 +307,150 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:102:15*/ fr.await1 = fr.try()
-s3:
-	if !fr.await1.Ready() {
-		fr.state = 3
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
+	/*line main.go:102:2*/ fr.await = fr.conn.Out.Flush()
+s2:
+	if !fr.await.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:102")
 		}
 		return r1
 	}
+	if _, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:102", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:103:15*/ fr.await1 = fr.try()
+s3:
+	if !fr.await1.Ready() {
+		fr.state = 3
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:103")
+		}
+		return r1
+	}
 	fr.name, fr.err = fr.await1.Result()
-	/*line main.go:103:2*/ fr.name = strings.TrimSpace(fr.name)
-	/*line main.go:104:2*/ if fr.err != nil || fr.name == "" {
+	/*line main.go:104:2*/ fr.name = strings.TrimSpace(fr.name)
+	/*line main.go:105:2*/ if fr.err != nil || fr.name == "" {
 		return fr.Become(lwt.ReturnUnit())
 	}
-	/*line main.go:107:2*/ fr.queue, fr.push = lwtstream.CreateBounded[string](queueLen)
-	/*line main.go:108:2*/ fr.c = &client{name: fr.name, conn: fr.conn, push: fr.push}
+	/*line main.go:108:2*/ fr.queue, fr.push = lwtstream.CreateBounded[string](queueLen)
+	/*line main.go:109:2*/ fr.c = &client{name: fr.name, conn: fr.conn, push: fr.push}
 	fr.writer = new(lwt.Promise[lwt.Unit])
-	/*line main.go:109:2*/ (*fr.writer) = send(fr.conn.Out, fr.queue, fr.push)
-	/*line main.go:110:2*/ fr.r.clients[fr.c] = true
-	/*line main.go:111:2*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" joined")
+	/*line main.go:110:2*/ (*fr.writer) = send(fr.conn.Out, fr.queue, fr.push)
+	/*line main.go:111:2*/ fr.r.clients[fr.c] = true
+	/*line main.go:112:2*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" joined")
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:111")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:112")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:111", "awaited")
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:112", "awaited")
 		}
 		return fr.Fail(err)
 	}
 for1:
-	/*line main.go:112:6*/ if !(fr.r.clients[fr.c]) {
+	/*line main.go:113:6*/ if !(fr.r.clients[fr.c]) {
 		goto endfor3
 	}
-	/*line main.go:113:16*/ fr.await1 = fr.try1()
+	/*line main.go:114:16*/ fr.await1 = fr.try1()
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:113")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:114")
 		}
 		return r1
 	}
 	fr.line, fr.err1 = fr.await1.Result()
-	/*line main.go:114:3*/ if fr.err1 != nil {
+	/*line main.go:115:3*/ if fr.err1 != nil {
 		goto endfor3 // the end of its input, a reset, a line too long, or dropped
 	}
-	/*line main.go:117:3*/ fr.await = fr.r.broadcast(fr.c, fr.name+": "+fr.line)
+	/*line main.go:118:3*/ fr.await = fr.r.broadcast(fr.c, fr.name+": "+fr.line)
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:117")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:118")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:117", "awaited")
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:118", "awaited")
 		}
 		return fr.Fail(err)
 	}
 	goto for1
 endfor3:
-	/*line main.go:119:2*/ if !(fr.r.clients[fr.c]) {
+	/*line main.go:120:2*/ if !(fr.r.clients[fr.c]) {
 		goto endif4
 	}
-	/*line main.go:120:3*/ fr.r.leave(fr.c)
-	/*line main.go:121:3*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" left")
+	/*line main.go:121:3*/ fr.r.leave(fr.c)
+	/*line main.go:122:3*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" left")
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:121")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:122")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:121", "awaited")
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:122", "awaited")
 		}
 		return fr.Fail(err)
 	}
 endif4:
-	/*line main.go:124:9*/ fr.await = fr.try2()
+	/*line main.go:125:9*/ fr.await = fr.try2()
 s8:
 	if !fr.await.Ready() {
 		fr.state = 8
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:124")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:125")
 		}
 		return r1
 	}
 	_, _ = fr.await.Result()
-	/*line main.go:125:2*/ fr.conn.Out.Abort()
-	/*line main.go:126:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:126:2*/ fr.conn.Out.Abort()
+	/*line main.go:127:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 func (fr *roomServeFrame) try() (p lwt.Promise[string]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:102:23*/ return fr.conn.In.ReadLineMax(64)
+	/*line main.go:103:23*/ return fr.conn.In.ReadLineMax(64)
 }
 
 func (fr *roomServeFrame) try1() (p1 lwt.Promise[string]) {
 	defer lwt.Recovered(&p1)
-	/*line main.go:113:24*/ return fr.conn.In.ReadLineMax(maxLine)
+	/*line main.go:114:24*/ return fr.conn.In.ReadLineMax(maxLine)
 }
 
 func (fr *roomServeFrame) try2() (p2 lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p2)
-	/*line main.go:124:17*/ return lwtunix.WithTimeout(drain, func(writerCell *lwt.Promise[lwt.Unit]) func() lwt.Promise[lwt.Unit] {
+	/*line main.go:125:17*/ return lwtunix.WithTimeout(drain, func(writerCell *lwt.Promise[lwt.Unit]) func() lwt.Promise[lwt.Unit] {
 		return func() lwt.Promise[lwt.Unit] { return (*writerCell) }
 	}(fr.writer))
 }
 
 // send writes the lines of queue to out, flushing when no more wait.
 //
-//line main.go:132:1
+//line main.go:133:1
 func send(out *lwtio.OutputChannel, queue *lwtstream.Stream[string], push *lwtstream.BoundedPusher[string]) lwt.Promise[lwt.Unit] {
 	fr := sendFrame{out: out, queue: queue, push: push}
 	return fr.step()
@@ -458,7 +458,7 @@ func send(out *lwtio.OutputChannel, queue *lwtstream.Stream[string], push *lwtst
 
 // sendFrame is the state of a call of send while it waits.
 //
-//line main.go:132:1
+//line main.go:133:1
 type sendFrame struct {
 	lwt.Frame[lwt.Unit]
 	state  int
@@ -483,7 +483,7 @@ func (fr *sendFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.send", "main.go:132", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.send", "main.go:133", "panicked"))
 			}
 		}()
 	} else {
@@ -499,21 +499,21 @@ func (fr *sendFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:133:2*/ fr.stream = fr.queue
+	/*line main.go:134:2*/ fr.stream = fr.queue
 range1:
-	/*line main.go:133:2*/ fr.await = fr.stream.Get()
+	/*line main.go:134:2*/ fr.await = fr.stream.Get()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:133")
+			debugtrace.Wait(r1.Key(), "main.send", "main.go:134")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:133", "awaited")
+			err = debugtrace.Note(err, "main.send", "main.go:134", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
@@ -522,68 +522,68 @@ s1:
 	if !fr.elem.OK {
 		goto endrange2
 	}
-	/*line main.go:133:2*/ fr.line = fr.elem.Value
-	/*line main.go:134:3*/ fr.await1 = fr.out.WriteLine(fr.line)
+	/*line main.go:134:2*/ fr.line = fr.elem.Value
+	/*line main.go:135:3*/ fr.await1 = fr.out.WriteLine(fr.line)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:134")
+			debugtrace.Wait(r1.Key(), "main.send", "main.go:135")
 		}
 		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:134", "awaited")
+			err = debugtrace.Note(err, "main.send", "main.go:135", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:135:3*/ if !(fr.push.Count() == 0) {
+	/*line main.go:136:3*/ if !(fr.push.Count() == 0) {
 		goto endif3
 	}
-	/*line main.go:136:4*/ fr.await1 = fr.out.Flush()
+	/*line main.go:137:4*/ fr.await1 = fr.out.Flush()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:136")
+			debugtrace.Wait(r1.Key(), "main.send", "main.go:137")
 		}
 		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:136", "awaited")
+			err = debugtrace.Note(err, "main.send", "main.go:137", "awaited")
 		}
 		return fr.Fail(err)
 	}
 endif3:
 	goto range1
 endrange2:
-	/*line main.go:139:2*/ fr.await1 = fr.out.Flush()
+	/*line main.go:140:2*/ fr.await1 = fr.out.Flush()
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:139")
+			debugtrace.Wait(r1.Key(), "main.send", "main.go:140")
 		}
 		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:139", "awaited")
+			err = debugtrace.Note(err, "main.send", "main.go:140", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:140:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:141:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // server serves on address until ctx is done; started is given the address
 // it listens on.
 //
-//line main.go:147:1
+//line main.go:148:1
 func server(ctx context.Context, address string, started func(addr string)) lwt.Promise[lwt.Unit] {
 	fr := serverFrame{ctx: ctx, address: address, started: started}
 	return fr.step()
@@ -591,7 +591,7 @@ func server(ctx context.Context, address string, started func(addr string)) lwt.
 
 // serverFrame is the state of a call of server while it waits.
 //
-//line main.go:147:1
+//line main.go:148:1
 type serverFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
@@ -620,7 +620,7 @@ func (fr *serverFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.server", "main.go:147", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.server", "main.go:148", "panicked"))
 			}
 		}()
 	} else {
@@ -636,96 +636,938 @@ func (fr *serverFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:148:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:149:10*/ fr.await = lwtio.ResolveAddr(fr.address)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:148")
+			debugtrace.Wait(r1.Key(), "main.server", "main.go:149")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:148", "awaited")
+			err = debugtrace.Note(err, "main.server", "main.go:149", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:148:2*/ fr.addr = fr.v
-	/*line main.go:149:2*/ fr.r = &room{clients: map[*client]bool{}}
-	/*line main.go:150:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{OnError: ignore}, fr.r.serve)
+	/*line main.go:149:2*/ fr.addr = fr.v
+	/*line main.go:150:2*/ fr.r = &room{clients: map[*client]bool{}}
+	/*line main.go:151:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{OnError: ignore}, fr.r.serve)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:150")
+			debugtrace.Wait(r1.Key(), "main.server", "main.go:151")
 		}
 		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:150", "awaited")
+			err = debugtrace.Note(err, "main.server", "main.go:151", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:150:2*/ fr.srv = fr.v1
-	/*line main.go:151:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:152:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:153:9*/ fr.await2 = fr.try()
+	/*line main.go:151:2*/ fr.srv = fr.v1
+	/*line main.go:152:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
+	/*line main.go:153:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
+	/*line main.go:154:9*/ fr.await2 = fr.try()
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:153")
-		}
-		return r1
-	}
-	_, _ = fr.await2.Result()
-	/*line main.go:154:2*/ fr.await2 = fr.srv.Shutdown()
-s4:
-	if !fr.await2.Ready() {
-		fr.state = 4
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.server", "main.go:154")
 		}
 		return r1
 	}
+	_, _ = fr.await2.Result()
+	/*line main.go:155:2*/ fr.await2 = fr.srv.Shutdown()
+s4:
+	if !fr.await2.Ready() {
+		fr.state = 4
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.server", "main.go:155")
+		}
+		return r1
+	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:154", "awaited")
+			err = debugtrace.Note(err, "main.server", "main.go:155", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:155:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:156:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 func (fr *serverFrame) try() (p lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:153:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
+	/*line main.go:154:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
 }
 
 // ignore is the server's OnError: a session fails only when its client
 // goes away, which is not worth a message.
 //
-//line main.go:158:1
+//line main.go:159:1
 func ignore(unix.Sockaddr, error) {}
 
-//line main.go:162:1
+// A member is a client of the demo: a connection and a name.
+//
+//line main.go:163:1
+type member struct {
+	name string
+	conn lwtio.Conn
+	out  *lwtio.OutputChannel // where what it hears is printed
+}
+
+// join connects to the server at addr and gives the name.
+//
+//line main.go:173:1
+func join(addr unix.Sockaddr, name string, out *lwtio.OutputChannel) lwt.Promise[*member] {
+	fr := joinFrame{addr: addr, name: name, out: out}
+	return fr.step()
+}
+
+// joinFrame is the state of a call of join while it waits.
+//
+//line main.go:173:1
+type joinFrame struct {
+	lwt.Frame[*member]
+	state  int
+	addr   unix.Sockaddr
+	name   string
+	out    *lwtio.OutputChannel
+	conn   lwtio.Conn
+	v      lwtio.Conn
+	await  lwt.Promise[lwtio.Conn]
+	await1 lwt.Promise[string]
+	await2 lwt.Promise[lwt.Unit]
+}
+
+func (fr *joinFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
+
+func (fr *joinFrame) step() (r1 lwt.Promise[*member]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.join", "main.go:173", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
+	switch fr.state {
+	case 1:
+		goto s1
+	case 2:
+		goto s2
+	case 3:
+		goto s3
+	case 4:
+		goto s4
+	}
+	/*line main.go:174:10*/ fr.await = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
+s1:
+	if !fr.await.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[*member](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:174")
+		}
+		return r1
+	}
+	if v, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.join", "main.go:174", "awaited")
+		}
+		return fr.Fail(err)
+	} else {
+		fr.v = v
+	}
+	/*line main.go:174:2*/ fr.conn = fr.v
+	/*line main.go:175:2*/ fr.await1 = fr.conn.In.Read(len("name? "))
+s2:
+	if !fr.await1.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[*member](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:175")
+		}
+		return r1
+	}
+	if _, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.join", "main.go:175", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:176:2*/ fr.await2 = fr.conn.Out.WriteLine(fr.name)
+s3:
+	if !fr.await2.Ready() {
+		fr.state = 3
+		r1 = lwt.Suspend[*member](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:176")
+		}
+		return r1
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.join", "main.go:176", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:177:2*/ fr.await2 = fr.conn.Out.Flush()
+s4:
+	if !fr.await2.Ready() {
+		fr.state = 4
+		r1 = lwt.Suspend[*member](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:177")
+		}
+		return r1
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.join", "main.go:177", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:178:2*/ return fr.Become(lwt.Return(&member{name: fr.name, conn: fr.conn, out: fr.out}))
+}
+
+// say sends a line.
+//
+//line main.go:184:1
+func (m *member) say(line string) lwt.Promise[lwt.Unit] {
+	fr := memberSayFrame{m: m, line: line}
+	return fr.step()
+}
+
+// memberSayFrame is the state of a call of say while it waits.
+//
+//line main.go:184:1
+type memberSayFrame struct {
+	lwt.Frame[lwt.Unit]
+	state int
+	m     *member
+	line  string
+	await lwt.Promise[lwt.Unit]
+}
+
+func (fr *memberSayFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
+
+func (fr *memberSayFrame) step() (r1 lwt.Promise[lwt.Unit]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).say", "main.go:184", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
+	switch fr.state {
+	case 1:
+		goto s1
+	case 2:
+		goto s2
+	}
+	/*line main.go:185:2*/ fr.await = fr.m.conn.Out.WriteLine(fr.line)
+s1:
+	if !fr.await.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:185")
+		}
+		return r1
+	}
+	if _, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.(*member).say", "main.go:185", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:186:2*/ fr.await = fr.m.conn.Out.Flush()
+s2:
+	if !fr.await.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:186")
+		}
+		return r1
+	}
+	if _, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.(*member).say", "main.go:186", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:187:2*/ return fr.Become(lwt.ReturnUnit())
+}
+
+// hear reads the next line the member is sent, and prints it.
+//
+//line main.go:193:1
+func (m *member) hear() lwt.Promise[lwt.Unit] {
+	fr := memberHearFrame{m: m}
+	return fr.step()
+}
+
+// memberHearFrame is the state of a call of hear while it waits.
+//
+//line main.go:193:1
+type memberHearFrame struct {
+	lwt.Frame[lwt.Unit]
+	state  int
+	m      *member
+	line   string
+	v      string
+	await  lwt.Promise[string]
+	await1 lwt.Promise[lwt.Unit]
+}
+
+func (fr *memberHearFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
+
+func (fr *memberHearFrame) step() (r1 lwt.Promise[lwt.Unit]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).hear", "main.go:193", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r1)
+	}
+	switch fr.state {
+	case 1:
+		goto s1
+	case 2:
+		goto s2
+	}
+	/*line main.go:194:10*/ fr.await = fr.m.conn.In.ReadLine()
+s1:
+	if !fr.await.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:194")
+		}
+		return r1
+	}
+	if v, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.(*member).hear", "main.go:194", "awaited")
+		}
+		return fr.Fail(err)
+	} else {
+		fr.v = v
+	}
+	/*line main.go:194:2*/ fr.line = fr.v
+	/*line main.go:195:2*/ fr.await1 = fr.m.out.Printlf("%-7s| %s", fr.m.name, fr.line)
+s2:
+	if !fr.await1.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:195")
+		}
+		return r1
+	}
+	if _, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.(*member).hear", "main.go:195", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:196:2*/ return fr.Become(lwt.ReturnUnit())
+}
+
+// demo runs a server and three members on one loop, and prints what each
+// member hears: every thread involved (a server's accept loop, its two
+// threads per client, the members' scripts) is a light-weight thread of the
+// same loop.
+//
+//line main.go:205:1
+func demo(out *lwtio.OutputChannel) lwt.Promise[lwt.Unit] {
+	fr := demoFrame{out: out}
+	return fr.step()
+}
+
+// demoFrame is the state of a call of demo while it waits.
+//
+//line main.go:205:1
+type demoFrame struct {
+	lwt.Frame[lwt.Unit]
+	state      int
+	ret        lwt.Promise[lwt.Unit] // the promise returned, awaited before the deferred calls
+	retv       lwt.Unit
+	rerr       error   // the outcome, once known
+	defers     [1]int8 // the deferred calls registered, by site
+	ndefers    int
+	out        *lwtio.OutputChannel
+	ctx        context.Context
+	stop       context.CancelFunc
+	started    lwt.Promise[string]
+	start      *lwt.Resolver[string]
+	srv        lwt.Promise[lwt.Unit]
+	addr       unix.Sockaddr
+	alice      *member
+	bob        *member
+	carol      *member
+	defer1Func context.CancelFunc
+	v          string
+	await      lwt.Promise[string]
+	v1         unix.Sockaddr
+	await1     lwt.Promise[unix.Sockaddr]
+	v2         *member
+	await2     lwt.Promise[*member]
+	v3         *member
+	await3     lwt.Promise[lwt.Unit]
+	v4         *member
+}
+
+func (fr *demoFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
+
+func (fr *demoFrame) step() (r1 lwt.Promise[lwt.Unit]) {
+	defer func() {
+		if x := recover(); x != nil {
+			fr.rerr = lwt.PanicFailure(x)
+			if debugtrace.Enabled {
+				fr.rerr = debugtrace.Note(fr.rerr, "main.demo", "main.go:205", "panicked")
+			}
+			fr.state = 24
+			r1 = fr.step()
+		}
+	}()
+	switch fr.state {
+	case 1:
+		goto s1
+	case 2:
+		goto s2
+	case 3:
+		goto s3
+	case 4:
+		goto s4
+	case 5:
+		goto s5
+	case 6:
+		goto s6
+	case 7:
+		goto s7
+	case 8:
+		goto s8
+	case 9:
+		goto s9
+	case 10:
+		goto s10
+	case 11:
+		goto s11
+	case 12:
+		goto s12
+	case 13:
+		goto s13
+	case 14:
+		goto s14
+	case 15:
+		goto s15
+	case 16:
+		goto s16
+	case 17:
+		goto s17
+	case 18:
+		goto s18
+	case 19:
+		goto s19
+	case 20:
+		goto s20
+	case 21:
+		goto s21
+	case 22:
+		goto s22
+	case 23:
+		goto s23
+	case 24:
+		goto s24
+	}
+	/*line main.go:206:2*/ fr.ctx, fr.stop = context.WithCancel(context.Background())
+	/*line main.go:207:2*/ fr.defer1Func = fr.stop
+	fr.defers[fr.ndefers] = 1
+	fr.ndefers++
+	fr.start = new(lwt.Resolver[string])
+	/*line main.go:208:2*/ fr.started, (*fr.start) = lwt.Wait[string]()
+	/*line main.go:209:2*/ fr.srv = server(fr.ctx, "127.0.0.1:0", func(startCell *lwt.Resolver[string]) func(addr string) {
+		return func(addr string) { lwt.Wakeup((*startCell), addr) }
+	}(fr.start))
+	/*line main.go:210:38*/ fr.await = fr.started
+s1:
+	if !fr.await.Ready() {
+		fr.state = 1
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:210")
+		}
+		return r1
+	}
+	if v, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:210", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v = v
+	}
+	/*line main.go:210:10*/ fr.await1 = lwtio.ResolveAddr(fr.v)
+s2:
+	if !fr.await1.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:210")
+		}
+		return r1
+	}
+	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:210", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v1 = v
+	}
+	/*line main.go:210:2*/ fr.addr = fr.v1
+	/*line main.go:212:11*/ fr.await2 = join(fr.addr, "alice", fr.out)
+s3:
+	if !fr.await2.Ready() {
+		fr.state = 3
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:212")
+		}
+		return r1
+	}
+	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:212", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v2 = v
+	}
+	/*line main.go:212:2*/ fr.alice = fr.v2
+	/*line main.go:213:9*/ fr.await2 = join(fr.addr, "bob", fr.out)
+s4:
+	if !fr.await2.Ready() {
+		fr.state = 4
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:213")
+		}
+		return r1
+	}
+	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:213", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v3 = v
+	}
+	/*line main.go:213:2*/ fr.bob = fr.v3
+	/*line main.go:214:2*/ fr.await3 = fr.alice.hear()
+s5:
+	if !fr.await3.Ready() {
+		fr.state = 5
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:214")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:214", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:215:2*/ fr.await3 = fr.alice.say("hi bob")
+s6:
+	if !fr.await3.Ready() {
+		fr.state = 6
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:215")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:215", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:216:2*/ fr.await3 = fr.bob.hear()
+s7:
+	if !fr.await3.Ready() {
+		fr.state = 7
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:216")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:216", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:217:2*/ fr.await3 = fr.bob.say("hi alice! who else is here?")
+s8:
+	if !fr.await3.Ready() {
+		fr.state = 8
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:217")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:217", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:218:2*/ fr.await3 = fr.alice.hear()
+s9:
+	if !fr.await3.Ready() {
+		fr.state = 9
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:218")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:218", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:219:11*/ fr.await2 = join(fr.addr, "carol", fr.out)
+s10:
+	if !fr.await2.Ready() {
+		fr.state = 10
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:219")
+		}
+		return r1
+	}
+	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:219", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v4 = v
+	}
+	/*line main.go:219:2*/ fr.carol = fr.v4
+	/*line main.go:220:2*/ fr.await3 = fr.alice.hear()
+s11:
+	if !fr.await3.Ready() {
+		fr.state = 11
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:220")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:220", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:221:2*/ fr.await3 = fr.bob.hear()
+s12:
+	if !fr.await3.Ready() {
+		fr.state = 12
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:221")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:221", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:222:2*/ fr.await3 = fr.carol.say("me!")
+s13:
+	if !fr.await3.Ready() {
+		fr.state = 13
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:222")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:222", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:223:2*/ fr.await3 = fr.alice.hear()
+s14:
+	if !fr.await3.Ready() {
+		fr.state = 14
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:223")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:223", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:224:2*/ fr.await3 = fr.bob.hear()
+s15:
+	if !fr.await3.Ready() {
+		fr.state = 15
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:224")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:224", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:225:2*/ fr.await3 = fr.bob.conn.Close()
+s16:
+	if !fr.await3.Ready() {
+		fr.state = 16
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:225")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:225", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:226:2*/ fr.await3 = fr.alice.hear()
+s17:
+	if !fr.await3.Ready() {
+		fr.state = 17
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:226")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:226", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:227:2*/ fr.await3 = fr.carol.hear()
+s18:
+	if !fr.await3.Ready() {
+		fr.state = 18
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:227")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:227", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:228:2*/ fr.await3 = fr.alice.conn.Close()
+s19:
+	if !fr.await3.Ready() {
+		fr.state = 19
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:228")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:228", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:229:2*/ fr.await3 = fr.carol.hear()
+s20:
+	if !fr.await3.Ready() {
+		fr.state = 20
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:229")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:229", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:230:2*/ fr.await3 = fr.carol.conn.Close()
+s21:
+	if !fr.await3.Ready() {
+		fr.state = 21
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:230")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:230", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:231:2*/ fr.stop()
+	/*line main.go:232:2*/ fr.await3 = fr.srv
+s22:
+	if !fr.await3.Ready() {
+		fr.state = 22
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:232")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:232", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:233:2*/ {
+		fr.ret = lwt.ReturnUnit()
+		goto ret1
+	}
+ret1:
+s23:
+	if !fr.ret.Ready() {
+		fr.state = 23
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.ret)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:205")
+		}
+		return r1
+	}
+	fr.retv, fr.rerr = fr.ret.Result()
+unwind2:
+s24:
+	if fr.ndefers == 0 {
+		goto finish3
+	}
+	fr.ndefers--
+	switch fr.defers[fr.ndefers] {
+	case 1:
+		goto deferred4
+	}
+	panic("unreachable")
+deferred4:
+	/*line main.go:207:2*/ fr.defer1Func()
+	goto unwind2
+finish3:
+	if fr.rerr != nil {
+		return fr.Fail(fr.rerr)
+	}
+	return fr.Return(fr.retv)
+}
+
+//line main.go:236:1
 func main() { os.Exit(command(os.Args[1:])) }
 
-//line main.go:164:1
+//line main.go:238:1
 func command(args []string) int {
 	if len(args) != 1 {
-		fmt.Fprintln(os.Stderr, "usage: chat HOST:PORT")
+		fmt.Fprintln(os.Stderr, "usage: chat HOST:PORT | chat demo")
 		return 2
+	}
+	if args[0] == "demo" {
+		if _, err := lwtmain.Run(demo(lwtio.Stdout)); err != nil {
+			fmt.Fprintln(os.Stderr, "chat:", err)
+			return 1
+		}
+		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/lwtgo/lwt/examples/internal/servertest"
+	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtio"
+	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-// join connects a client called name and reads the prompt.
-func join(t *testing.T, addr, name string) *servertest.Client {
+// enter connects a client called name and reads the prompt.
+func enter(t *testing.T, addr, name string) *servertest.Client {
 	c := servertest.Dial(t, addr)
 	if got := c.Read(len("name? ")); got != "name? " {
 		t.Fatalf("prompt %q", got)
@@ -29,14 +33,14 @@ func expect(t *testing.T, c *servertest.Client, want ...string) {
 
 func TestChatScript(t *testing.T) {
 	addr := servertest.Start(t, server)
-	alice := join(t, addr, "alice")
-	bob := join(t, addr, "bob")
+	alice := enter(t, addr, "alice")
+	bob := enter(t, addr, "bob")
 	expect(t, alice, "* bob joined")
 	alice.Send("hi bob\n")
 	expect(t, bob, "alice: hi bob")
 	bob.Send("hi alice\r\n")
 	expect(t, alice, "bob: hi alice")
-	carol := join(t, addr, "carol")
+	carol := enter(t, addr, "carol")
 	expect(t, alice, "* carol joined")
 	expect(t, bob, "* carol joined")
 	carol.Send("hello all\nsecond line\n")
@@ -46,7 +50,7 @@ func TestChatScript(t *testing.T) {
 	expect(t, alice, "* bob left")
 	expect(t, carol, "* bob left")
 	// A disconnection in the middle of a line, and a reset.
-	dave := join(t, addr, "dave")
+	dave := enter(t, addr, "dave")
 	expect(t, alice, "* dave joined")
 	expect(t, carol, "* dave joined")
 	dave.Send("half a li")
@@ -61,9 +65,9 @@ func TestChatScript(t *testing.T) {
 // held in memory, and the others go on.
 func TestChatHugeLine(t *testing.T) {
 	addr := servertest.Start(t, server)
-	alice := join(t, addr, "alice")
+	alice := enter(t, addr, "alice")
 	before := servertest.HeapInUse()
-	mallory := join(t, addr, "mallory")
+	mallory := enter(t, addr, "mallory")
 	expect(t, alice, "* mallory joined")
 	go func() {
 		chunk := strings.Repeat("x", 64<<10)
@@ -80,7 +84,7 @@ func TestChatHugeLine(t *testing.T) {
 	if grown := int64(servertest.HeapInUse()) - int64(before); grown > 4<<20 {
 		t.Errorf("heap grew by %d bytes", grown)
 	}
-	bob := join(t, addr, "bob")
+	bob := enter(t, addr, "bob")
 	expect(t, alice, "* bob joined")
 	bob.Send("after\n")
 	expect(t, alice, "bob: after")
@@ -90,10 +94,10 @@ func TestChatHugeLine(t *testing.T) {
 // others get every line, and the server's memory stays bounded.
 func TestChatClientThatNeverReads(t *testing.T) {
 	addr := servertest.Start(t, server)
-	alice := join(t, addr, "alice")
-	carol := join(t, addr, "carol")
+	alice := enter(t, addr, "alice")
+	carol := enter(t, addr, "carol")
 	expect(t, alice, "* carol joined")
-	eve := join(t, addr, "eve") // never reads
+	eve := enter(t, addr, "eve") // never reads
 	expect(t, alice, "* eve joined")
 	expect(t, carol, "* eve joined")
 	before := servertest.HeapInUse()
@@ -133,5 +137,31 @@ func TestChatClientThatNeverReads(t *testing.T) {
 	}
 	if !eve.Closed() {
 		t.Error("the slow client is still connected")
+	}
+}
+
+// The demo: a server and three scripted members on one loop.
+func TestDemo(t *testing.T) {
+	var buf bytes.Buffer
+	out := lwtio.MakeOutput(func(b []byte) lwt.Promise[int] {
+		buf.Write(b)
+		return lwt.Return(len(b))
+	}, lwtio.Options{})
+	if _, err := lwtmain.Run(lwt.Bind(demo(out), func(lwt.Unit) lwt.Promise[lwt.Unit] { return out.Flush() })); err != nil {
+		t.Fatal(err)
+	}
+	want := `alice  | * bob joined
+bob    | alice: hi bob
+alice  | bob: hi alice! who else is here?
+alice  | * carol joined
+bob    | * carol joined
+alice  | carol: me!
+bob    | carol: me!
+alice  | * bob left
+carol  | * bob left
+carol  | * alice left
+`
+	if buf.String() != want {
+		t.Errorf("demo printed:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }
