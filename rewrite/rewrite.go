@@ -201,7 +201,20 @@ func loadFor(cfg Config, patterns []string, env []string, seen map[string]bool) 
 	}
 	var out []*packages.Package
 	for _, p := range pkgs {
+		positioned := false
 		for _, e := range p.Errors {
+			positioned = positioned || e.Pos != ""
+		}
+		for _, e := range p.Errors {
+			if positioned && e.Pos == "" && strings.HasPrefix(e.Msg, "# ") {
+				continue // go list's copy of the compiler's report of the errors above
+			}
+			if strings.HasPrefix(e.Msg, "\t") && len(errs) > 0 {
+				// The second half of the previous error ("other
+				// declaration of x"): keep them together.
+				errs[len(errs)-1].Msg += "\n\t" + e.Pos + ": " + e.Msg[1:]
+				continue
+			}
 			errs = append(errs, loadError(e))
 		}
 		// With tests, a package appears twice (with and without its test

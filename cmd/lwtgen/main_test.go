@@ -152,6 +152,25 @@ func TestSourceErrors(t *testing.T) {
 	}
 }
 
+// A type error is reported once, with its second half ("other declaration
+// of ...") under it, and not again in go list's copy of the compiler output.
+func TestTypeErrorsOnce(t *testing.T) {
+	dir := module(t, map[string]string{
+		"p/p.go":      good,
+		"p/p_test.go": "package p\n\nfunc Double() {}\n",
+	})
+	code, out := lwtgen(t, dir, "./p")
+	if code != exitSource {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	if strings.Count(out, "redeclared") != 1 || strings.Contains(out, "# ") {
+		t.Fatalf("errors not reported once:\n%s", out)
+	}
+	if !strings.Contains(out, "p_test.go:3:6: Double redeclared in this block\n\t") {
+		t.Fatalf("the other declaration is not under its error:\n%s", out)
+	}
+}
+
 func TestRefusesToOverwriteHandWrittenFile(t *testing.T) {
 	hand := "package p\n\n// written by hand\n"
 	dir := module(t, map[string]string{"p/p.go": good, "p/p_lwt.go": hand})
