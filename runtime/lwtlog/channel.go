@@ -26,8 +26,8 @@ type ChannelOptions struct {
 
 // Channel returns a logger that writes messages to the buffered channel oc:
 // Lwt_log.channel. The lines of a message, laid out by the template and each
-// ended by a newline, are written with one [lwtio.OutputChannel.Write], so
-// that they stay together, and then the channel is flushed. The promise of a
+// ended by a newline, are written and then flushed in one [lwtio.Atomic]
+// section, so that they stay together and each message is flushed alone. The promise of a
 // log call resolves once that flush is done, and fails if the write or the
 // flush fails. Writing never blocks the loop: the channel's descriptor is
 // written cooperatively, or off the loop for a regular file.
@@ -60,7 +60,11 @@ func channelLogger(oc *lwtio.OutputChannel, lw *lineWriter, closeChannel bool) *
 		if cap(buf) <= 64<<10 {
 			lw.buf = buf
 		}
-		return lwt.Bind(oc.Write(msg), func(lwt.Unit) lwt.Promise[lwt.Unit] { return oc.Flush() })
+		// Written and flushed in one Atomic section, as Lwt does: no other
+		// message comes between this one and its flush.
+		return lwtio.Atomic(oc, func(oc *lwtio.OutputChannel) lwt.Promise[lwt.Unit] {
+			return lwt.Bind(oc.Write(msg), func(lwt.Unit) lwt.Promise[lwt.Unit] { return oc.Flush() })
+		})
 	}, close)
 }
 
