@@ -132,7 +132,9 @@ func (n *node[T]) addCallback(c callback[T]) {
 	case *cbList[T]:
 		cur.add(c)
 	default:
-		n.cbs = &cbList[T]{items: []callback[T]{cur, c}}
+		l := &cbList[T]{first: [2]callback[T]{cur, c}}
+		l.items = l.first[:]
+		n.cbs = l
 	}
 }
 
@@ -175,9 +177,13 @@ func (n *node[T]) addCallbacks(cbs callback[T]) {
 	n.addCallback(cbs)
 }
 
-// cbList holds two or more callbacks, in registration order.
+// cbList holds two or more callbacks, in registration order. The first
+// two are in the list itself: a promise with two callbacks (a cancel hook
+// and a continuation, a lock release and a continuation) costs one
+// allocation for them, not two.
 type cbList[T any] struct {
 	items []callback[T]
+	first [2]callback[T]
 }
 
 func (l *cbList[T]) fire(v T, err error) {
