@@ -76,7 +76,9 @@ func (r *room) broadcast(from *client, line string) lwt.Promise[lwt.Unit] {
 				continue // the sender, or gone while the broadcast waited
 			}
 			_, err := lwt.Try(lwtunix.WithTimeout(patience, func() lwt.Promise[lwt.Unit] { return c.push.Push(line) }))
-			if err != nil {
+			// A push that fails once c has left on its own (its stream was
+			// closed, which fails the push that waits) is not a timeout.
+			if err != nil && r.clients[c] {
 				r.leave(c)
 				c.conn.Out.Abort()
 				c.conn.In.Abort()

@@ -164,7 +164,7 @@ s2:
 		return r1
 	}
 	_, fr.err = fr.await.Result()
-	/*line main.go:79:4*/ if fr.err != nil {
+	/*line main.go:81:4*/ if fr.err != nil && fr.r.clients[(*fr.c)] {
 		fr.r.leave((*fr.c))
 		(*fr.c).conn.Out.Abort()
 		(*fr.c).conn.In.Abort()
@@ -174,10 +174,10 @@ next7:
 	fr.i++
 	goto range6
 endrange8:
-	/*line main.go:86:3*/ fr.from = nil
+	/*line main.go:88:3*/ fr.from = nil
 	goto for3
 endfor5:
-	/*line main.go:88:2*/ {
+	/*line main.go:90:2*/ {
 		fr.ret = lwt.ReturnUnit()
 		goto ret1
 	}
@@ -222,7 +222,7 @@ func (fr *roomBroadcastFrame) try() (p lwt.Promise[lwt.Unit]) {
 
 // leave takes c out of the room; its writer sends what it has queued.
 //
-//line main.go:91:1
+//line main.go:93:1
 func (r *room) leave(c *client) {
 	delete(r.clients, c)
 	c.push.Close()
@@ -230,7 +230,7 @@ func (r *room) leave(c *client) {
 
 // serve is a client's session.
 //
-//line main.go:100:1
+//line main.go:102:1
 func (r *room) serve(conn lwtio.Conn) lwt.Promise[lwt.Unit] {
 	fr := roomServeFrame{r: r, conn: conn}
 	return fr.step()
@@ -238,7 +238,7 @@ func (r *room) serve(conn lwtio.Conn) lwt.Promise[lwt.Unit] {
 
 // roomServeFrame is the state of a call of serve while it waits.
 //
-//line main.go:100:1
+//line main.go:102:1
 type roomServeFrame struct {
 	lwt.Frame[lwt.Unit]
 	state  int
@@ -267,7 +267,7 @@ func (fr *roomServeFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*room).serve", "main.go:100", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*room).serve", "main.go:102", "panicked"))
 			}
 		}()
 	} else {
@@ -291,166 +291,166 @@ func (fr *roomServeFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 8:
 		goto s8
 	}
-	/*line main.go:101:2*/ fr.await = fr.conn.Out.Write("name? ")
+	/*line main.go:103:2*/ fr.await = fr.conn.Out.Write("name? ")
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:101")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:103")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:101", "awaited")
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:103", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:102:2*/ fr.await = fr.conn.Out.Flush()
+	/*line main.go:104:2*/ fr.await = fr.conn.Out.Flush()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:102")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:104")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:102", "awaited")
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:104", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:103:15*/ fr.await1 = fr.try()
+	/*line main.go:105:15*/ fr.await1 = fr.try()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:103")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:105")
 		}
 		return r1
 	}
 	fr.name, fr.err = fr.await1.Result()
-	/*line main.go:104:2*/ fr.name = strings.TrimSpace(fr.name)
-	/*line main.go:105:2*/ if fr.err != nil || fr.name == "" {
+	/*line main.go:106:2*/ fr.name = strings.TrimSpace(fr.name)
+	/*line main.go:107:2*/ if fr.err != nil || fr.name == "" {
 		return fr.Become(lwt.ReturnUnit())
 	}
-	/*line main.go:108:2*/ fr.queue, fr.push = lwtstream.CreateBounded[string](queueLen)
-	/*line main.go:109:2*/ fr.c = &client{name: fr.name, conn: fr.conn, push: fr.push}
+	/*line main.go:110:2*/ fr.queue, fr.push = lwtstream.CreateBounded[string](queueLen)
+	/*line main.go:111:2*/ fr.c = &client{name: fr.name, conn: fr.conn, push: fr.push}
 	fr.writer = new(lwt.Promise[lwt.Unit])
-	/*line main.go:110:2*/ (*fr.writer) = send(fr.conn.Out, fr.queue, fr.push)
-	/*line main.go:111:2*/ fr.r.clients[fr.c] = true
-	/*line main.go:112:2*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" joined")
+	/*line main.go:112:2*/ (*fr.writer) = send(fr.conn.Out, fr.queue, fr.push)
+	/*line main.go:113:2*/ fr.r.clients[fr.c] = true
+	/*line main.go:114:2*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" joined")
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:112")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:114")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:112", "awaited")
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:114", "awaited")
 		}
 		return fr.Fail(err)
 	}
 for1:
-	/*line main.go:113:6*/ if !(fr.r.clients[fr.c]) {
+	/*line main.go:115:6*/ if !(fr.r.clients[fr.c]) {
 		goto endfor3
 	}
-	/*line main.go:114:16*/ fr.await1 = fr.try1()
+	/*line main.go:116:16*/ fr.await1 = fr.try1()
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:114")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:116")
 		}
 		return r1
 	}
 	fr.line, fr.err1 = fr.await1.Result()
-	/*line main.go:115:3*/ if fr.err1 != nil {
+	/*line main.go:117:3*/ if fr.err1 != nil {
 		goto endfor3 // the end of its input, a reset, a line too long, or dropped
 	}
-	/*line main.go:118:3*/ fr.await = fr.r.broadcast(fr.c, fr.name+": "+fr.line)
+	/*line main.go:120:3*/ fr.await = fr.r.broadcast(fr.c, fr.name+": "+fr.line)
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:118")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:120")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:118", "awaited")
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:120", "awaited")
 		}
 		return fr.Fail(err)
 	}
 	goto for1
 endfor3:
-	/*line main.go:120:2*/ if !(fr.r.clients[fr.c]) {
+	/*line main.go:122:2*/ if !(fr.r.clients[fr.c]) {
 		goto endif4
 	}
-	/*line main.go:121:3*/ fr.r.leave(fr.c)
-	/*line main.go:122:3*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" left")
+	/*line main.go:123:3*/ fr.r.leave(fr.c)
+	/*line main.go:124:3*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" left")
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:122")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:124")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:122", "awaited")
+			err = debugtrace.Note(err, "main.(*room).serve", "main.go:124", "awaited")
 		}
 		return fr.Fail(err)
 	}
 endif4:
-	/*line main.go:125:9*/ fr.await = fr.try2()
+	/*line main.go:127:9*/ fr.await = fr.try2()
 s8:
 	if !fr.await.Ready() {
 		fr.state = 8
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:125")
+			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:127")
 		}
 		return r1
 	}
 	_, _ = fr.await.Result()
-	/*line main.go:126:2*/ fr.conn.Out.Abort()
-	/*line main.go:127:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:128:2*/ fr.conn.Out.Abort()
+	/*line main.go:129:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 func (fr *roomServeFrame) try() (p lwt.Promise[string]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:103:23*/ return fr.conn.In.ReadLineMax(64)
+	/*line main.go:105:23*/ return fr.conn.In.ReadLineMax(64)
 }
 
 func (fr *roomServeFrame) try1() (p1 lwt.Promise[string]) {
 	defer lwt.Recovered(&p1)
-	/*line main.go:114:24*/ return fr.conn.In.ReadLineMax(maxLine)
+	/*line main.go:116:24*/ return fr.conn.In.ReadLineMax(maxLine)
 }
 
 func (fr *roomServeFrame) try2() (p2 lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p2)
-	/*line main.go:125:17*/ return lwtunix.WithTimeout(drain, func(writerCell *lwt.Promise[lwt.Unit]) func() lwt.Promise[lwt.Unit] {
+	/*line main.go:127:17*/ return lwtunix.WithTimeout(drain, func(writerCell *lwt.Promise[lwt.Unit]) func() lwt.Promise[lwt.Unit] {
 		return func() lwt.Promise[lwt.Unit] { return (*writerCell) }
 	}(fr.writer))
 }
 
 // send writes the lines of queue to out, flushing when no more wait.
 //
-//line main.go:133:1
+//line main.go:135:1
 func send(out *lwtio.OutputChannel, queue *lwtstream.Stream[string], push *lwtstream.BoundedPusher[string]) lwt.Promise[lwt.Unit] {
 	fr := sendFrame{out: out, queue: queue, push: push}
 	return fr.step()
@@ -458,7 +458,7 @@ func send(out *lwtio.OutputChannel, queue *lwtstream.Stream[string], push *lwtst
 
 // sendFrame is the state of a call of send while it waits.
 //
-//line main.go:133:1
+//line main.go:135:1
 type sendFrame struct {
 	lwt.Frame[lwt.Unit]
 	state  int
@@ -483,7 +483,7 @@ func (fr *sendFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.send", "main.go:133", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.send", "main.go:135", "panicked"))
 			}
 		}()
 	} else {
@@ -499,21 +499,21 @@ func (fr *sendFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:134:2*/ fr.stream = fr.queue
+	/*line main.go:136:2*/ fr.stream = fr.queue
 range1:
-	/*line main.go:134:2*/ fr.await = fr.stream.Get()
+	/*line main.go:136:2*/ fr.await = fr.stream.Get()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:134")
+			debugtrace.Wait(r1.Key(), "main.send", "main.go:136")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:134", "awaited")
+			err = debugtrace.Note(err, "main.send", "main.go:136", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
@@ -522,30 +522,11 @@ s1:
 	if !fr.elem.OK {
 		goto endrange2
 	}
-	/*line main.go:134:2*/ fr.line = fr.elem.Value
-	/*line main.go:135:3*/ fr.await1 = fr.out.WriteLine(fr.line)
+	/*line main.go:136:2*/ fr.line = fr.elem.Value
+	/*line main.go:137:3*/ fr.await1 = fr.out.WriteLine(fr.line)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:135")
-		}
-		return r1
-	}
-	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:135", "awaited")
-		}
-		return fr.Fail(err)
-	}
-	/*line main.go:136:3*/ if !(fr.push.Count() == 0) {
-		goto endif3
-	}
-	/*line main.go:137:4*/ fr.await1 = fr.out.Flush()
-s3:
-	if !fr.await1.Ready() {
-		fr.state = 3
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.send", "main.go:137")
@@ -558,32 +539,51 @@ s3:
 		}
 		return fr.Fail(err)
 	}
-endif3:
-	goto range1
-endrange2:
-	/*line main.go:140:2*/ fr.await1 = fr.out.Flush()
-s4:
+	/*line main.go:138:3*/ if !(fr.push.Count() == 0) {
+		goto endif3
+	}
+	/*line main.go:139:4*/ fr.await1 = fr.out.Flush()
+s3:
 	if !fr.await1.Ready() {
-		fr.state = 4
+		fr.state = 3
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:140")
+			debugtrace.Wait(r1.Key(), "main.send", "main.go:139")
 		}
 		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:140", "awaited")
+			err = debugtrace.Note(err, "main.send", "main.go:139", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:141:2*/ return fr.Become(lwt.ReturnUnit())
+endif3:
+	goto range1
+endrange2:
+	/*line main.go:142:2*/ fr.await1 = fr.out.Flush()
+s4:
+	if !fr.await1.Ready() {
+		fr.state = 4
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.send", "main.go:142")
+		}
+		return r1
+	}
+	if _, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.send", "main.go:142", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:143:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // server serves on address until ctx is done; started is given the address
 // it listens on.
 //
-//line main.go:148:1
+//line main.go:150:1
 func server(ctx context.Context, address string, started func(addr string)) lwt.Promise[lwt.Unit] {
 	fr := serverFrame{ctx: ctx, address: address, started: started}
 	return fr.step()
@@ -591,7 +591,7 @@ func server(ctx context.Context, address string, started func(addr string)) lwt.
 
 // serverFrame is the state of a call of server while it waits.
 //
-//line main.go:148:1
+//line main.go:150:1
 type serverFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
@@ -620,7 +620,7 @@ func (fr *serverFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.server", "main.go:148", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.server", "main.go:150", "panicked"))
 			}
 		}()
 	} else {
@@ -636,91 +636,91 @@ func (fr *serverFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:149:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:151:10*/ fr.await = lwtio.ResolveAddr(fr.address)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:149")
+			debugtrace.Wait(r1.Key(), "main.server", "main.go:151")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:149", "awaited")
+			err = debugtrace.Note(err, "main.server", "main.go:151", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:149:2*/ fr.addr = fr.v
-	/*line main.go:150:2*/ fr.r = &room{clients: map[*client]bool{}}
-	/*line main.go:151:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{OnError: ignore}, fr.r.serve)
+	/*line main.go:151:2*/ fr.addr = fr.v
+	/*line main.go:152:2*/ fr.r = &room{clients: map[*client]bool{}}
+	/*line main.go:153:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{OnError: ignore}, fr.r.serve)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:151")
+			debugtrace.Wait(r1.Key(), "main.server", "main.go:153")
 		}
 		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:151", "awaited")
+			err = debugtrace.Note(err, "main.server", "main.go:153", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:151:2*/ fr.srv = fr.v1
-	/*line main.go:152:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:153:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:154:9*/ fr.await2 = fr.try()
+	/*line main.go:153:2*/ fr.srv = fr.v1
+	/*line main.go:154:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
+	/*line main.go:155:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
+	/*line main.go:156:9*/ fr.await2 = fr.try()
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:154")
+			debugtrace.Wait(r1.Key(), "main.server", "main.go:156")
 		}
 		return r1
 	}
 	_, _ = fr.await2.Result()
-	/*line main.go:155:2*/ fr.await2 = fr.srv.Shutdown()
+	/*line main.go:157:2*/ fr.await2 = fr.srv.Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:155")
+			debugtrace.Wait(r1.Key(), "main.server", "main.go:157")
 		}
 		return r1
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:155", "awaited")
+			err = debugtrace.Note(err, "main.server", "main.go:157", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:156:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:158:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 func (fr *serverFrame) try() (p lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:154:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
+	/*line main.go:156:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
 }
 
 // ignore is the server's OnError: a session fails only when its client
 // goes away, which is not worth a message.
 //
-//line main.go:159:1
+//line main.go:161:1
 func ignore(unix.Sockaddr, error) {}
 
 // A member is a client of the demo: a connection and a name.
 //
-//line main.go:163:1
+//line main.go:165:1
 type member struct {
 	name string
 	conn lwtio.Conn
@@ -729,7 +729,7 @@ type member struct {
 
 // join connects to the server at addr and gives the name.
 //
-//line main.go:173:1
+//line main.go:175:1
 func join(addr unix.Sockaddr, name string, out *lwtio.OutputChannel) lwt.Promise[*member] {
 	fr := joinFrame{addr: addr, name: name, out: out}
 	return fr.step()
@@ -737,7 +737,7 @@ func join(addr unix.Sockaddr, name string, out *lwtio.OutputChannel) lwt.Promise
 
 // joinFrame is the state of a call of join while it waits.
 //
-//line main.go:173:1
+//line main.go:175:1
 type joinFrame struct {
 	lwt.Frame[*member]
 	state  int
@@ -762,7 +762,7 @@ func (fr *joinFrame) step() (r1 lwt.Promise[*member]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.join", "main.go:173", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.join", "main.go:175", "panicked"))
 			}
 		}()
 	} else {
@@ -778,79 +778,79 @@ func (fr *joinFrame) step() (r1 lwt.Promise[*member]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:174:10*/ fr.await = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
+	/*line main.go:176:10*/ fr.await = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[*member](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:174")
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:176")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:174", "awaited")
+			err = debugtrace.Note(err, "main.join", "main.go:176", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:174:2*/ fr.conn = fr.v
-	/*line main.go:175:2*/ fr.await1 = fr.conn.In.Read(len("name? "))
+	/*line main.go:176:2*/ fr.conn = fr.v
+	/*line main.go:177:2*/ fr.await1 = fr.conn.In.Read(len("name? "))
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[*member](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:175")
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:177")
 		}
 		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:175", "awaited")
+			err = debugtrace.Note(err, "main.join", "main.go:177", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:176:2*/ fr.await2 = fr.conn.Out.WriteLine(fr.name)
+	/*line main.go:178:2*/ fr.await2 = fr.conn.Out.WriteLine(fr.name)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
 		r1 = lwt.Suspend[*member](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:176")
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:178")
 		}
 		return r1
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:176", "awaited")
+			err = debugtrace.Note(err, "main.join", "main.go:178", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:177:2*/ fr.await2 = fr.conn.Out.Flush()
+	/*line main.go:179:2*/ fr.await2 = fr.conn.Out.Flush()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
 		r1 = lwt.Suspend[*member](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:177")
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:179")
 		}
 		return r1
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:177", "awaited")
+			err = debugtrace.Note(err, "main.join", "main.go:179", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:178:2*/ return fr.Become(lwt.Return(&member{name: fr.name, conn: fr.conn, out: fr.out}))
+	/*line main.go:180:2*/ return fr.Become(lwt.Return(&member{name: fr.name, conn: fr.conn, out: fr.out}))
 }
 
 // say sends a line.
 //
-//line main.go:184:1
+//line main.go:186:1
 func (m *member) say(line string) lwt.Promise[lwt.Unit] {
 	fr := memberSayFrame{m: m, line: line}
 	return fr.step()
@@ -858,7 +858,7 @@ func (m *member) say(line string) lwt.Promise[lwt.Unit] {
 
 // memberSayFrame is the state of a call of say while it waits.
 //
-//line main.go:184:1
+//line main.go:186:1
 type memberSayFrame struct {
 	lwt.Frame[lwt.Unit]
 	state int
@@ -878,7 +878,7 @@ func (fr *memberSayFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).say", "main.go:184", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).say", "main.go:186", "panicked"))
 			}
 		}()
 	} else {
@@ -890,44 +890,44 @@ func (fr *memberSayFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 2:
 		goto s2
 	}
-	/*line main.go:185:2*/ fr.await = fr.m.conn.Out.WriteLine(fr.line)
+	/*line main.go:187:2*/ fr.await = fr.m.conn.Out.WriteLine(fr.line)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:185")
+			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:187")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).say", "main.go:185", "awaited")
+			err = debugtrace.Note(err, "main.(*member).say", "main.go:187", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:186:2*/ fr.await = fr.m.conn.Out.Flush()
+	/*line main.go:188:2*/ fr.await = fr.m.conn.Out.Flush()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:186")
+			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:188")
 		}
 		return r1
 	}
 	if _, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).say", "main.go:186", "awaited")
+			err = debugtrace.Note(err, "main.(*member).say", "main.go:188", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:187:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:189:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // hear reads the next line the member is sent, and prints it.
 //
-//line main.go:193:1
+//line main.go:195:1
 func (m *member) hear() lwt.Promise[lwt.Unit] {
 	fr := memberHearFrame{m: m}
 	return fr.step()
@@ -935,7 +935,7 @@ func (m *member) hear() lwt.Promise[lwt.Unit] {
 
 // memberHearFrame is the state of a call of hear while it waits.
 //
-//line main.go:193:1
+//line main.go:195:1
 type memberHearFrame struct {
 	lwt.Frame[lwt.Unit]
 	state  int
@@ -957,7 +957,7 @@ func (fr *memberHearFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).hear", "main.go:193", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).hear", "main.go:195", "panicked"))
 			}
 		}()
 	} else {
@@ -969,42 +969,42 @@ func (fr *memberHearFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 2:
 		goto s2
 	}
-	/*line main.go:194:10*/ fr.await = fr.m.conn.In.ReadLine()
+	/*line main.go:196:10*/ fr.await = fr.m.conn.In.ReadLine()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:194")
+			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:196")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).hear", "main.go:194", "awaited")
+			err = debugtrace.Note(err, "main.(*member).hear", "main.go:196", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:194:2*/ fr.line = fr.v
-	/*line main.go:195:2*/ fr.await1 = fr.m.out.Printlf("%-7s| %s", fr.m.name, fr.line)
+	/*line main.go:196:2*/ fr.line = fr.v
+	/*line main.go:197:2*/ fr.await1 = fr.m.out.Printlf("%-7s| %s", fr.m.name, fr.line)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:195")
+			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:197")
 		}
 		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).hear", "main.go:195", "awaited")
+			err = debugtrace.Note(err, "main.(*member).hear", "main.go:197", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:196:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:198:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // demo runs a server and three members on one loop, and prints what each
@@ -1012,7 +1012,7 @@ s2:
 // threads per client, the members' scripts) is a light-weight thread of the
 // same loop.
 //
-//line main.go:205:1
+//line main.go:207:1
 func demo(out *lwtio.OutputChannel) lwt.Promise[lwt.Unit] {
 	fr := demoFrame{out: out}
 	return fr.step()
@@ -1020,7 +1020,7 @@ func demo(out *lwtio.OutputChannel) lwt.Promise[lwt.Unit] {
 
 // demoFrame is the state of a call of demo while it waits.
 //
-//line main.go:205:1
+//line main.go:207:1
 type demoFrame struct {
 	lwt.Frame[lwt.Unit]
 	state      int
@@ -1063,7 +1063,7 @@ func (fr *demoFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.demo", "main.go:205", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.demo", "main.go:207", "panicked")
 			}
 			fr.state = 24
 			r1 = fr.step()
@@ -1119,132 +1119,98 @@ func (fr *demoFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 24:
 		goto s24
 	}
-	/*line main.go:206:2*/ fr.ctx, fr.stop = context.WithCancel(context.Background())
-	/*line main.go:207:2*/ fr.defer1Func = fr.stop
+	/*line main.go:208:2*/ fr.ctx, fr.stop = context.WithCancel(context.Background())
+	/*line main.go:209:2*/ fr.defer1Func = fr.stop
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
 	fr.start = new(lwt.Resolver[string])
-	/*line main.go:208:2*/ fr.started, (*fr.start) = lwt.Wait[string]()
-	/*line main.go:209:2*/ fr.srv = server(fr.ctx, "127.0.0.1:0", func(startCell *lwt.Resolver[string]) func(addr string) {
+	/*line main.go:210:2*/ fr.started, (*fr.start) = lwt.Wait[string]()
+	/*line main.go:211:2*/ fr.srv = server(fr.ctx, "127.0.0.1:0", func(startCell *lwt.Resolver[string]) func(addr string) {
 		return func(addr string) { lwt.Wakeup((*startCell), addr) }
 	}(fr.start))
-	/*line main.go:210:38*/ fr.await = fr.started
+	/*line main.go:212:38*/ fr.await = fr.started
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:210")
-		}
-		return r1
-	}
-	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:210", "awaited")
-		}
-		fr.rerr = err
-		goto unwind2
-	} else {
-		fr.v = v
-	}
-	/*line main.go:210:10*/ fr.await1 = lwtio.ResolveAddr(fr.v)
-s2:
-	if !fr.await1.Ready() {
-		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:210")
-		}
-		return r1
-	}
-	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:210", "awaited")
-		}
-		fr.rerr = err
-		goto unwind2
-	} else {
-		fr.v1 = v
-	}
-	/*line main.go:210:2*/ fr.addr = fr.v1
-	/*line main.go:212:11*/ fr.await2 = join(fr.addr, "alice", fr.out)
-s3:
-	if !fr.await2.Ready() {
-		fr.state = 3
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:212")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.demo", "main.go:212", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	} else {
-		fr.v2 = v
+		fr.v = v
 	}
-	/*line main.go:212:2*/ fr.alice = fr.v2
-	/*line main.go:213:9*/ fr.await2 = join(fr.addr, "bob", fr.out)
-s4:
+	/*line main.go:212:10*/ fr.await1 = lwtio.ResolveAddr(fr.v)
+s2:
+	if !fr.await1.Ready() {
+		fr.state = 2
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:212")
+		}
+		return r1
+	}
+	if v, err := fr.await1.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:212", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v1 = v
+	}
+	/*line main.go:212:2*/ fr.addr = fr.v1
+	/*line main.go:214:11*/ fr.await2 = join(fr.addr, "alice", fr.out)
+s3:
 	if !fr.await2.Ready() {
-		fr.state = 4
+		fr.state = 3
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:213")
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:214")
 		}
 		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:213", "awaited")
+			err = debugtrace.Note(err, "main.demo", "main.go:214", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v2 = v
+	}
+	/*line main.go:214:2*/ fr.alice = fr.v2
+	/*line main.go:215:9*/ fr.await2 = join(fr.addr, "bob", fr.out)
+s4:
+	if !fr.await2.Ready() {
+		fr.state = 4
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:215")
+		}
+		return r1
+	}
+	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:215", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	} else {
 		fr.v3 = v
 	}
-	/*line main.go:213:2*/ fr.bob = fr.v3
-	/*line main.go:214:2*/ fr.await3 = fr.alice.hear()
+	/*line main.go:215:2*/ fr.bob = fr.v3
+	/*line main.go:216:2*/ fr.await3 = fr.alice.hear()
 s5:
 	if !fr.await3.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:214")
-		}
-		return r1
-	}
-	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:214", "awaited")
-		}
-		fr.rerr = err
-		goto unwind2
-	}
-	/*line main.go:215:2*/ fr.await3 = fr.alice.say("hi bob")
-s6:
-	if !fr.await3.Ready() {
-		fr.state = 6
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:215")
-		}
-		return r1
-	}
-	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:215", "awaited")
-		}
-		fr.rerr = err
-		goto unwind2
-	}
-	/*line main.go:216:2*/ fr.await3 = fr.bob.hear()
-s7:
-	if !fr.await3.Ready() {
-		fr.state = 7
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:216")
@@ -1258,10 +1224,10 @@ s7:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:217:2*/ fr.await3 = fr.bob.say("hi alice! who else is here?")
-s8:
+	/*line main.go:217:2*/ fr.await3 = fr.alice.say("hi bob")
+s6:
 	if !fr.await3.Ready() {
-		fr.state = 8
+		fr.state = 6
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:217")
@@ -1275,10 +1241,10 @@ s8:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:218:2*/ fr.await3 = fr.alice.hear()
-s9:
+	/*line main.go:218:2*/ fr.await3 = fr.bob.hear()
+s7:
 	if !fr.await3.Ready() {
-		fr.state = 9
+		fr.state = 7
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:218")
@@ -1292,30 +1258,27 @@ s9:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:219:11*/ fr.await2 = join(fr.addr, "carol", fr.out)
-s10:
-	if !fr.await2.Ready() {
-		fr.state = 10
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+	/*line main.go:219:2*/ fr.await3 = fr.bob.say("hi alice! who else is here?")
+s8:
+	if !fr.await3.Ready() {
+		fr.state = 8
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:219")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if _, err := fr.await3.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.demo", "main.go:219", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
-	} else {
-		fr.v4 = v
 	}
-	/*line main.go:219:2*/ fr.carol = fr.v4
 	/*line main.go:220:2*/ fr.await3 = fr.alice.hear()
-s11:
+s9:
 	if !fr.await3.Ready() {
-		fr.state = 11
+		fr.state = 9
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:220")
@@ -1329,27 +1292,30 @@ s11:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:221:2*/ fr.await3 = fr.bob.hear()
-s12:
-	if !fr.await3.Ready() {
-		fr.state = 12
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+	/*line main.go:221:11*/ fr.await2 = join(fr.addr, "carol", fr.out)
+s10:
+	if !fr.await2.Ready() {
+		fr.state = 10
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:221")
 		}
 		return r1
 	}
-	if _, err := fr.await3.Result(); err != nil {
+	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.demo", "main.go:221", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
+	} else {
+		fr.v4 = v
 	}
-	/*line main.go:222:2*/ fr.await3 = fr.carol.say("me!")
-s13:
+	/*line main.go:221:2*/ fr.carol = fr.v4
+	/*line main.go:222:2*/ fr.await3 = fr.alice.hear()
+s11:
 	if !fr.await3.Ready() {
-		fr.state = 13
+		fr.state = 11
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:222")
@@ -1363,10 +1329,10 @@ s13:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:223:2*/ fr.await3 = fr.alice.hear()
-s14:
+	/*line main.go:223:2*/ fr.await3 = fr.bob.hear()
+s12:
 	if !fr.await3.Ready() {
-		fr.state = 14
+		fr.state = 12
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:223")
@@ -1380,10 +1346,10 @@ s14:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:224:2*/ fr.await3 = fr.bob.hear()
-s15:
+	/*line main.go:224:2*/ fr.await3 = fr.carol.say("me!")
+s13:
 	if !fr.await3.Ready() {
-		fr.state = 15
+		fr.state = 13
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:224")
@@ -1397,10 +1363,10 @@ s15:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:225:2*/ fr.await3 = fr.bob.conn.Close()
-s16:
+	/*line main.go:225:2*/ fr.await3 = fr.alice.hear()
+s14:
 	if !fr.await3.Ready() {
-		fr.state = 16
+		fr.state = 14
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:225")
@@ -1414,10 +1380,10 @@ s16:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:226:2*/ fr.await3 = fr.alice.hear()
-s17:
+	/*line main.go:226:2*/ fr.await3 = fr.bob.hear()
+s15:
 	if !fr.await3.Ready() {
-		fr.state = 17
+		fr.state = 15
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:226")
@@ -1431,10 +1397,10 @@ s17:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:227:2*/ fr.await3 = fr.carol.hear()
-s18:
+	/*line main.go:227:2*/ fr.await3 = fr.bob.conn.Close()
+s16:
 	if !fr.await3.Ready() {
-		fr.state = 18
+		fr.state = 16
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:227")
@@ -1448,10 +1414,10 @@ s18:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:228:2*/ fr.await3 = fr.alice.conn.Close()
-s19:
+	/*line main.go:228:2*/ fr.await3 = fr.alice.hear()
+s17:
 	if !fr.await3.Ready() {
-		fr.state = 19
+		fr.state = 17
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:228")
@@ -1466,9 +1432,9 @@ s19:
 		goto unwind2
 	}
 	/*line main.go:229:2*/ fr.await3 = fr.carol.hear()
-s20:
+s18:
 	if !fr.await3.Ready() {
-		fr.state = 20
+		fr.state = 18
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:229")
@@ -1482,10 +1448,10 @@ s20:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:230:2*/ fr.await3 = fr.carol.conn.Close()
-s21:
+	/*line main.go:230:2*/ fr.await3 = fr.alice.conn.Close()
+s19:
 	if !fr.await3.Ready() {
-		fr.state = 21
+		fr.state = 19
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:230")
@@ -1499,11 +1465,27 @@ s21:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:231:2*/ fr.stop()
-	/*line main.go:232:2*/ fr.await3 = fr.srv
-s22:
+	/*line main.go:231:2*/ fr.await3 = fr.carol.hear()
+s20:
 	if !fr.await3.Ready() {
-		fr.state = 22
+		fr.state = 20
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:231")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:231", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:232:2*/ fr.await3 = fr.carol.conn.Close()
+s21:
+	if !fr.await3.Ready() {
+		fr.state = 21
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:232")
@@ -1517,7 +1499,25 @@ s22:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:233:2*/ {
+	/*line main.go:233:2*/ fr.stop()
+	/*line main.go:234:2*/ fr.await3 = fr.srv
+s22:
+	if !fr.await3.Ready() {
+		fr.state = 22
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:234")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:234", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:235:2*/ {
 		fr.ret = lwt.ReturnUnit()
 		goto ret1
 	}
@@ -1527,7 +1527,7 @@ s23:
 		fr.state = 23
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.ret)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:205")
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:207")
 		}
 		return r1
 	}
@@ -1544,7 +1544,7 @@ s24:
 	}
 	panic("unreachable")
 deferred4:
-	/*line main.go:207:2*/ fr.defer1Func()
+	/*line main.go:209:2*/ fr.defer1Func()
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -1553,10 +1553,10 @@ finish3:
 	return fr.Return(fr.retv)
 }
 
-//line main.go:236:1
+//line main.go:238:1
 func main() { os.Exit(command(os.Args[1:])) }
 
-//line main.go:238:1
+//line main.go:240:1
 func command(args []string) int {
 	if len(args) != 1 {
 		fmt.Fprintln(os.Stderr, "usage: chat HOST:PORT | chat demo")

@@ -47,6 +47,7 @@ const (
 // request is what the server needs to know of a request.
 type request struct {
 	head      bool // a HEAD request: no body in the response
+	http10    bool // an HTTP/1.0 request, persistent only if it asks
 	keepAlive bool
 	bodyLen   int
 }
@@ -83,20 +84,28 @@ func readRequest(in *lwtio.InputChannel, line string) lwt.Promise[request] {
 	case "HTTP/1.1":
 		req.keepAlive = true
 	case "HTTP/1.0":
+		req.http10 = true
 	default:
 		return lwt.Fail[request](errVersion)
 	}
 	req.head = method == "HEAD"
+	closing := false // "close" wins over "keep-alive" (RFC 9112, 9.6)
+	seenLength := false
 	for n := 0; ; n++ {
 		h := lwt.Await(in.ReadLineMax(maxLine))
 		if h == "" {
+			if closing {
+				req.keepAlive = false
+			}
 			return lwt.Return(req)
 		}
 		if n == maxHeaders {
 			return lwt.Fail[request](errHeaderLarge)
 		}
 		name, value, ok := strings.Cut(h, ":")
-		if !ok {
+		if !ok || name == "" || strings.TrimRight(name, " \t") != name {
+			// No space is allowed before the colon (RFC 9112, 5.1): a
+			// "Content-Length :" that went unrecognised would smuggle a body.
 			return lwt.Fail[request](errBadRequest)
 		}
 		value = strings.TrimSpace(value)
@@ -105,16 +114,17 @@ func readRequest(in *lwtio.InputChannel, line string) lwt.Promise[request] {
 			for _, opt := range strings.Split(value, ",") {
 				switch opt = strings.TrimSpace(opt); {
 				case strings.EqualFold(opt, "close"):
-					req.keepAlive = false
+					closing = true
 				case strings.EqualFold(opt, "keep-alive"):
 					req.keepAlive = true
 				}
 			}
 		case strings.EqualFold(name, "Content-Length"):
 			n, err := strconv.Atoi(value)
-			if err != nil || n < 0 {
-				return lwt.Fail[request](errBadRequest)
+			if err != nil || n < 0 || (seenLength && n != req.bodyLen) {
+				return lwt.Fail[request](errBadRequest) // two different lengths too (RFC 9112, 6.3)
 			}
+			seenLength = true
 			if n > maxBody {
 				return lwt.Fail[request](errTooLarge)
 			}
@@ -172,8 +182,13 @@ func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 // Responses, remade when the second changes (for their Date header).
 var (
 	responseSecond int64
-	responses      [4]string // indexed by keepAlive<<1 | head
+	responses      [6]string // indexed by connection<<1 | head
 )
+
+// The connection headers of responses: none (HTTP/1.1 keeps the connection
+// by default), "close", and "keep-alive" (what an HTTP/1.0 client that asked
+// for it needs to hear).
+var connectionHeaders = [3]string{"", "Connection: close\r\n", "Connection: keep-alive\r\n"}
 
 func response(req request) string {
 	now := time.Now()
@@ -183,10 +198,7 @@ func response(req request) string {
 		date = date[:len(date)-3] + "GMT"
 		for i := range responses {
 			h := "HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain; charset=utf-8\r\nDate: " + date + "\r\n"
-			if i&2 == 0 {
-				h += "Connection: close\r\n"
-			}
-			h += "\r\n"
+			h += connectionHeaders[i>>1] + "\r\n"
 			if i&1 == 0 {
 				h += "Hello, world!"
 			}
@@ -194,8 +206,11 @@ func response(req request) string {
 		}
 	}
 	i := 0
-	if req.keepAlive {
-		i |= 2
+	switch {
+	case !req.keepAlive:
+		i = 1 << 1
+	case req.http10:
+		i = 2 << 1
 	}
 	if req.head {
 		i |= 1

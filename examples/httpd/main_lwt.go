@@ -41,22 +41,23 @@ const (
 //line main.go:47:1
 type request struct {
 	head      bool // a HEAD request: no body in the response
+	http10    bool // an HTTP/1.0 request, persistent only if it asks
 	keepAlive bool
 	bodyLen   int
 }
 
 // statusError is a request the server refuses with status.
 //
-//line main.go:54:1
+//line main.go:55:1
 type statusError struct {
 	status int
 	reason string
 }
 
-//line main.go:60:1
+//line main.go:61:1
 func (e *statusError) Error() string { return fmt.Sprintf("%d %s", e.status, e.reason) }
 
-//line main.go:62:1
+//line main.go:63:1
 var (
 	errBadRequest  = &statusError{400, "Bad Request"}
 	errTooLarge    = &statusError{413, "Content Too Large"}
@@ -69,7 +70,7 @@ var (
 // headers; they have usually come with it, and then it does not wait. A line
 // longer than maxLine fails with lwtio.ErrLineTooLong.
 //
-//line main.go:75:1
+//line main.go:76:1
 func readRequest(in *lwtio.InputChannel, line string) lwt.Promise[request] {
 	fr := readRequestFrame{in: in, line: line}
 	return fr.step()
@@ -77,25 +78,27 @@ func readRequest(in *lwtio.InputChannel, line string) lwt.Promise[request] {
 
 // readRequestFrame is the state of a call of readRequest while it waits.
 //
-//line main.go:75:1
+//line main.go:76:1
 type readRequestFrame struct {
 	lwt.Frame[request]
-	state  int
-	in     *lwtio.InputChannel
-	line   string
-	method string
-	rest   string
-	ok1    bool
-	proto  string
-	ok2    bool
-	req    request
-	n      int
-	h      string
-	name   string
-	value  string
-	ok     bool
-	v      string
-	await  lwt.Promise[string]
+	state      int
+	in         *lwtio.InputChannel
+	line       string
+	method     string
+	rest       string
+	ok1        bool
+	proto      string
+	ok2        bool
+	req        request
+	closing    bool
+	seenLength bool
+	n          int
+	h          string
+	name       string
+	value      string
+	ok         bool
+	v          string
+	await      lwt.Promise[string]
 }
 
 func (fr *readRequestFrame) Resume() {
@@ -109,7 +112,7 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readRequest", "main.go:75", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readRequest", "main.go:76", "panicked"))
 			}
 		}()
 	} else {
@@ -119,96 +122,105 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	case 1:
 		goto s1
 	}
-	/*line main.go:76:2*/ fr.method, fr.rest, fr.ok1 = strings.Cut(fr.line, " ")
-	/*line main.go:77:2*/ _, fr.proto, fr.ok2 = strings.Cut(fr.rest, " ")
-	/*line main.go:78:2*/ if !fr.ok1 || !fr.ok2 || fr.method == "" {
+	/*line main.go:77:2*/ fr.method, fr.rest, fr.ok1 = strings.Cut(fr.line, " ")
+	/*line main.go:78:2*/ _, fr.proto, fr.ok2 = strings.Cut(fr.rest, " ")
+	/*line main.go:79:2*/ if !fr.ok1 || !fr.ok2 || fr.method == "" {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:79", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:80", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errBadRequest))
 		}
 	}
-	/*line main.go:81:6*/ fr.req = *new(request)
-	/*line main.go:82:2*/ switch fr.proto {
+	/*line main.go:82:6*/ fr.req = *new(request)
+	/*line main.go:83:2*/ switch fr.proto {
 	case "HTTP/1.1":
 		fr.req.keepAlive = true
 	case "HTTP/1.0":
+		fr.req.http10 = true
 	default:
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errVersion, "main.readRequest", "main.go:87", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errVersion, "main.readRequest", "main.go:89", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errVersion))
 		}
 	}
-	/*line main.go:89:2*/ fr.req.head = fr.method == "HEAD"
-	/*line main.go:90:6*/ fr.n = 0
+	/*line main.go:91:2*/ fr.req.head = fr.method == "HEAD"
+	/*line main.go:92:2*/ fr.closing = false
+	/*line main.go:93:2*/ fr.seenLength = false
+	/*line main.go:94:6*/ fr.n = 0
 for1:
-	/*line main.go:91:8*/ fr.await = fr.in.ReadLineMax(maxLine)
+	/*line main.go:95:8*/ fr.await = fr.in.ReadLineMax(maxLine)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[request](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:91")
+			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:95")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.readRequest", "main.go:91", "awaited")
+			err = debugtrace.Note(err, "main.readRequest", "main.go:95", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:91:3*/ fr.h = fr.v
-	/*line main.go:92:3*/ if fr.h == "" {
+	/*line main.go:95:3*/ fr.h = fr.v
+	/*line main.go:96:3*/ if fr.h == "" {
+		if fr.closing {
+			fr.req.keepAlive = false
+		}
 		return fr.Become(lwt.Return(fr.req))
 	}
-	/*line main.go:95:3*/ if fr.n == maxHeaders {
+	/*line main.go:102:3*/ if fr.n == maxHeaders {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errHeaderLarge, "main.readRequest", "main.go:96", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errHeaderLarge, "main.readRequest", "main.go:103", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errHeaderLarge))
 		}
 	}
-	/*line main.go:98:3*/ fr.name, fr.value, fr.ok = strings.Cut(fr.h, ":")
-	/*line main.go:99:3*/ if !fr.ok {
+	/*line main.go:105:3*/ fr.name, fr.value, fr.ok = strings.Cut(fr.h, ":")
+	/*line main.go:106:3*/ if !fr.ok || fr.name == "" || strings.TrimRight(fr.name, " \t") != fr.name {
+		// No space is allowed before the colon (RFC 9112, 5.1): a
+		// "Content-Length :" that went unrecognised would smuggle a body.
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:100", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:109", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errBadRequest))
 		}
 	}
-	/*line main.go:102:3*/ fr.value = strings.TrimSpace(fr.value)
-	/*line main.go:103:3*/ switch {
+	/*line main.go:111:3*/ fr.value = strings.TrimSpace(fr.value)
+	/*line main.go:112:3*/ switch {
 	case strings.EqualFold(fr.name, "Connection"):
 		for _, opt := range strings.Split(fr.value, ",") {
 			switch opt = strings.TrimSpace(opt); {
 			case strings.EqualFold(opt, "close"):
-				fr.req.keepAlive = false
+				fr.closing = true
 			case strings.EqualFold(opt, "keep-alive"):
 				fr.req.keepAlive = true
 			}
 		}
 	case strings.EqualFold(fr.name, "Content-Length"):
 		n, err := strconv.Atoi(fr.value)
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || (fr.seenLength && n != fr.req.bodyLen) {
 			{
 				if debugtrace.Enabled {
-					return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:116", "raised")))
+					return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:125", "raised")))
 				}
 				return fr.Become(lwt.Fail[request](errBadRequest))
-			}
+			} // two different lengths too (RFC 9112, 6.3)
 		}
+		fr.seenLength = true
 		if n > maxBody {
 			{
 				if debugtrace.Enabled {
-					return fr.Become(lwt.Fail[request](debugtrace.Note(errTooLarge, "main.readRequest", "main.go:119", "raised")))
+					return fr.Become(lwt.Fail[request](debugtrace.Note(errTooLarge, "main.readRequest", "main.go:129", "raised")))
 				}
 				return fr.Become(lwt.Fail[request](errTooLarge))
 			}
@@ -217,18 +229,18 @@ s1:
 	case strings.EqualFold(fr.name, "Transfer-Encoding"):
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errChunked, "main.readRequest", "main.go:123", "raised")))
+				return fr.Become(lwt.Fail[request](debugtrace.Note(errChunked, "main.readRequest", "main.go:133", "raised")))
 			}
 			return fr.Become(lwt.Fail[request](errChunked))
 		}
 	}
-	/*line main.go:90:16*/ fr.n++
+	/*line main.go:94:16*/ fr.n++
 	goto for1
 }
 
 // serve answers the requests of one connection until it ends.
 //
-//line main.go:131:1
+//line main.go:141:1
 func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 	fr := serveFrame{c: c}
 	return fr.step()
@@ -236,7 +248,7 @@ func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 
 // serveFrame is the state of a call of serve while it waits.
 //
-//line main.go:131:1
+//line main.go:141:1
 type serveFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
@@ -261,7 +273,7 @@ func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.serve", "main.go:131", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.serve", "main.go:141", "panicked"))
 			}
 		}()
 	} else {
@@ -284,144 +296,144 @@ func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 		goto s7
 	}
 for1:
-	/*line main.go:136:16*/ fr.await = fr.try()
+	/*line main.go:146:16*/ fr.await = fr.try()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:136")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:146")
 		}
 		return r
 	}
 	fr.line, fr.err = fr.await.Result()
 for4:
-	/*line main.go:137:7*/ if !(fr.err == nil && fr.line == "") {
+	/*line main.go:147:7*/ if !(fr.err == nil && fr.line == "") {
 		goto endfor6
 	}
-	/*line main.go:138:16*/ fr.await = fr.try1()
+	/*line main.go:148:16*/ fr.await = fr.try1()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:138")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:148")
 		}
 		return r
 	}
 	fr.line, fr.err = fr.await.Result()
 	goto for4
 endfor6:
-	/*line main.go:140:7*/ fr.req = *new(request)
-	/*line main.go:141:3*/ if !(fr.err == nil) {
+	/*line main.go:150:7*/ fr.req = *new(request)
+	/*line main.go:151:3*/ if !(fr.err == nil) {
 		goto endif7
 	}
-	/*line main.go:142:15*/ fr.await1 = fr.try2()
+	/*line main.go:152:15*/ fr.await1 = fr.try2()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:142")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:152")
 		}
 		return r
 	}
 	fr.req, fr.err = fr.await1.Result()
 endif7:
-	/*line main.go:144:3*/ if errors.Is(fr.err, lwtio.ErrLineTooLong) {
+	/*line main.go:154:3*/ if errors.Is(fr.err, lwtio.ErrLineTooLong) {
 		fr.err = errHeaderLarge
 	}
-	/*line main.go:147:3*/ if !(fr.err != nil) {
+	/*line main.go:157:3*/ if !(fr.err != nil) {
 		goto endif8
 	}
 	fr.refused = new(*statusError)
-	/*line main.go:148:8*/ (*fr.refused) = nil
-	/*line main.go:149:4*/ if !(errors.As(fr.err, &(*fr.refused))) {
+	/*line main.go:158:8*/ (*fr.refused) = nil
+	/*line main.go:159:4*/ if !(errors.As(fr.err, &(*fr.refused))) {
 		goto endif9
 	}
-	/*line main.go:150:5*/ fr.await2 = fr.c.Out.Write(errorResponse((*fr.refused)))
+	/*line main.go:160:5*/ fr.await2 = fr.c.Out.Write(errorResponse((*fr.refused)))
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:150")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:160")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:150", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:160", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:151:5*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:161:5*/ return fr.Become(lwt.ReturnUnit())
 endif9:
-	/*line main.go:153:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
+	/*line main.go:163:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
 		return fr.Become(lwt.ReturnUnit()) // the client is gone: not an error
 	}
-	/*line main.go:156:4*/ {
+	/*line main.go:166:4*/ {
 		if debugtrace.Enabled {
-			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:156", "raised")))
+			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:166", "raised")))
 		}
 		return fr.Become(lwt.Fail[lwt.Unit](fr.err))
 	}
 endif8:
-	/*line main.go:158:3*/ if !(fr.req.bodyLen > 0) {
+	/*line main.go:168:3*/ if !(fr.req.bodyLen > 0) {
 		goto endif10
 	}
-	/*line main.go:159:4*/ fr.await2 = fr.c.In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
+	/*line main.go:169:4*/ fr.await2 = fr.c.In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
 s5:
 	if !fr.await2.Ready() {
 		fr.state = 5
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:159")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:169")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:159", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:169", "awaited")
 		}
 		return fr.Fail(err)
 	}
 endif10:
-	/*line main.go:161:3*/ fr.await2 = fr.c.Out.Write(response(fr.req))
+	/*line main.go:171:3*/ fr.await2 = fr.c.Out.Write(response(fr.req))
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:161")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:171")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:161", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:171", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:162:3*/ if !fr.req.keepAlive {
+	/*line main.go:172:3*/ if !fr.req.keepAlive {
 		return fr.Become(lwt.ReturnUnit())
 	}
-	/*line main.go:165:3*/ if !(fr.c.In.Buffered() == 0) {
+	/*line main.go:175:3*/ if !(fr.c.In.Buffered() == 0) {
 		goto endif11
 	}
-	/*line main.go:167:4*/ fr.await2 = fr.c.Out.Flush()
+	/*line main.go:177:4*/ fr.await2 = fr.c.Out.Flush()
 s7:
 	if !fr.await2.Ready() {
 		fr.state = 7
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:167")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:177")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:167", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:177", "awaited")
 		}
 		return fr.Fail(err)
 	}
@@ -431,28 +443,35 @@ endif11:
 
 func (fr *serveFrame) try() (p lwt.Promise[string]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:136:24*/ return fr.c.In.ReadLineMax(maxLine)
+	/*line main.go:146:24*/ return fr.c.In.ReadLineMax(maxLine)
 }
 
 func (fr *serveFrame) try1() (p1 lwt.Promise[string]) {
 	defer lwt.Recovered(&p1)
-	/*line main.go:138:24*/ return fr.c.In.ReadLineMax(maxLine)
+	/*line main.go:148:24*/ return fr.c.In.ReadLineMax(maxLine)
 }
 
 func (fr *serveFrame) try2() (p2 lwt.Promise[request]) {
 	defer lwt.Recovered(&p2)
-	/*line main.go:142:23*/ return readRequest(fr.c.In, fr.line)
+	/*line main.go:152:23*/ return readRequest(fr.c.In, fr.line)
 }
 
 // Responses, remade when the second changes (for their Date header).
 //
-//line main.go:172:1
+//line main.go:182:1
 var (
 	responseSecond int64
-	responses      [4]string // indexed by keepAlive<<1 | head
+	responses      [6]string // indexed by connection<<1 | head
 )
 
-//line main.go:178:1
+// The connection headers of responses: none (HTTP/1.1 keeps the connection
+// by default), "close", and "keep-alive" (what an HTTP/1.0 client that asked
+// for it needs to hear).
+//
+//line main.go:188:1
+var connectionHeaders = [3]string{"", "Connection: close\r\n", "Connection: keep-alive\r\n"}
+
+//line main.go:193:1
 func response(req request) string {
 	now := time.Now()
 	if s := now.Unix(); s != responseSecond {
@@ -461,10 +480,7 @@ func response(req request) string {
 		date = date[:len(date)-3] + "GMT"
 		for i := range responses {
 			h := "HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain; charset=utf-8\r\nDate: " + date + "\r\n"
-			if i&2 == 0 {
-				h += "Connection: close\r\n"
-			}
-			h += "\r\n"
+			h += connectionHeaders[i>>1] + "\r\n"
 			if i&1 == 0 {
 				h += "Hello, world!"
 			}
@@ -472,8 +488,11 @@ func response(req request) string {
 		}
 	}
 	i := 0
-	if req.keepAlive {
-		i |= 2
+	switch {
+	case !req.keepAlive:
+		i = 1 << 1
+	case req.http10:
+		i = 2 << 1
 	}
 	if req.head {
 		i |= 1
@@ -481,7 +500,7 @@ func response(req request) string {
 	return responses[i]
 }
 
-//line main.go:206:1
+//line main.go:221:1
 func errorResponse(e *statusError) string {
 	return fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", e.status, e.reason)
 }
@@ -489,7 +508,7 @@ func errorResponse(e *statusError) string {
 // run serves on address until ctx is done; started is given the address it
 // listens on.
 //
-//line main.go:214:1
+//line main.go:229:1
 func run(ctx context.Context, address string, started func(addr string)) lwt.Promise[lwt.Unit] {
 	fr := runFrame{ctx: ctx, address: address, started: started}
 	return fr.step()
@@ -497,7 +516,7 @@ func run(ctx context.Context, address string, started func(addr string)) lwt.Pro
 
 // runFrame is the state of a call of run while it waits.
 //
-//line main.go:214:1
+//line main.go:229:1
 type runFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
@@ -525,7 +544,7 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:214", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:229", "panicked"))
 			}
 		}()
 	} else {
@@ -541,88 +560,88 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:215:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:230:10*/ fr.await = lwtio.ResolveAddr(fr.address)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:215")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:230")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:215", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:230", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:215:2*/ fr.addr = fr.v
-	/*line main.go:216:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
+	/*line main.go:230:2*/ fr.addr = fr.v
+	/*line main.go:231:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:216")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:231")
 		}
 		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:216", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:231", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:216:2*/ fr.srv = fr.v1
-	/*line main.go:217:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:218:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:219:9*/ fr.await2 = fr.try()
+	/*line main.go:231:2*/ fr.srv = fr.v1
+	/*line main.go:232:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
+	/*line main.go:233:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
+	/*line main.go:234:9*/ fr.await2 = fr.try()
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:219")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:234")
 		}
 		return r
 	}
 	_, _ = fr.await2.Result()
-	/*line main.go:220:2*/ fr.await2 = fr.srv.Shutdown()
+	/*line main.go:235:2*/ fr.await2 = fr.srv.Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:220")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:235")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:220", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:235", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:221:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:236:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 func (fr *runFrame) try() (p lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:219:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
+	/*line main.go:234:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
 }
 
-//line main.go:224:1
+//line main.go:239:1
 func main() { os.Exit(command()) }
 
 // command runs the server until SIGINT or SIGTERM and returns the exit
 // status.
 //
-//line main.go:226:1
+//line main.go:241:1
 func command() int {
 	address := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")

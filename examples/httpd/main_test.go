@@ -123,6 +123,8 @@ func TestRefusedRequests(t *testing.T) {
 		{"bad length", "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 400 Bad Request"},
 		{"huge body", "POST / HTTP/1.1\r\nContent-Length: 100000000\r\n\r\n", "HTTP/1.1 413 Content Too Large"},
 		{"bad header", "GET / HTTP/1.1\r\nno colon\r\n\r\n", "HTTP/1.1 400 Bad Request"},
+		{"space before colon", "POST / HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello", "HTTP/1.1 400 Bad Request"},
+		{"two lengths", "POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", "HTTP/1.1 400 Bad Request"},
 		{"many headers", "GET / HTTP/1.1\r\n" + strings.Repeat("X: y\r\n", 101) + "\r\n", "HTTP/1.1 431 Request Header Fields Too Large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

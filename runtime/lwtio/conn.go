@@ -68,6 +68,9 @@ type ConnOptions struct {
 // or a *unix.SockaddrUnix. If the connection fails, the socket is closed.
 func OpenConnection(addr unix.Sockaddr, opts ConnOptions) lwt.Promise[Conn] {
 	if err := checkBufferSize(opts.BufferSize); err != nil {
+		if opts.FD != nil {
+			opts.FD.Close()
+		}
 		return lwt.Fail[Conn](err)
 	}
 	fd := opts.FD

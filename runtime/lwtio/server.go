@@ -26,7 +26,8 @@ type ServerOptions struct {
 	// is resolved: the handler then owns it.
 	NoClose bool
 	// FD is the socket to listen on, made by the caller; nil means a new
-	// stream socket of the address's family.
+	// stream socket of the address's family. Either way the server owns it:
+	// a failure to start closes it, and so does Shutdown.
 	FD *lwtunix.FD
 	// Delay keeps Nagle's algorithm on client TCP sockets; by default
 	// TCP_NODELAY is set.
@@ -69,6 +70,9 @@ type Server struct {
 // or failing as Lwt does.
 func EstablishServer(addr unix.Sockaddr, opts ServerOptions, handler func(c Conn) lwt.Promise[lwt.Unit]) lwt.Promise[*Server] {
 	if err := checkBufferSize(opts.BufferSize); err != nil {
+		if opts.FD != nil {
+			opts.FD.Close()
+		}
 		return lwt.Fail[*Server](err)
 	}
 	return listen(addr, opts, func(s *Server, a lwtunix.Accepted) {
@@ -116,7 +120,9 @@ func listen(addr unix.Sockaddr, opts ServerOptions, handle func(*Server, lwtunix
 	} else {
 		fd.SetReuseAddr(true)
 	}
+	bound := false
 	started := lwt.Bind(fd.Bind(addr), func(lwt.Unit) lwt.Promise[*Server] {
+		bound = true
 		backlog := opts.Backlog
 		if backlog <= 0 {
 			backlog = unix.SOMAXCONN
@@ -131,7 +137,12 @@ func listen(addr unix.Sockaddr, opts ServerOptions, handle func(*Server, lwtunix
 		s.loop()
 		return lwt.Return(s)
 	})
-	lwt.OnFailure(started, func(error) { fd.Close() })
+	lwt.OnFailure(started, func(error) {
+		fd.Close()
+		if bound && s.path != "" {
+			os.Remove(s.path) // the file Bind made; the error that matters is the other one
+		}
+	})
 	return started
 }
 

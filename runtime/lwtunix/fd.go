@@ -33,7 +33,9 @@ import (
 // runs its call leaves that call running on the descriptor's number.
 //
 // Canceling a pending operation (lwt.Cancel) rejects it with
-// lwt.ErrCanceled and unregisters it. The engine event of a direction is
+// lwt.ErrCanceled and unregisters it; in blocking mode, only while it waits
+// for the descriptor to be ready: a Read (Write ...) whose system call runs
+// as a job gives what that call did. The engine event of a direction is
 // registered when an operation first has to wait, and stopped as soon as no
 // operation waits in that direction any more: when the last one is
 // canceled, or when it completes and what it woke up has run. So a
@@ -98,7 +100,10 @@ func OfFD(fd int) *FD {
 // fd is in, and so how its operations run (Lwt_unix.of_unix_file_descr
 // ~set_flags:false). If blocking does not match the mode of fd, operations
 // still work but either block the loop (a descriptor in blocking mode
-// declared non-blocking) or make needless trips off the loop.
+// declared non-blocking) or make needless trips off the loop. The first is
+// worse than it sounds: reads and writes of a non-blocking FD are raw system
+// calls (see countCall), and one that blocks holds up Go's garbage collector
+// too, for the whole process.
 func OfFDWithMode(fd int, blocking bool) *FD {
 	return &FD{fd: fd, blocking: blocking}
 }
@@ -389,7 +394,10 @@ func (fd *FD) slowCount(d *ioDir, kind countKind, buf []byte, bufs [][]byte, fla
 		if debugtrace.Enabled {
 			p = lwt.Catch(func() lwt.Promise[int] { return p }, func(err error) lwt.Promise[int] { return lwt.Fail[int](raisedAt(site, err)) })
 		}
-		return p
+		// Once the descriptor is ready the call is made: canceling it then
+		// would lose what it read or wrote (a buffered channel would write
+		// the same bytes again), so it is not canceled, as in Lwt.
+		return lwt.NoCancel(p)
 	})
 }
 
