@@ -158,6 +158,13 @@ func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 			var refused *statusError
 			if errors.As(err, &refused) {
 				lwt.Await(c.Out.Write(errorResponse(refused)))
+				// Closing Out flushes the response and shuts down sending.
+				// Then read what the client may still be sending, for a
+				// while: closing with input unread makes the kernel reset
+				// the connection, and the client could lose the response
+				// (net/http waits the same way).
+				lwt.Await(c.Out.Close())
+				_, _ = lwt.Try(lwtunix.WithTimeout(lingerTime, func() lwt.Promise[lwt.Unit] { return drain(c.In, lingerBytes) }))
 				return lwt.ReturnUnit()
 			}
 			if errors.Is(err, io.EOF) || errors.Is(err, unix.ECONNRESET) {
@@ -177,6 +184,27 @@ func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 			lwt.Await(c.Out.Flush())
 		}
 	}
+}
+
+// How long and how much a refused client's input is read before closing.
+const (
+	lingerTime  = 500 * time.Millisecond
+	lingerBytes = 256 << 10
+)
+
+// drain reads and drops input until its end, or until it has read limit
+// bytes.
+//
+//lwt:async
+func drain(in *lwtio.InputChannel, limit int) lwt.Promise[lwt.Unit] {
+	for limit > 0 {
+		s := lwt.Await(in.Read(min(limit, lwtio.DefaultBufferSize)))
+		if s == "" {
+			break
+		}
+		limit -= len(s)
+	}
+	return lwt.ReturnUnit()
 }
 
 // Responses, remade when the second changes (for their Date header).

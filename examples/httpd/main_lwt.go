@@ -242,7 +242,8 @@ s1:
 //
 //line main.go:141:1
 func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
-	fr := serveFrame{c: c}
+	fr := serveFrame{}
+	fr.c = &c
 	return fr.step()
 }
 
@@ -252,7 +253,7 @@ func serve(c lwtio.Conn) lwt.Promise[lwt.Unit] {
 type serveFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
-	c       lwtio.Conn
+	c       *lwtio.Conn
 	line    string
 	err     error
 	req     request
@@ -294,6 +295,10 @@ func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 		goto s6
 	case 7:
 		goto s7
+	case 8:
+		goto s8
+	case 9:
+		goto s9
 	}
 for1:
 	/*line main.go:146:16*/ fr.await = fr.try()
@@ -351,7 +356,7 @@ endif7:
 	/*line main.go:159:4*/ if !(errors.As(fr.err, &(*fr.refused))) {
 		goto endif9
 	}
-	/*line main.go:160:5*/ fr.await2 = fr.c.Out.Write(errorResponse((*fr.refused)))
+	/*line main.go:160:5*/ fr.await2 = (*fr.c).Out.Write(errorResponse((*fr.refused)))
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
@@ -367,73 +372,100 @@ s4:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:161:5*/ return fr.Become(lwt.ReturnUnit())
-endif9:
-	/*line main.go:163:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
-		return fr.Become(lwt.ReturnUnit()) // the client is gone: not an error
-	}
-	/*line main.go:166:4*/ {
-		if debugtrace.Enabled {
-			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:166", "raised")))
-		}
-		return fr.Become(lwt.Fail[lwt.Unit](fr.err))
-	}
-endif8:
-	/*line main.go:168:3*/ if !(fr.req.bodyLen > 0) {
-		goto endif10
-	}
-	/*line main.go:169:4*/ fr.await2 = fr.c.In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
+	/*line main.go:166:5*/ fr.await2 = (*fr.c).Out.Close()
 s5:
 	if !fr.await2.Ready() {
 		fr.state = 5
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:169")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:166")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:169", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:166", "awaited")
 		}
 		return fr.Fail(err)
 	}
-endif10:
-	/*line main.go:171:3*/ fr.await2 = fr.c.Out.Write(response(fr.req))
+	/*line main.go:167:12*/ fr.await2 = fr.try3()
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:171")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:167")
 		}
 		return r
 	}
-	if _, err := fr.await2.Result(); err != nil {
+	_, _ = fr.await2.Result()
+	/*line main.go:168:5*/ return fr.Become(lwt.ReturnUnit())
+endif9:
+	/*line main.go:170:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
+		return fr.Become(lwt.ReturnUnit()) // the client is gone: not an error
+	}
+	/*line main.go:173:4*/ {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:171", "awaited")
+			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:173", "raised")))
 		}
-		return fr.Fail(err)
+		return fr.Become(lwt.Fail[lwt.Unit](fr.err))
 	}
-	/*line main.go:172:3*/ if !fr.req.keepAlive {
-		return fr.Become(lwt.ReturnUnit())
+endif8:
+	/*line main.go:175:3*/ if !(fr.req.bodyLen > 0) {
+		goto endif10
 	}
-	/*line main.go:175:3*/ if !(fr.c.In.Buffered() == 0) {
-		goto endif11
-	}
-	/*line main.go:177:4*/ fr.await2 = fr.c.Out.Flush()
+	/*line main.go:176:4*/ fr.await2 = (*fr.c).In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
 s7:
 	if !fr.await2.Ready() {
 		fr.state = 7
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:177")
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:176")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:177", "awaited")
+			err = debugtrace.Note(err, "main.serve", "main.go:176", "awaited")
+		}
+		return fr.Fail(err)
+	}
+endif10:
+	/*line main.go:178:3*/ fr.await2 = (*fr.c).Out.Write(response(fr.req))
+s8:
+	if !fr.await2.Ready() {
+		fr.state = 8
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:178")
+		}
+		return r
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.serve", "main.go:178", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:179:3*/ if !fr.req.keepAlive {
+		return fr.Become(lwt.ReturnUnit())
+	}
+	/*line main.go:182:3*/ if !((*fr.c).In.Buffered() == 0) {
+		goto endif11
+	}
+	/*line main.go:184:4*/ fr.await2 = (*fr.c).Out.Flush()
+s9:
+	if !fr.await2.Ready() {
+		fr.state = 9
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.serve", "main.go:184")
+		}
+		return r
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.serve", "main.go:184", "awaited")
 		}
 		return fr.Fail(err)
 	}
@@ -443,22 +475,112 @@ endif11:
 
 func (fr *serveFrame) try() (p lwt.Promise[string]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:146:24*/ return fr.c.In.ReadLineMax(maxLine)
+	/*line main.go:146:24*/ return (*fr.c).In.ReadLineMax(maxLine)
 }
 
 func (fr *serveFrame) try1() (p1 lwt.Promise[string]) {
 	defer lwt.Recovered(&p1)
-	/*line main.go:148:24*/ return fr.c.In.ReadLineMax(maxLine)
+	/*line main.go:148:24*/ return (*fr.c).In.ReadLineMax(maxLine)
 }
 
 func (fr *serveFrame) try2() (p2 lwt.Promise[request]) {
 	defer lwt.Recovered(&p2)
-	/*line main.go:152:23*/ return readRequest(fr.c.In, fr.line)
+	/*line main.go:152:23*/ return readRequest((*fr.c).In, fr.line)
+}
+
+func (fr *serveFrame) try3() (p3 lwt.Promise[lwt.Unit]) {
+	defer lwt.Recovered(&p3)
+	/*line main.go:167:20*/ return lwtunix.WithTimeout(lingerTime, func(cCell *lwtio.Conn) func() lwt.Promise[lwt.Unit] {
+		return func() lwt.Promise[lwt.Unit] { return drain((*cCell).In, lingerBytes) }
+	}(fr.c))
+}
+
+// How long and how much a refused client's input is read before closing.
+//
+//line main.go:189:1
+const (
+	lingerTime  = 500 * time.Millisecond
+	lingerBytes = 256 << 10
+)
+
+// drain reads and drops input until its end, or until it has read limit
+// bytes.
+//
+//line main.go:199:1
+func drain(in *lwtio.InputChannel, limit int) lwt.Promise[lwt.Unit] {
+	fr := drainFrame{in: in, limit: limit}
+	return fr.step()
+}
+
+// drainFrame is the state of a call of drain while it waits.
+//
+//line main.go:199:1
+type drainFrame struct {
+	lwt.Frame[lwt.Unit]
+	state int
+	in    *lwtio.InputChannel
+	limit int
+	s     string
+	v     string
+	await lwt.Promise[string]
+}
+
+func (fr *drainFrame) Resume() {
+	if debugtrace.Enabled {
+		debugtrace.Resume(fr.Key())
+	}
+	fr.step()
+}
+
+func (fr *drainFrame) step() (r lwt.Promise[lwt.Unit]) {
+	if debugtrace.Enabled {
+		defer func() {
+			if x := recover(); x != nil {
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.drain", "main.go:199", "panicked"))
+			}
+		}()
+	} else {
+		defer fr.Recover(&r)
+	}
+	switch fr.state {
+	case 1:
+		goto s1
+	}
+for1:
+	/*line main.go:200:6*/ if !(fr.limit > 0) {
+		goto endfor3
+	}
+	/*line main.go:201:8*/ fr.await = fr.in.Read(min(fr.limit, lwtio.DefaultBufferSize))
+s1:
+	if !fr.await.Ready() {
+		fr.state = 1
+		r = lwt.Suspend[lwt.Unit](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.drain", "main.go:201")
+		}
+		return r
+	}
+	if v, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.drain", "main.go:201", "awaited")
+		}
+		return fr.Fail(err)
+	} else {
+		fr.v = v
+	}
+	/*line main.go:201:3*/ fr.s = fr.v
+	/*line main.go:202:3*/ if fr.s == "" {
+		goto endfor3
+	}
+	/*line main.go:205:3*/ fr.limit -= len(fr.s)
+	goto for1
+endfor3:
+	/*line main.go:207:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // Responses, remade when the second changes (for their Date header).
 //
-//line main.go:182:1
+//line main.go:210:1
 var (
 	responseSecond int64
 	responses      [6]string // indexed by connection<<1 | head
@@ -468,10 +590,10 @@ var (
 // by default), "close", and "keep-alive" (what an HTTP/1.0 client that asked
 // for it needs to hear).
 //
-//line main.go:188:1
+//line main.go:216:1
 var connectionHeaders = [3]string{"", "Connection: close\r\n", "Connection: keep-alive\r\n"}
 
-//line main.go:193:1
+//line main.go:221:1
 func response(req request) string {
 	now := time.Now()
 	if s := now.Unix(); s != responseSecond {
@@ -500,7 +622,7 @@ func response(req request) string {
 	return responses[i]
 }
 
-//line main.go:221:1
+//line main.go:249:1
 func errorResponse(e *statusError) string {
 	return fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", e.status, e.reason)
 }
@@ -508,7 +630,7 @@ func errorResponse(e *statusError) string {
 // run serves on address until ctx is done; started is given the address it
 // listens on.
 //
-//line main.go:229:1
+//line main.go:257:1
 func run(ctx context.Context, address string, started func(addr string)) lwt.Promise[lwt.Unit] {
 	fr := runFrame{ctx: ctx, address: address, started: started}
 	return fr.step()
@@ -516,7 +638,7 @@ func run(ctx context.Context, address string, started func(addr string)) lwt.Pro
 
 // runFrame is the state of a call of run while it waits.
 //
-//line main.go:229:1
+//line main.go:257:1
 type runFrame struct {
 	lwt.Frame[lwt.Unit]
 	state   int
@@ -544,7 +666,7 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:229", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:257", "panicked"))
 			}
 		}()
 	} else {
@@ -560,88 +682,88 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:230:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:258:10*/ fr.await = lwtio.ResolveAddr(fr.address)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:230")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:258")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:230", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:258", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:230:2*/ fr.addr = fr.v
-	/*line main.go:231:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
+	/*line main.go:258:2*/ fr.addr = fr.v
+	/*line main.go:259:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:231")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:259")
 		}
 		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:231", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:259", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:231:2*/ fr.srv = fr.v1
-	/*line main.go:232:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:233:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:234:9*/ fr.await2 = fr.try()
+	/*line main.go:259:2*/ fr.srv = fr.v1
+	/*line main.go:260:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
+	/*line main.go:261:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
+	/*line main.go:262:9*/ fr.await2 = fr.try()
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:234")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:262")
 		}
 		return r
 	}
 	_, _ = fr.await2.Result()
-	/*line main.go:235:2*/ fr.await2 = fr.srv.Shutdown()
+	/*line main.go:263:2*/ fr.await2 = fr.srv.Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:235")
+			debugtrace.Wait(r.Key(), "main.run", "main.go:263")
 		}
 		return r
 	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:235", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:263", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:236:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:264:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 func (fr *runFrame) try() (p lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:234:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
+	/*line main.go:262:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
 }
 
-//line main.go:239:1
+//line main.go:267:1
 func main() { os.Exit(command()) }
 
 // command runs the server until SIGINT or SIGTERM and returns the exit
 // status.
 //
-//line main.go:241:1
+//line main.go:269:1
 func command() int {
 	address := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
