@@ -43,6 +43,16 @@
 // [CreateTempDir], [WithTempDir], [DeleteRecursively]). A file opened
 // without unix.O_NONBLOCK is read and written off the loop, as jobs.
 //
+// # Connections and servers
+//
+// [OpenConnection] and [WithConnection] connect to a socket address
+// ([ResolveAddr] turns "host:port" or a Unix socket's path into one) and give
+// a [Conn]: an input and an output channel over the socket. [EstablishServer]
+// listens and runs a handler per connection, each a thread of its own; the
+// channels are closed when the handler's promise is resolved. Input from a
+// peer is not trusted: [InputChannel.ReadLineMax] reads a line of bounded
+// length where ReadLine would hold whatever the peer sends.
+//
 // # Differences from Lwt
 //
 //   - Input and output channels are two types, not one type with a mode
@@ -67,6 +77,12 @@
 //     rather than prefix and suffix arguments; a temporary directory has
 //     permissions 0o700 by default (Lwt: 0o755). DeleteRecursively succeeds
 //     when the path does not exist.
+//   - Closing one channel of a [Conn] shuts down its direction of the socket;
+//     the socket is closed when both are. (In Lwt either closes the socket,
+//     which loses what the other still buffers.) A server's handler failure
+//     goes to [ServerOptions].OnError, not to the async exception hook, and
+//     running out of descriptors makes the server wait and accept again,
+//     where Lwt's accept loop fails.
 //   - There is no global default buffer size to set
 //     (Lwt_io.set_default_buffer_size): pass Options.BufferSize. Lwt_io.block,
 //     direct_access, read_value and write_value (Marshal) are not provided.
