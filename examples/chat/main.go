@@ -152,8 +152,7 @@ func server(ctx context.Context, address string, started func(addr string)) lwt.
 	r := &room{clients: map[*client]bool{}}
 	srv := lwt.Await(lwtio.EstablishServer(addr, lwtio.ServerOptions{OnError: ignore}, r.serve))
 	started(lwtio.SockaddrString(srv.Addr()))
-	forever, _ := lwt.Task[lwt.Unit]()
-	_, _ = lwt.Try(lwtunix.WithContext(ctx, forever))
+	lwt.Await(lwtunix.Done(ctx))
 	lwt.Await(srv.Shutdown())
 	return lwt.ReturnUnit()
 }

@@ -601,7 +601,6 @@ type serverFrame struct {
 	addr    unix.Sockaddr
 	r       *room
 	srv     *lwtio.Server
-	forever lwt.Promise[lwt.Unit]
 	v       unix.Sockaddr
 	await   lwt.Promise[unix.Sockaddr]
 	v1      *lwtio.Server
@@ -676,51 +675,50 @@ s2:
 	}
 	/*line main.go:153:2*/ fr.srv = fr.v1
 	/*line main.go:154:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:155:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:156:9*/ fr.await2 = fr.try()
+	/*line main.go:155:2*/ fr.await2 = lwtunix.Done(fr.ctx)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.server", "main.go:155")
+		}
+		return r1
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.server", "main.go:155", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:156:2*/ fr.await2 = fr.srv.Shutdown()
+s4:
+	if !fr.await2.Ready() {
+		fr.state = 4
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.server", "main.go:156")
 		}
 		return r1
 	}
-	_, _ = fr.await2.Result()
-	/*line main.go:157:2*/ fr.await2 = fr.srv.Shutdown()
-s4:
-	if !fr.await2.Ready() {
-		fr.state = 4
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:157")
-		}
-		return r1
-	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:157", "awaited")
+			err = debugtrace.Note(err, "main.server", "main.go:156", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:158:2*/ return fr.Become(lwt.ReturnUnit())
-}
-
-func (fr *serverFrame) try() (p lwt.Promise[lwt.Unit]) {
-	defer lwt.Recovered(&p)
-	/*line main.go:156:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
+	/*line main.go:157:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // ignore is the server's OnError: a session fails only when its client
 // goes away, which is not worth a message.
 //
-//line main.go:161:1
+//line main.go:160:1
 func ignore(unix.Sockaddr, error) {}
 
 // A member is a client of the demo: a connection and a name.
 //
-//line main.go:165:1
+//line main.go:164:1
 type member struct {
 	name string
 	conn lwtio.Conn
@@ -729,7 +727,7 @@ type member struct {
 
 // join connects to the server at addr and gives the name.
 //
-//line main.go:175:1
+//line main.go:174:1
 func join(addr unix.Sockaddr, name string, out *lwtio.OutputChannel) lwt.Promise[*member] {
 	fr := joinFrame{addr: addr, name: name, out: out}
 	return fr.step()
@@ -737,7 +735,7 @@ func join(addr unix.Sockaddr, name string, out *lwtio.OutputChannel) lwt.Promise
 
 // joinFrame is the state of a call of join while it waits.
 //
-//line main.go:175:1
+//line main.go:174:1
 type joinFrame struct {
 	lwt.Frame[*member]
 	state  int
@@ -762,7 +760,7 @@ func (fr *joinFrame) step() (r1 lwt.Promise[*member]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.join", "main.go:175", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.join", "main.go:174", "panicked"))
 			}
 		}()
 	} else {
@@ -778,45 +776,61 @@ func (fr *joinFrame) step() (r1 lwt.Promise[*member]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:176:10*/ fr.await = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
+	/*line main.go:175:10*/ fr.await = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[*member](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:176")
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:175")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:176", "awaited")
+			err = debugtrace.Note(err, "main.join", "main.go:175", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:176:2*/ fr.conn = fr.v
-	/*line main.go:177:2*/ fr.await1 = fr.conn.In.Read(len("name? "))
+	/*line main.go:175:2*/ fr.conn = fr.v
+	/*line main.go:176:2*/ fr.await1 = fr.conn.In.Read(len("name? "))
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[*member](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:177")
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:176")
 		}
 		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.join", "main.go:176", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:177:2*/ fr.await2 = fr.conn.Out.WriteLine(fr.name)
+s3:
+	if !fr.await2.Ready() {
+		fr.state = 3
+		r1 = lwt.Suspend[*member](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.join", "main.go:177")
+		}
+		return r1
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.join", "main.go:177", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:178:2*/ fr.await2 = fr.conn.Out.WriteLine(fr.name)
-s3:
+	/*line main.go:178:2*/ fr.await2 = fr.conn.Out.Flush()
+s4:
 	if !fr.await2.Ready() {
-		fr.state = 3
+		fr.state = 4
 		r1 = lwt.Suspend[*member](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.join", "main.go:178")
@@ -829,28 +843,12 @@ s3:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:179:2*/ fr.await2 = fr.conn.Out.Flush()
-s4:
-	if !fr.await2.Ready() {
-		fr.state = 4
-		r1 = lwt.Suspend[*member](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:179")
-		}
-		return r1
-	}
-	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:179", "awaited")
-		}
-		return fr.Fail(err)
-	}
-	/*line main.go:180:2*/ return fr.Become(lwt.Return(&member{name: fr.name, conn: fr.conn, out: fr.out}))
+	/*line main.go:179:2*/ return fr.Become(lwt.Return(&member{name: fr.name, conn: fr.conn, out: fr.out}))
 }
 
 // say sends a line.
 //
-//line main.go:186:1
+//line main.go:185:1
 func (m *member) say(line string) lwt.Promise[lwt.Unit] {
 	fr := memberSayFrame{m: m, line: line}
 	return fr.step()
@@ -858,7 +856,7 @@ func (m *member) say(line string) lwt.Promise[lwt.Unit] {
 
 // memberSayFrame is the state of a call of say while it waits.
 //
-//line main.go:186:1
+//line main.go:185:1
 type memberSayFrame struct {
 	lwt.Frame[lwt.Unit]
 	state int
@@ -878,7 +876,7 @@ func (fr *memberSayFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).say", "main.go:186", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).say", "main.go:185", "panicked"))
 			}
 		}()
 	} else {
@@ -890,10 +888,26 @@ func (fr *memberSayFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 2:
 		goto s2
 	}
-	/*line main.go:187:2*/ fr.await = fr.m.conn.Out.WriteLine(fr.line)
+	/*line main.go:186:2*/ fr.await = fr.m.conn.Out.WriteLine(fr.line)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:186")
+		}
+		return r1
+	}
+	if _, err := fr.await.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.(*member).say", "main.go:186", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:187:2*/ fr.await = fr.m.conn.Out.Flush()
+s2:
+	if !fr.await.Ready() {
+		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:187")
@@ -906,28 +920,12 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:188:2*/ fr.await = fr.m.conn.Out.Flush()
-s2:
-	if !fr.await.Ready() {
-		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:188")
-		}
-		return r1
-	}
-	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).say", "main.go:188", "awaited")
-		}
-		return fr.Fail(err)
-	}
-	/*line main.go:189:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:188:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // hear reads the next line the member is sent, and prints it.
 //
-//line main.go:195:1
+//line main.go:194:1
 func (m *member) hear() lwt.Promise[lwt.Unit] {
 	fr := memberHearFrame{m: m}
 	return fr.step()
@@ -935,7 +933,7 @@ func (m *member) hear() lwt.Promise[lwt.Unit] {
 
 // memberHearFrame is the state of a call of hear while it waits.
 //
-//line main.go:195:1
+//line main.go:194:1
 type memberHearFrame struct {
 	lwt.Frame[lwt.Unit]
 	state  int
@@ -957,7 +955,7 @@ func (fr *memberHearFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).hear", "main.go:195", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).hear", "main.go:194", "panicked"))
 			}
 		}()
 	} else {
@@ -969,42 +967,42 @@ func (fr *memberHearFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 2:
 		goto s2
 	}
-	/*line main.go:196:10*/ fr.await = fr.m.conn.In.ReadLine()
+	/*line main.go:195:10*/ fr.await = fr.m.conn.In.ReadLine()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:196")
+			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:195")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).hear", "main.go:196", "awaited")
+			err = debugtrace.Note(err, "main.(*member).hear", "main.go:195", "awaited")
 		}
 		return fr.Fail(err)
 	} else {
 		fr.v = v
 	}
-	/*line main.go:196:2*/ fr.line = fr.v
-	/*line main.go:197:2*/ fr.await1 = fr.m.out.Printlf("%-7s| %s", fr.m.name, fr.line)
+	/*line main.go:195:2*/ fr.line = fr.v
+	/*line main.go:196:2*/ fr.await1 = fr.m.out.Printlf("%-7s| %s", fr.m.name, fr.line)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:197")
+			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:196")
 		}
 		return r1
 	}
 	if _, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).hear", "main.go:197", "awaited")
+			err = debugtrace.Note(err, "main.(*member).hear", "main.go:196", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:198:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:197:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // demo runs a server and three members on one loop, and prints what each
@@ -1012,7 +1010,7 @@ s2:
 // threads per client, the members' scripts) is a light-weight thread of the
 // same loop.
 //
-//line main.go:207:1
+//line main.go:206:1
 func demo(out *lwtio.OutputChannel) lwt.Promise[lwt.Unit] {
 	fr := demoFrame{out: out}
 	return fr.step()
@@ -1020,7 +1018,7 @@ func demo(out *lwtio.OutputChannel) lwt.Promise[lwt.Unit] {
 
 // demoFrame is the state of a call of demo while it waits.
 //
-//line main.go:207:1
+//line main.go:206:1
 type demoFrame struct {
 	lwt.Frame[lwt.Unit]
 	state      int
@@ -1063,7 +1061,7 @@ func (fr *demoFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.demo", "main.go:207", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.demo", "main.go:206", "panicked")
 			}
 			fr.state = 24
 			r1 = fr.step()
@@ -1119,58 +1117,78 @@ func (fr *demoFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 24:
 		goto s24
 	}
-	/*line main.go:208:2*/ fr.ctx, fr.stop = context.WithCancel(context.Background())
-	/*line main.go:209:2*/ fr.defer1Func = fr.stop
+	/*line main.go:207:2*/ fr.ctx, fr.stop = context.WithCancel(context.Background())
+	/*line main.go:208:2*/ fr.defer1Func = fr.stop
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
 	fr.start = new(lwt.Resolver[string])
-	/*line main.go:210:2*/ fr.started, (*fr.start) = lwt.Wait[string]()
-	/*line main.go:211:2*/ fr.srv = server(fr.ctx, "127.0.0.1:0", func(startCell *lwt.Resolver[string]) func(addr string) {
+	/*line main.go:209:2*/ fr.started, (*fr.start) = lwt.Wait[string]()
+	/*line main.go:210:2*/ fr.srv = server(fr.ctx, "127.0.0.1:0", func(startCell *lwt.Resolver[string]) func(addr string) {
 		return func(addr string) { lwt.Wakeup((*startCell), addr) }
 	}(fr.start))
-	/*line main.go:212:38*/ fr.await = fr.started
+	/*line main.go:211:38*/ fr.await = fr.started
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:212")
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:211")
 		}
 		return r1
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:212", "awaited")
+			err = debugtrace.Note(err, "main.demo", "main.go:211", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	} else {
 		fr.v = v
 	}
-	/*line main.go:212:10*/ fr.await1 = lwtio.ResolveAddr(fr.v)
+	/*line main.go:211:10*/ fr.await1 = lwtio.ResolveAddr(fr.v)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:212")
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:211")
 		}
 		return r1
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:212", "awaited")
+			err = debugtrace.Note(err, "main.demo", "main.go:211", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:212:2*/ fr.addr = fr.v1
-	/*line main.go:214:11*/ fr.await2 = join(fr.addr, "alice", fr.out)
+	/*line main.go:211:2*/ fr.addr = fr.v1
+	/*line main.go:213:11*/ fr.await2 = join(fr.addr, "alice", fr.out)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:213")
+		}
+		return r1
+	}
+	if v, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:213", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v2 = v
+	}
+	/*line main.go:213:2*/ fr.alice = fr.v2
+	/*line main.go:214:9*/ fr.await2 = join(fr.addr, "bob", fr.out)
+s4:
+	if !fr.await2.Ready() {
+		fr.state = 4
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:214")
@@ -1184,33 +1202,30 @@ s3:
 		fr.rerr = err
 		goto unwind2
 	} else {
-		fr.v2 = v
+		fr.v3 = v
 	}
-	/*line main.go:214:2*/ fr.alice = fr.v2
-	/*line main.go:215:9*/ fr.await2 = join(fr.addr, "bob", fr.out)
-s4:
-	if !fr.await2.Ready() {
-		fr.state = 4
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
+	/*line main.go:214:2*/ fr.bob = fr.v3
+	/*line main.go:215:2*/ fr.await3 = fr.alice.hear()
+s5:
+	if !fr.await3.Ready() {
+		fr.state = 5
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:215")
 		}
 		return r1
 	}
-	if v, err := fr.await2.Result(); err != nil {
+	if _, err := fr.await3.Result(); err != nil {
 		if debugtrace.Enabled {
 			err = debugtrace.Note(err, "main.demo", "main.go:215", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
-	} else {
-		fr.v3 = v
 	}
-	/*line main.go:215:2*/ fr.bob = fr.v3
-	/*line main.go:216:2*/ fr.await3 = fr.alice.hear()
-s5:
+	/*line main.go:216:2*/ fr.await3 = fr.alice.say("hi bob")
+s6:
 	if !fr.await3.Ready() {
-		fr.state = 5
+		fr.state = 6
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:216")
@@ -1224,10 +1239,10 @@ s5:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:217:2*/ fr.await3 = fr.alice.say("hi bob")
-s6:
+	/*line main.go:217:2*/ fr.await3 = fr.bob.hear()
+s7:
 	if !fr.await3.Ready() {
-		fr.state = 6
+		fr.state = 7
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:217")
@@ -1241,10 +1256,10 @@ s6:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:218:2*/ fr.await3 = fr.bob.hear()
-s7:
+	/*line main.go:218:2*/ fr.await3 = fr.bob.say("hi alice! who else is here?")
+s8:
 	if !fr.await3.Ready() {
-		fr.state = 7
+		fr.state = 8
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:218")
@@ -1258,10 +1273,10 @@ s7:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:219:2*/ fr.await3 = fr.bob.say("hi alice! who else is here?")
-s8:
+	/*line main.go:219:2*/ fr.await3 = fr.alice.hear()
+s9:
 	if !fr.await3.Ready() {
-		fr.state = 8
+		fr.state = 9
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:219")
@@ -1275,47 +1290,47 @@ s8:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:220:2*/ fr.await3 = fr.alice.hear()
-s9:
-	if !fr.await3.Ready() {
-		fr.state = 9
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:220")
-		}
-		return r1
-	}
-	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:220", "awaited")
-		}
-		fr.rerr = err
-		goto unwind2
-	}
-	/*line main.go:221:11*/ fr.await2 = join(fr.addr, "carol", fr.out)
+	/*line main.go:220:11*/ fr.await2 = join(fr.addr, "carol", fr.out)
 s10:
 	if !fr.await2.Ready() {
 		fr.state = 10
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:221")
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:220")
 		}
 		return r1
 	}
 	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:221", "awaited")
+			err = debugtrace.Note(err, "main.demo", "main.go:220", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	} else {
 		fr.v4 = v
 	}
-	/*line main.go:221:2*/ fr.carol = fr.v4
-	/*line main.go:222:2*/ fr.await3 = fr.alice.hear()
+	/*line main.go:220:2*/ fr.carol = fr.v4
+	/*line main.go:221:2*/ fr.await3 = fr.alice.hear()
 s11:
 	if !fr.await3.Ready() {
 		fr.state = 11
+		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:221")
+		}
+		return r1
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.demo", "main.go:221", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:222:2*/ fr.await3 = fr.bob.hear()
+s12:
+	if !fr.await3.Ready() {
+		fr.state = 12
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:222")
@@ -1329,10 +1344,10 @@ s11:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:223:2*/ fr.await3 = fr.bob.hear()
-s12:
+	/*line main.go:223:2*/ fr.await3 = fr.carol.say("me!")
+s13:
 	if !fr.await3.Ready() {
-		fr.state = 12
+		fr.state = 13
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:223")
@@ -1346,10 +1361,10 @@ s12:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:224:2*/ fr.await3 = fr.carol.say("me!")
-s13:
+	/*line main.go:224:2*/ fr.await3 = fr.alice.hear()
+s14:
 	if !fr.await3.Ready() {
-		fr.state = 13
+		fr.state = 14
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:224")
@@ -1363,10 +1378,10 @@ s13:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:225:2*/ fr.await3 = fr.alice.hear()
-s14:
+	/*line main.go:225:2*/ fr.await3 = fr.bob.hear()
+s15:
 	if !fr.await3.Ready() {
-		fr.state = 14
+		fr.state = 15
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:225")
@@ -1380,10 +1395,10 @@ s14:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:226:2*/ fr.await3 = fr.bob.hear()
-s15:
+	/*line main.go:226:2*/ fr.await3 = fr.bob.conn.Close()
+s16:
 	if !fr.await3.Ready() {
-		fr.state = 15
+		fr.state = 16
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:226")
@@ -1397,10 +1412,10 @@ s15:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:227:2*/ fr.await3 = fr.bob.conn.Close()
-s16:
+	/*line main.go:227:2*/ fr.await3 = fr.alice.hear()
+s17:
 	if !fr.await3.Ready() {
-		fr.state = 16
+		fr.state = 17
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:227")
@@ -1414,10 +1429,10 @@ s16:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:228:2*/ fr.await3 = fr.alice.hear()
-s17:
+	/*line main.go:228:2*/ fr.await3 = fr.carol.hear()
+s18:
 	if !fr.await3.Ready() {
-		fr.state = 17
+		fr.state = 18
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:228")
@@ -1431,10 +1446,10 @@ s17:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:229:2*/ fr.await3 = fr.carol.hear()
-s18:
+	/*line main.go:229:2*/ fr.await3 = fr.alice.conn.Close()
+s19:
 	if !fr.await3.Ready() {
-		fr.state = 18
+		fr.state = 19
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:229")
@@ -1448,10 +1463,10 @@ s18:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:230:2*/ fr.await3 = fr.alice.conn.Close()
-s19:
+	/*line main.go:230:2*/ fr.await3 = fr.carol.hear()
+s20:
 	if !fr.await3.Ready() {
-		fr.state = 19
+		fr.state = 20
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:230")
@@ -1465,10 +1480,10 @@ s19:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:231:2*/ fr.await3 = fr.carol.hear()
-s20:
+	/*line main.go:231:2*/ fr.await3 = fr.carol.conn.Close()
+s21:
 	if !fr.await3.Ready() {
-		fr.state = 20
+		fr.state = 21
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r1.Key(), "main.demo", "main.go:231")
@@ -1482,42 +1497,25 @@ s20:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:232:2*/ fr.await3 = fr.carol.conn.Close()
-s21:
-	if !fr.await3.Ready() {
-		fr.state = 21
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:232")
-		}
-		return r1
-	}
-	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:232", "awaited")
-		}
-		fr.rerr = err
-		goto unwind2
-	}
-	/*line main.go:233:2*/ fr.stop()
-	/*line main.go:234:2*/ fr.await3 = fr.srv
+	/*line main.go:232:2*/ fr.stop()
+	/*line main.go:233:2*/ fr.await3 = fr.srv
 s22:
 	if !fr.await3.Ready() {
 		fr.state = 22
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:234")
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:233")
 		}
 		return r1
 	}
 	if _, err := fr.await3.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:234", "awaited")
+			err = debugtrace.Note(err, "main.demo", "main.go:233", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:235:2*/ {
+	/*line main.go:234:2*/ {
 		fr.ret = lwt.ReturnUnit()
 		goto ret1
 	}
@@ -1527,7 +1525,7 @@ s23:
 		fr.state = 23
 		r1 = lwt.Suspend[lwt.Unit](fr, fr.ret)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:207")
+			debugtrace.Wait(r1.Key(), "main.demo", "main.go:206")
 		}
 		return r1
 	}
@@ -1544,7 +1542,7 @@ s24:
 	}
 	panic("unreachable")
 deferred4:
-	/*line main.go:209:2*/ fr.defer1Func()
+	/*line main.go:208:2*/ fr.defer1Func()
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -1553,10 +1551,10 @@ finish3:
 	return fr.Return(fr.retv)
 }
 
-//line main.go:238:1
+//line main.go:237:1
 func main() { os.Exit(command(os.Args[1:])) }
 
-//line main.go:240:1
+//line main.go:239:1
 func command(args []string) int {
 	if len(args) != 1 {
 		fmt.Fprintln(os.Stderr, "usage: chat HOST:PORT | chat demo")

@@ -51,8 +51,7 @@ func server(ctx context.Context, address string, started func(addr string)) lwt.
 	addr := lwt.Await(lwtio.ResolveAddr(address))
 	srv := lwt.Await(lwtio.EstablishServer(addr, lwtio.ServerOptions{}, echo))
 	started(lwtio.SockaddrString(srv.Addr()))
-	forever, _ := lwt.Task[lwt.Unit]()
-	_, _ = lwt.Try(lwtunix.WithContext(ctx, forever))
+	lwt.Await(lwtunix.Done(ctx))
 	lwt.Await(srv.Shutdown())
 	return lwt.ReturnUnit()
 }

@@ -152,7 +152,6 @@ type serverFrame struct {
 	started func(addr string)
 	addr    unix.Sockaddr
 	srv     *lwtio.Server
-	forever lwt.Promise[lwt.Unit]
 	v       unix.Sockaddr
 	await   lwt.Promise[unix.Sockaddr]
 	v1      *lwtio.Server
@@ -226,46 +225,45 @@ s2:
 	}
 	/*line main.go:52:2*/ fr.srv = fr.v1
 	/*line main.go:53:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:54:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:55:9*/ fr.await2 = fr.try()
+	/*line main.go:54:2*/ fr.await2 = lwtunix.Done(fr.ctx)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.server", "main.go:54")
+		}
+		return r
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.server", "main.go:54", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:55:2*/ fr.await2 = fr.srv.Shutdown()
+s4:
+	if !fr.await2.Ready() {
+		fr.state = 4
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.server", "main.go:55")
 		}
 		return r
 	}
-	_, _ = fr.await2.Result()
-	/*line main.go:56:2*/ fr.await2 = fr.srv.Shutdown()
-s4:
-	if !fr.await2.Ready() {
-		fr.state = 4
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.server", "main.go:56")
-		}
-		return r
-	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:56", "awaited")
+			err = debugtrace.Note(err, "main.server", "main.go:55", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:57:2*/ return fr.Become(lwt.ReturnUnit())
-}
-
-func (fr *serverFrame) try() (p lwt.Promise[lwt.Unit]) {
-	defer lwt.Recovered(&p)
-	/*line main.go:55:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
+	/*line main.go:56:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
 // client sends each line of in to the server at address, and writes each
 // line the server sends back to out.
 //
-//line main.go:64:1
+//line main.go:63:1
 func client(address string, in *lwtio.InputChannel, out *lwtio.OutputChannel) lwt.Promise[lwt.Unit] {
 	fr := clientFrame{address: address, in: in, out: out}
 	return fr.step()
@@ -273,7 +271,7 @@ func client(address string, in *lwtio.InputChannel, out *lwtio.OutputChannel) lw
 
 // clientFrame is the state of a call of client while it waits.
 //
-//line main.go:64:1
+//line main.go:63:1
 type clientFrame struct {
 	lwt.Frame[lwt.Unit]
 	state      int
@@ -312,7 +310,7 @@ func (fr *clientFrame) step() (r lwt.Promise[lwt.Unit]) {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.client", "main.go:64", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.client", "main.go:63", "panicked")
 			}
 			fr.state = 9
 			r = fr.step()
@@ -340,80 +338,97 @@ func (fr *clientFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 10:
 		goto s10
 	}
-	/*line main.go:65:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:64:10*/ fr.await = lwtio.ResolveAddr(fr.address)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
 		r = lwt.Suspend[lwt.Unit](fr, fr.await)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:65")
+			debugtrace.Wait(r.Key(), "main.client", "main.go:64")
 		}
 		return r
 	}
 	if v, err := fr.await.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:65", "awaited")
+			err = debugtrace.Note(err, "main.client", "main.go:64", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	} else {
 		fr.v = v
 	}
-	/*line main.go:65:2*/ fr.addr = fr.v
-	/*line main.go:66:7*/ fr.await1 = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
+	/*line main.go:64:2*/ fr.addr = fr.v
+	/*line main.go:65:7*/ fr.await1 = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
 		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:66")
+			debugtrace.Wait(r.Key(), "main.client", "main.go:65")
 		}
 		return r
 	}
 	if v, err := fr.await1.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:66", "awaited")
+			err = debugtrace.Note(err, "main.client", "main.go:65", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:66:2*/ fr.c = fr.v1
-	/*line main.go:67:2*/ fr.defer1Func = fr.c.Close
+	/*line main.go:65:2*/ fr.c = fr.v1
+	/*line main.go:66:2*/ fr.defer1Func = fr.c.Close
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
 for3:
-	/*line main.go:69:11*/ fr.await2 = fr.in.ReadLineOpt()
+	/*line main.go:68:11*/ fr.await2 = fr.in.ReadLineOpt()
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:69")
+			debugtrace.Wait(r.Key(), "main.client", "main.go:68")
 		}
 		return r
 	}
 	if v, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:69", "awaited")
+			err = debugtrace.Note(err, "main.client", "main.go:68", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
 	} else {
 		fr.v2 = v
 	}
-	/*line main.go:69:3*/ fr.line = fr.v2
-	/*line main.go:70:3*/ if !fr.line.OK {
+	/*line main.go:68:3*/ fr.line = fr.v2
+	/*line main.go:69:3*/ if !fr.line.OK {
 		{
 			fr.ret = lwt.ReturnUnit()
 			goto ret1
 		}
 	}
-	/*line main.go:73:3*/ fr.await3 = fr.c.Out.WriteLine(fr.line.Value)
+	/*line main.go:72:3*/ fr.await3 = fr.c.Out.WriteLine(fr.line.Value)
 s4:
 	if !fr.await3.Ready() {
 		fr.state = 4
+		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.client", "main.go:72")
+		}
+		return r
+	}
+	if _, err := fr.await3.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.client", "main.go:72", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	}
+	/*line main.go:73:3*/ fr.await3 = fr.c.Out.Flush()
+s5:
+	if !fr.await3.Ready() {
+		fr.state = 5
 		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.client", "main.go:73")
@@ -427,10 +442,29 @@ s4:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:74:3*/ fr.await3 = fr.c.Out.Flush()
-s5:
+	/*line main.go:74:27*/ fr.await4 = fr.c.In.ReadLine()
+s6:
+	if !fr.await4.Ready() {
+		fr.state = 6
+		r = lwt.Suspend[lwt.Unit](fr, fr.await4)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.client", "main.go:74")
+		}
+		return r
+	}
+	if v, err := fr.await4.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.client", "main.go:74", "awaited")
+		}
+		fr.rerr = err
+		goto unwind2
+	} else {
+		fr.v3 = v
+	}
+	/*line main.go:74:3*/ fr.await3 = fr.out.WriteLine(fr.v3)
+s7:
 	if !fr.await3.Ready() {
-		fr.state = 5
+		fr.state = 7
 		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.client", "main.go:74")
@@ -444,42 +478,6 @@ s5:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:75:27*/ fr.await4 = fr.c.In.ReadLine()
-s6:
-	if !fr.await4.Ready() {
-		fr.state = 6
-		r = lwt.Suspend[lwt.Unit](fr, fr.await4)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:75")
-		}
-		return r
-	}
-	if v, err := fr.await4.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:75", "awaited")
-		}
-		fr.rerr = err
-		goto unwind2
-	} else {
-		fr.v3 = v
-	}
-	/*line main.go:75:3*/ fr.await3 = fr.out.WriteLine(fr.v3)
-s7:
-	if !fr.await3.Ready() {
-		fr.state = 7
-		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:75")
-		}
-		return r
-	}
-	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:75", "awaited")
-		}
-		fr.rerr = err
-		goto unwind2
-	}
 	goto for3
 ret1:
 s8:
@@ -487,7 +485,7 @@ s8:
 		fr.state = 8
 		r = lwt.Suspend[lwt.Unit](fr, fr.ret)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:64")
+			debugtrace.Wait(r.Key(), "main.client", "main.go:63")
 		}
 		return r
 	}
@@ -504,19 +502,19 @@ s9:
 	}
 	panic("unreachable")
 deferred7:
-	/*line main.go:67:2*/ /*line main.go:67:8*/ fr.await3 = fr.defer1Func()
+	/*line main.go:66:2*/ /*line main.go:66:8*/ fr.await3 = fr.defer1Func()
 s10:
 	if !fr.await3.Ready() {
 		fr.state = 10
 		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
 		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:67")
+			debugtrace.Wait(r.Key(), "main.client", "main.go:66")
 		}
 		return r
 	}
 	if _, err := fr.await3.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:67", "awaited")
+			err = debugtrace.Note(err, "main.client", "main.go:66", "awaited")
 		}
 		fr.rerr = err
 		goto unwind2
@@ -529,10 +527,10 @@ finish6:
 	return fr.Return(fr.retv)
 }
 
-//line main.go:79:1
+//line main.go:78:1
 func main() { os.Exit(command(os.Args[1:])) }
 
-//line main.go:81:1
+//line main.go:80:1
 func command(args []string) int {
 	if len(args) != 2 || (args[0] != "server" && args[0] != "client") {
 		fmt.Fprintln(os.Stderr, "usage: echo server|client HOST:PORT")

@@ -258,8 +258,7 @@ func run(ctx context.Context, address string, started func(addr string)) lwt.Pro
 	addr := lwt.Await(lwtio.ResolveAddr(address))
 	srv := lwt.Await(lwtio.EstablishServer(addr, lwtio.ServerOptions{}, serve))
 	started(lwtio.SockaddrString(srv.Addr()))
-	forever, _ := lwt.Task[lwt.Unit]()
-	_, _ = lwt.Try(lwtunix.WithContext(ctx, forever))
+	lwt.Await(lwtunix.Done(ctx))
 	lwt.Await(srv.Shutdown())
 	return lwt.ReturnUnit()
 }

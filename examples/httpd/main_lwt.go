@@ -647,7 +647,6 @@ type runFrame struct {
 	started func(addr string)
 	addr    unix.Sockaddr
 	srv     *lwtio.Server
-	forever lwt.Promise[lwt.Unit]
 	v       unix.Sockaddr
 	await   lwt.Promise[unix.Sockaddr]
 	v1      *lwtio.Server
@@ -721,49 +720,48 @@ s2:
 	}
 	/*line main.go:259:2*/ fr.srv = fr.v1
 	/*line main.go:260:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:261:2*/ fr.forever, _ = lwt.Task[lwt.Unit]()
-	/*line main.go:262:9*/ fr.await2 = fr.try()
+	/*line main.go:261:2*/ fr.await2 = lwtunix.Done(fr.ctx)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
+		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
+		if debugtrace.Enabled {
+			debugtrace.Wait(r.Key(), "main.run", "main.go:261")
+		}
+		return r
+	}
+	if _, err := fr.await2.Result(); err != nil {
+		if debugtrace.Enabled {
+			err = debugtrace.Note(err, "main.run", "main.go:261", "awaited")
+		}
+		return fr.Fail(err)
+	}
+	/*line main.go:262:2*/ fr.await2 = fr.srv.Shutdown()
+s4:
+	if !fr.await2.Ready() {
+		fr.state = 4
 		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
 		if debugtrace.Enabled {
 			debugtrace.Wait(r.Key(), "main.run", "main.go:262")
 		}
 		return r
 	}
-	_, _ = fr.await2.Result()
-	/*line main.go:263:2*/ fr.await2 = fr.srv.Shutdown()
-s4:
-	if !fr.await2.Ready() {
-		fr.state = 4
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:263")
-		}
-		return r
-	}
 	if _, err := fr.await2.Result(); err != nil {
 		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:263", "awaited")
+			err = debugtrace.Note(err, "main.run", "main.go:262", "awaited")
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:264:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:263:2*/ return fr.Become(lwt.ReturnUnit())
 }
 
-func (fr *runFrame) try() (p lwt.Promise[lwt.Unit]) {
-	defer lwt.Recovered(&p)
-	/*line main.go:262:17*/ return lwtunix.WithContext(fr.ctx, fr.forever)
-}
-
-//line main.go:267:1
+//line main.go:266:1
 func main() { os.Exit(command()) }
 
 // command runs the server until SIGINT or SIGTERM and returns the exit
 // status.
 //
-//line main.go:269:1
+//line main.go:268:1
 func command() int {
 	address := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")

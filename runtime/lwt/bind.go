@@ -364,14 +364,7 @@ type terminator[T any] struct {
 }
 
 func (t *terminator[T]) fire(T, error) {
-	saved := current
-	current = t.ctx
-	defer func() {
-		current = saved
-		if x := recover(); x != nil {
-			hook(newPanicError(x))
-		}
-	}()
+	defer guard(t.ctx)()
 	t.f()
 }
 
@@ -395,17 +388,24 @@ type watcher[T any] struct {
 }
 
 func (w *watcher[T]) fire(v T, err error) {
-	saved := current
-	current = w.ctx
-	defer func() {
-		current = saved
-		if x := recover(); x != nil {
-			hook(newPanicError(x))
-		}
-	}()
+	defer guard(w.ctx)()
 	if err != nil {
 		w.ko(err)
 	} else {
 		w.ok(v)
+	}
+}
+
+// guard runs a callback nobody waits for (On* and OnCancel): it sets the
+// callback's keys, and returns what its caller defers, which restores them
+// and sends a panic to the async exception hook.
+func guard(ctx *binding) func() {
+	saved := current
+	current = ctx
+	return func() {
+		current = saved
+		if x := recover(); x != nil {
+			hook(newPanicError(x))
+		}
 	}
 }

@@ -103,14 +103,7 @@ func (h *cancelHook[T]) fire(_ T, err error) {
 	if !isCanceled(err) {
 		return
 	}
-	saved := current
-	current = h.ctx
-	defer func() {
-		current = saved
-		if x := recover(); x != nil {
-			hook(newPanicError(x))
-		}
-	}()
+	defer guard(h.ctx)()
 	h.f()
 }
 

@@ -369,6 +369,15 @@ func (c *channel) abort() lwt.Promise[lwt.Unit] {
 
 func (c *channel) bufferSize() int { return len(c.live().buf) }
 
+// checkBufferSize checks a buffer size of the options, where 0 means the
+// default.
+func checkBufferSize(n int) error {
+	if n != 0 && (n < MinBufferSize || n > MaxBufferSize) {
+		return fmtBufferSize(n)
+	}
+	return nil
+}
+
 func fmtBufferSize(n int) error {
 	return fmt.Errorf("%w: %d out of [%d, %d]", ErrBufferSize, n, MinBufferSize, MaxBufferSize)
 }

@@ -1,8 +1,8 @@
 package lwtio
 
 import (
+	"cmp"
 	"errors"
-	"fmt"
 	"net"
 	"net/netip"
 	"strings"
@@ -32,18 +32,11 @@ type Conn struct {
 // gives the first error: Lwt_io.close on both (what with_connection does on
 // the way out). Closing channels already closed does nothing.
 func (c Conn) Close() lwt.Promise[lwt.Unit] {
-	return lwt.Bind(lwt.Catch(c.Out.Close, failAfter(c.In.Close)),
-		func(lwt.Unit) lwt.Promise[lwt.Unit] { return c.In.Close() })
-}
-
-// failAfter returns a handler that runs next and then fails with the error
-// it handles, whatever next gives.
-func failAfter(next func() lwt.Promise[lwt.Unit]) func(error) lwt.Promise[lwt.Unit] {
-	return func(err error) lwt.Promise[lwt.Unit] {
-		return lwt.Finalize(func() lwt.Promise[lwt.Unit] { return lwt.Fail[lwt.Unit](err) }, func() lwt.Promise[lwt.Unit] {
-			return lwt.Catch(next, func(error) lwt.Promise[lwt.Unit] { return lwt.ReturnUnit() })
+	return lwt.BindResult(c.Out.Close(), func(_ lwt.Unit, outErr error) lwt.Promise[lwt.Unit] {
+		return lwt.BindResult(c.In.Close(), func(_ lwt.Unit, inErr error) lwt.Promise[lwt.Unit] {
+			return lwt.OfResult(lwt.Unit{}, cmp.Or(outErr, inErr))
 		})
-	}
+	})
 }
 
 // ConnOptions configure [OpenConnection] and [WithConnection]. The zero
@@ -98,14 +91,11 @@ func OpenConnection(addr unix.Sockaddr, opts ConnOptions) lwt.Promise[Conn] {
 // Lwt_io.with_connection. A failure of f wins over one of closing.
 func WithConnection[T any](addr unix.Sockaddr, opts ConnOptions, f func(Conn) lwt.Promise[T]) lwt.Promise[T] {
 	return lwt.Bind(OpenConnection(addr, opts), func(c Conn) lwt.Promise[T] {
-		return lwt.TryBind(func() lwt.Promise[T] { return f(c) },
-			func(v T) lwt.Promise[T] {
-				return lwt.Map(c.Close(), func(lwt.Unit) T { return v })
-			},
-			func(err error) lwt.Promise[T] {
-				return lwt.Bind(lwt.Catch(c.Close, func(error) lwt.Promise[lwt.Unit] { return lwt.ReturnUnit() }),
-					func(lwt.Unit) lwt.Promise[T] { return lwt.Fail[T](err) })
+		return lwt.BindResult(lwt.Apply(f, c), func(v T, err error) lwt.Promise[T] {
+			return lwt.BindResult(c.Close(), func(_ lwt.Unit, closeErr error) lwt.Promise[T] {
+				return lwt.OfResult(v, cmp.Or(err, closeErr))
 			})
+		})
 	})
 }
 
@@ -133,13 +123,6 @@ func newConn(fd *lwtunix.FD, peer unix.Sockaddr, bufSize int) Conn {
 	}
 }
 
-func checkBufferSize(n int) error {
-	if n != 0 && (n < MinBufferSize || n > MaxBufferSize) {
-		return bufferSizeError(n)
-	}
-	return nil
-}
-
 func domainOf(addr unix.Sockaddr) int {
 	switch addr.(type) {
 	case *unix.SockaddrInet6:
@@ -156,10 +139,6 @@ func setNoDelay(fd *lwtunix.FD, addr unix.Sockaddr) {
 	if domainOf(addr) != unix.AF_UNIX {
 		fd.SetNoDelay(true)
 	}
-}
-
-func bufferSizeError(n int) error {
-	return fmt.Errorf("%w: %d out of [%d, %d]", ErrBufferSize, n, MinBufferSize, MaxBufferSize)
 }
 
 // ResolveAddr gives the socket address that address names, written as Go's

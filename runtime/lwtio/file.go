@@ -49,12 +49,7 @@ func (o FileOptions) perm(def fs.FileMode) fs.FileMode {
 	return o.Perm
 }
 
-func (o FileOptions) check() error {
-	if n := o.BufferSize; n != 0 && (n < MinBufferSize || n > MaxBufferSize) {
-		return fmtBufferSize(n)
-	}
-	return nil
-}
+func (o FileOptions) check() error { return checkBufferSize(o.BufferSize) }
 
 // openFD opens path as lwtunix.OpenFile does, as an FD in the mode flags
 // ask for.

@@ -50,6 +50,13 @@ func (ic *InputChannel) Close() lwt.Promise[lwt.Unit] {
 // Abort is Close: Lwt_io.abort.
 func (ic *InputChannel) Abort() lwt.Promise[lwt.Unit] { return ic.c.abort() }
 
+// Buffered returns how many bytes were read from the backend but not
+// consumed yet: Lwt_io.buffered.
+func (ic *InputChannel) Buffered() int {
+	c := ic.c.live()
+	return c.max - c.ptr
+}
+
 // IsClosed reports whether the channel was closed or aborted.
 func (ic *InputChannel) IsClosed() bool { return ic.c.live().closed }
 

@@ -128,14 +128,3 @@ func lineAtEOF(acc []byte, limit int) lwt.Promise[string] {
 	}
 	return lwt.Return(string(acc))
 }
-
-// Buffered returns how many bytes were read from the backend but not
-// consumed yet: Lwt_io.buffered.
-func (ic *InputChannel) Buffered() int {
-	c := ic.c.live()
-	return c.max - c.ptr
-}
-
-// Buffered returns how many bytes were written but not flushed yet:
-// Lwt_io.buffered.
-func (oc *OutputChannel) Buffered() int { return oc.c.live().ptr }

@@ -69,6 +69,10 @@ func (oc *OutputChannel) Close() lwt.Promise[lwt.Unit] {
 // the operations that wait with ErrClosed: Lwt_io.abort.
 func (oc *OutputChannel) Abort() lwt.Promise[lwt.Unit] { return oc.c.abort() }
 
+// Buffered returns how many bytes were written but not flushed yet:
+// Lwt_io.buffered.
+func (oc *OutputChannel) Buffered() int { return oc.c.live().ptr }
+
 // IsClosed reports whether the channel was closed or aborted.
 func (oc *OutputChannel) IsClosed() bool { return oc.c.live().closed }
 

@@ -114,8 +114,7 @@ func TestServerClosesConnections(t *testing.T) {
 			}
 		}()
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-		forever, _ := lwt.Task[lwt.Unit]()
-		lwtmain.Run(lwtunix.WithContext(ctx, forever))
+		lwtmain.Run(lwtunix.Done(ctx))
 		cancel()
 		select {
 		case got := <-done:
@@ -255,8 +254,7 @@ func TestServerEMFILE(t *testing.T) {
 		}
 		cancel()
 	}()
-	forever, _ := lwt.Task[lwt.Unit]()
-	lwtmain.Run(lwtunix.WithContext(ctx, forever))
+	lwtmain.Run(lwtunix.Done(ctx))
 }
 
 func TestReadLineMax(t *testing.T) {

@@ -35,3 +35,17 @@ func WithContext[T any](ctx context.Context, p lwt.Promise[T]) lwt.Promise[T] {
 	})
 	return lwt.Pick(done, p)
 }
+
+// Done returns a promise fulfilled once ctx is done: a thread can wait for a
+// context as for any promise (a server, until it is told to stop). For a
+// context that can never be done it stays pending. Canceling it fails it with
+// lwt.ErrCanceled.
+func Done(ctx context.Context) lwt.Promise[lwt.Unit] {
+	never, _ := lwt.Task[lwt.Unit]()
+	return lwt.BindResult(WithContext(ctx, never), func(_ lwt.Unit, err error) lwt.Promise[lwt.Unit] {
+		if ctx.Err() != nil {
+			return lwt.ReturnUnit()
+		}
+		return lwt.Fail[lwt.Unit](err)
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtmain"
 	"github.com/lwtgo/lwt/runtime/lwtunix"
 )
 
@@ -91,5 +92,28 @@ func TestWithContextEdges(t *testing.T) {
 	lwt.Cancel(p)
 	if _, err := sleep.Result(); !errors.Is(err, lwt.ErrCanceled) || lwtunix.NotificationCount() != 0 {
 		t.Fatalf("canceled result: promise %v, %d notifications", sleep, lwtunix.NotificationCount())
+	}
+}
+
+// Done is fulfilled when the context is done, and fails if canceled itself.
+func TestDone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(time.Millisecond)
+		cancel()
+	}()
+	if _, err := lwtmain.Run(lwtunix.Done(ctx)); err != nil {
+		t.Fatalf("Done: %v", err)
+	}
+	if _, err := lwtmain.Run(lwtunix.Done(ctx)); err != nil {
+		t.Fatalf("Done of a context done already: %v", err)
+	}
+	p := lwtunix.Done(context.Background())
+	if !p.IsSleeping() {
+		t.Fatalf("Done of a context that cannot be done is %v", p)
+	}
+	lwt.Cancel(p)
+	if _, err := p.Result(); !errors.Is(err, lwt.ErrCanceled) {
+		t.Fatalf("canceled Done is %v", p)
 	}
 }

@@ -299,11 +299,11 @@ const (
 
 var countNames = [...]string{"read", "write", "readv", "writev", "send", "recv"}
 
-// rawTraps are the system calls countCall makes raw, by kind (not readv and
-// writev, whose buffers x/sys/unix lays out).
-var rawTraps = [...]uintptr{unix.SYS_READ, unix.SYS_WRITE, noTrap, noTrap, unix.SYS_SENDTO, unix.SYS_RECVFROM}
-
-const noTrap = ^uintptr(0)
+// bufTraps are the system calls of the kinds on one buffer: read(2),
+// write(2), and send(2) and recv(2) as sendto(2) and recvfrom(2) with no
+// address (x/sys/unix has Sendto without the count, and a Recvfrom that
+// decodes the sender's address). Readv and writev have none.
+var bufTraps = [...]uintptr{unix.SYS_READ, unix.SYS_WRITE, 0, 0, unix.SYS_SENDTO, unix.SYS_RECVFROM}
 
 // countCall makes the system call of kind, retrying on EINTR.
 //
@@ -316,25 +316,13 @@ func countCall(fd int, kind countKind, buf []byte, bufs [][]byte, flags int, raw
 	for {
 		var n int
 		var err error
-		if trap := rawTraps[kind]; raw && trap != noTrap {
-			if n, err = rawCall(trap, fd, buf, flags); err != unix.EINTR {
-				return n, err
-			}
-			continue
-		}
 		switch kind {
-		case countRead:
-			n, err = unix.Read(fd, buf)
-		case countWrite:
-			n, err = unix.Write(fd, buf)
 		case countReadv:
 			n, err = unix.Readv(fd, bufs)
 		case countWritev:
 			n, err = unix.Writev(fd, bufs)
-		case countSend:
-			n, err = send(fd, buf, flags)
-		case countRecv:
-			n, err = recv(fd, buf, flags)
+		default:
+			n, err = bufCall(bufTraps[kind], fd, buf, flags, raw)
 		}
 		if err != unix.EINTR {
 			return n, err
@@ -727,16 +715,25 @@ func noEINTR[T any](f func() (T, error)) (T, error) {
 	}
 }
 
-// rawCall is read(2), write(2), sendto(2) or recvfrom(2) (with no address)
-// on p, as a RawSyscall: see countCall.
-func rawCall(trap uintptr, fd int, p []byte, flags int) (int, error) {
+// bufCall makes the system call trap on p with flags (ignored by read and
+// write), as a RawSyscall with raw: see countCall.
+func bufCall(trap uintptr, fd int, p []byte, flags int, raw bool) (int, error) {
 	ptr := unsafe.Pointer(&zeroByte)
 	if len(p) > 0 {
 		ptr = unsafe.Pointer(&p[0])
 	}
-	n, _, e := unix.RawSyscall6(trap, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	var n uintptr
+	var e unix.Errno
+	if raw {
+		n, _, e = unix.RawSyscall6(trap, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	} else {
+		n, _, e = unix.Syscall6(trap, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	}
 	if e != 0 {
 		return 0, e
 	}
 	return int(n), nil
 }
+
+// zeroByte is what an empty buffer points to.
+var zeroByte byte

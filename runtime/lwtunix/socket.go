@@ -2,7 +2,6 @@ package lwtunix
 
 import (
 	"os"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -241,33 +240,4 @@ func (fd *FD) Getpeername() (unix.Sockaddr, error) {
 	}
 	sa, err := unix.Getpeername(fd.fd)
 	return sa, os.NewSyscallError("getpeername", err)
-}
-
-// send and recv are send(2) and recv(2) with no address: x/sys/unix has
-// Sendto without the count and Recvfrom that decodes the sender's address.
-
-var zeroByte byte
-
-func send(fd int, p []byte, flags int) (int, error) {
-	ptr := unsafe.Pointer(&zeroByte)
-	if len(p) > 0 {
-		ptr = unsafe.Pointer(&p[0])
-	}
-	n, _, e := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
-	if e != 0 {
-		return 0, e
-	}
-	return int(n), nil
-}
-
-func recv(fd int, p []byte, flags int) (int, error) {
-	ptr := unsafe.Pointer(&zeroByte)
-	if len(p) > 0 {
-		ptr = unsafe.Pointer(&p[0])
-	}
-	n, _, e := unix.Syscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
-	if e != 0 {
-		return 0, e
-	}
-	return int(n), nil
 }
