@@ -135,6 +135,7 @@ type analysis struct {
 	inline  map[*ast.FuncLit]bool       // deferred func literals, lowered in place
 	lits    map[*ast.FuncLit]bool       // async func literals directly inside: rewritten on their own
 	order   map[*types.Var]token.Pos    // type switch variables: their clause
+	streams map[*ast.RangeStmt]bool     // ranges over a stream's All, which wait for each element
 }
 
 // analyze finds the awaits of fd, which variables live in the frame and which
@@ -149,6 +150,7 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 		inline:  map[*ast.FuncLit]bool{},
 		lits:    map[*ast.FuncLit]bool{},
 		order:   map[*types.Var]token.Pos{},
+		streams: map[*ast.RangeStmt]bool{},
 	}
 	// Mark every ancestor of a marker call, and find what is not allowed.
 	// A defer is lowered like an await (it runs when the call's promise is
@@ -225,6 +227,7 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 			// A range over a stream waits for each element.
 			if _, ok := streamRange(info, n.X); ok && len(lits) == 0 {
 				mark()
+				a.streams[n] = true
 			}
 		case *ast.CallExpr:
 			name := markerName(info, n)
@@ -310,6 +313,21 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 
 // checkConstructs rejects what cannot be kept exact across an await.
 func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
+	// A goto is kept only within a block without awaits, which is copied
+	// as it is: the block that declares its label.
+	labelBlock := map[types.Object]ast.Node{}
+	var stack []ast.Node
+	ast.Inspect(fd.Body(), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case nil:
+			stack = stack[:len(stack)-1]
+			return true
+		case *ast.LabeledStmt:
+			labelBlock[g.pkg.TypesInfo.Defs[n.Label]] = stack[len(stack)-1]
+		}
+		stack = append(stack, n)
+		return true
+	})
 	ast.Inspect(fd.Body(), func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -323,11 +341,11 @@ func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
 				g.errorf(n.Pos(), "select cannot contain lwt.Await: a select blocks the whole thread; use lwt.Choose or lwt.Pick")
 			}
 		case *ast.BranchStmt:
-			if n.Tok == token.GOTO {
-				g.errorf(n.Pos(), "goto in a function that awaits: lwtgen cannot keep it exact; use a loop with break or continue")
+			if b := labelBlock[g.pkg.TypesInfo.Uses[n.Label]]; n.Tok == token.GOTO && (b == nil || a.listAwaits(b)) {
+				g.errorf(n.Pos(), "goto to a label in a block that awaits: lwtgen cannot keep it exact; use a loop with break or continue (a goto within a block without awaits is kept)")
 			}
 		case *ast.RangeStmt:
-			if _, stream := streamRange(g.pkg.TypesInfo, n.X); a.awaits[n] && !stream {
+			if _, stream := streamRange(g.pkg.TypesInfo, n.X); a.rangeBodyAwaits(n) && !stream {
 				t := g.pkg.TypesInfo.TypeOf(n.X)
 				switch u := t.Underlying().(type) {
 				case *types.Chan:
@@ -343,6 +361,36 @@ func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
 		}
 		return true
 	})
+}
+
+// listAwaits reports whether a statement of block b (a block or a case
+// clause) awaits. (The body of a deferred literal is lowered like code
+// that awaits even if it does not: its statements tell.)
+func (a *analysis) listAwaits(b ast.Node) bool {
+	var list []ast.Stmt
+	switch b := b.(type) {
+	case *ast.BlockStmt:
+		list = b.List
+	case *ast.CaseClause:
+		list = b.Body
+	case *ast.CommClause:
+		list = b.Body
+	default:
+		return a.awaits[b]
+	}
+	for _, s := range list {
+		if a.awaits[s] {
+			return true
+		}
+	}
+	return false
+}
+
+// rangeBodyAwaits reports whether a range statement awaits in its
+// iterations. One whose expression alone awaits is a plain range once
+// that expression has been computed.
+func (a *analysis) rangeBodyAwaits(r *ast.RangeStmt) bool {
+	return a.streams[r] || a.awaits[r.Body] || r.Key != nil && a.awaits[r.Key] || r.Value != nil && a.awaits[r.Value]
 }
 
 // findVars decides which variables live in the frame: the receiver,
@@ -367,6 +415,9 @@ func (a *analysis) findVars(info *types.Info, fd fnode) {
 			continue
 		}
 		n := scopeNode[v.Parent()]
+		if r, ok := n.(*ast.RangeStmt); ok && !a.rangeBodyAwaits(r) {
+			continue // a plain range (its expression is computed before)
+		}
 		if ft, ok := n.(*ast.FuncType); ok && (ft == fd.Type() || a.awaits[ft]) || a.awaits[n] {
 			a.hoisted[v] = true
 		}
@@ -388,19 +439,6 @@ func (a *analysis) findVars(info *types.Info, fd fnode) {
 	}
 	ast.Inspect(fd.Body(), func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.AssignStmt:
-			// An array element assigned after an await on the right is
-			// reached through the array's address (see target): a frame
-			// field's address would not survive the frame's move.
-			if a.awaits[n] {
-				for _, l := range n.Lhs {
-					if ix, ok := ast.Unparen(l).(*ast.IndexExpr); ok {
-						if _, isArray := info.TypeOf(ix.X).Underlying().(*types.Array); isArray {
-							a.boxRoot(info, ix.X)
-						}
-					}
-				}
-			}
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {
 				a.boxRoot(info, n.X)

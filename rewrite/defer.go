@@ -116,7 +116,11 @@ func (fg *funcGen) deferStmt(d *ast.DeferStmt) {
 			if len(args) >= n {
 				extra = args[n-1:]
 			}
-			args = append(args[:n-1:n-1], fg.typeText(last.Type(), call.Pos())+"{"+strings.Join(extra, ", ")+"}")
+			slice := "nil" // as Go passes when there is no extra argument
+			if len(extra) > 0 {
+				slice = fg.typeText(last.Type(), call.Pos()) + "{" + strings.Join(extra, ", ") + "}"
+			}
+			args = append(args[:n-1:n-1], slice)
 		}
 		for i := 0; i < n && i < len(args); i++ {
 			v := sig.Params().At(i)
@@ -222,9 +226,26 @@ func (fg *funcGen) deferEpilogue() {
 func (fg *funcGen) deferredBody(d *ast.DeferStmt, k int) {
 	call := d.Call
 	if lit, ok := call.Fun.(*ast.FuncLit); ok {
+		res := fg.info.TypeOf(lit).(*types.Signature).Results()
 		end := fg.newLabel("enddefer")
 		fg.deferEnd = end
-		fg.deferResults = fg.info.TypeOf(lit).(*types.Signature).Results().Len()
+		fg.deferResults = res.Len()
+		if res.Len() == 1 {
+			if _, isPromise := promiseElem(res.At(0).Type()); isPromise {
+				// A deferred literal that returns a promise is awaited, as
+				// a deferred call of a function is: its returns keep the
+				// promise and go to the wait.
+				ptype := fg.typeText(res.At(0).Type(), lit.Pos())
+				fg.deferPromise = fg.temp("deferred", ptype)
+				fg.deferEnd = fg.newLabel("awaitdefer")
+				fg.block(lit.Body.List)
+				fg.label(fg.deferEnd)
+				fg.awaitTyped(lit, fg.deferPromise, ptype, []string{"_"}, false)
+				fg.deferEnd, fg.deferPromise = "", ""
+				fg.label(end)
+				return
+			}
+		}
 		fg.block(lit.Body.List)
 		fg.deferEnd = ""
 		fg.label(end)

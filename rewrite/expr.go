@@ -9,12 +9,12 @@ import (
 // expr lowers an expression that may await. It emits what has to run first
 // (the awaits inside, and the calls Go orders before them) and returns the
 // text of the rest. With now, the value is computed now, into a temporary,
-// if computing it calls anything: a later operand awaits, and Go evaluates
-// calls left to right.
+// if computing it does something Go orders (see ordered): a later operand
+// awaits, and Go evaluates calls and logical operations left to right.
 func (fg *funcGen) expr(e ast.Expr, now bool) string {
 	if !fg.a.awaits[e] {
 		text := fg.render(e, nil)
-		if now && hasCall(e) {
+		if now && ordered(e) {
 			return fg.spill(text, fg.info.TypeOf(e), e.Pos())
 		}
 		return text
@@ -31,7 +31,10 @@ func (fg *funcGen) expr(e ast.Expr, now bool) string {
 			return tmp
 		case "AwaitAll":
 			args := fg.exprs(e.Args)
-			p := fg.lwt + ".All(" + joinArgs(args, e.Ellipsis.IsValid()) + ")"
+			// All[T], as the marker's type argument may be needed to
+			// infer T (lwt.AwaitAll[int]()).
+			elem := fg.typeText(fg.info.TypeOf(e).Underlying().(*types.Slice).Elem(), e.Pos())
+			p := fg.lwt + ".All[" + elem + "](" + joinArgs(args, e.Ellipsis.IsValid()) + ")"
 			tmp := fg.temp("vs", fg.typeText(fg.info.TypeOf(e), e.Pos()))
 			fg.awaitAll(e, p, tmp)
 			return tmp
@@ -42,20 +45,9 @@ func (fg *funcGen) expr(e ast.Expr, now bool) string {
 			fg.g.errorf(e.Pos(), "lwt.Assert has no value: use it as a statement")
 			return "nil"
 		}
-		ops := []ast.Expr{}
+		var ops []ast.Expr
 		if sel, ok := e.Fun.(*ast.SelectorExpr); ok && fg.info.Selections[sel] != nil && fg.info.Selections[sel].Kind() == types.MethodVal {
-			if needsAddr(fg.info, sel) && anyAwait(fg.a, e.Args) {
-				// A pointer method on an addressable receiver: keep the
-				// receiver's address, not a copy, across the awaits.
-				recv := fg.addr(sel.X)
-				args := fg.exprs(e.Args)
-				subst := map[ast.Node]string{sel.X: recv}
-				for i, a := range e.Args {
-					subst[a] = args[i]
-				}
-				return fg.render(e, subst)
-			}
-			ops = append(ops, sel.X)
+			ops = append(ops, sel.X) // the receiver (its storage, for a pointer method: see operand)
 		} else if tv, ok := fg.info.Types[e.Fun]; !ok || !tv.IsType() {
 			ops = append(ops, e.Fun)
 		}
@@ -114,20 +106,62 @@ func (fg *funcGen) operands(e ast.Expr, ops []ast.Expr, now bool) string {
 		if op == nil || i > last {
 			continue
 		}
-		subst[op] = fg.expr(op, i < last)
+		subst[op] = fg.operand(e, op, i < last)
 	}
 	text := fg.render(e, subst)
-	if now && hasCall(e) {
+	if now && ordered(e) {
 		return fg.spill(text, fg.info.TypeOf(e), e.Pos())
 	}
 	return text
 }
 
-// needsAddr reports whether a method call takes its receiver's address: a
-// pointer method called on an addressable value.
-func needsAddr(info *types.Info, sel *ast.SelectorExpr) bool {
-	fn, ok := info.Selections[sel].Obj().(*types.Func)
-	if !ok {
+// operand lowers op, an operand of e. Where e uses op's storage rather
+// than its value — the operand of &, an array indexed or sliced, a struct
+// whose field is selected, the receiver of a pointer method — an
+// addressable op is lowered as a place, never copied: the code after an
+// await must see (and change) the variable itself.
+func (fg *funcGen) operand(e, op ast.Expr, now bool) string {
+	if usesStorage(fg.info, e, op) && fg.info.Types[op].Addressable() {
+		return fg.place(op, now)
+	}
+	return fg.expr(op, now)
+}
+
+// usesStorage reports whether e uses the storage of its operand op.
+func usesStorage(info *types.Info, e, op ast.Expr) bool {
+	isArray := func(x ast.Expr) bool {
+		_, ok := info.TypeOf(x).Underlying().(*types.Array)
+		return ok
+	}
+	switch e := e.(type) {
+	case *ast.UnaryExpr:
+		return e.Op == token.AND
+	case *ast.IndexExpr:
+		return op == e.X && isArray(e.X)
+	case *ast.SliceExpr:
+		return op == e.X && isArray(e.X)
+	case *ast.SelectorExpr:
+		sel := info.Selections[e]
+		if sel == nil {
+			return false
+		}
+		if sel.Kind() == types.FieldVal {
+			return !sel.Indirect()
+		}
+		return takesAddr(info, sel)
+	case *ast.CallExpr:
+		if sel, ok := e.Fun.(*ast.SelectorExpr); ok && op == sel.X && info.Selections[sel] != nil {
+			return takesAddr(info, info.Selections[sel])
+		}
+	}
+	return false
+}
+
+// takesAddr reports whether a method selection takes its receiver's
+// address: a pointer method selected on a value.
+func takesAddr(info *types.Info, sel *types.Selection) bool {
+	fn, ok := sel.Obj().(*types.Func)
+	if !ok || sel.Kind() == types.MethodExpr {
 		return false
 	}
 	recv := fn.Signature().Recv()
@@ -135,20 +169,47 @@ func needsAddr(info *types.Info, sel *ast.SelectorExpr) bool {
 		return false
 	}
 	_, ptrMethod := recv.Type().(*types.Pointer)
-	_, ptrRecv := info.TypeOf(sel.X).Underlying().(*types.Pointer)
-	return ptrMethod && !ptrRecv
+	_, ptrRecv := sel.Recv().Underlying().(*types.Pointer)
+	return ptrMethod && !ptrRecv && !sel.Indirect()
 }
 
-// addr lowers an addressable expression whose storage is used after later
-// awaits: its address is taken now, and the result refers through it.
-func (fg *funcGen) addr(e ast.Expr) string {
-	text := fg.expr(e, false)
-	if !fg.a.awaits[e] && !hasCall(e) {
-		return text // a variable: its address does not change
+// place lowers an expression that denotes a variable (or a map element,
+// as the target of an assignment). What must run now — the awaits inside,
+// and with now whatever calls something — goes into temporaries, but the
+// storage is never copied: an array is indexed where it lives, a field
+// selected in its struct, so that the place denotes the same variable
+// after any await. Only pointers and slices are kept by value, which
+// reach the same storage.
+func (fg *funcGen) place(e ast.Expr, now bool) string {
+	if !now && !fg.a.awaits[e] {
+		return fg.render(e, nil)
 	}
-	tmp := fg.temp("addr", "*"+fg.typeText(fg.info.TypeOf(e), e.Pos()))
-	fg.emit("%s = &%s", tmp, text)
-	return "(*" + tmp + ")"
+	addressable := func(x ast.Expr) bool { return fg.info.Types[x].Addressable() }
+	switch x := e.(type) {
+	case *ast.ParenExpr:
+		return "(" + fg.place(x.X, now) + ")"
+	case *ast.IndexExpr:
+		later := now || fg.a.awaits[x.Index]
+		var base string
+		if _, isArray := fg.info.TypeOf(x.X).Underlying().(*types.Array); isArray && addressable(x.X) {
+			base = fg.place(x.X, later)
+		} else {
+			base = fg.expr(x.X, later)
+		}
+		return fg.render(x, map[ast.Node]string{x.X: base, x.Index: fg.expr(x.Index, now)})
+	case *ast.StarExpr:
+		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now)})
+	case *ast.SelectorExpr:
+		sel := fg.info.Selections[x]
+		if sel == nil || sel.Kind() != types.FieldVal {
+			break // a qualified identifier: a package's variable
+		}
+		if !sel.Indirect() && addressable(x.X) {
+			return fg.render(x, map[ast.Node]string{x.X: fg.place(x.X, now)})
+		}
+		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now)})
+	}
+	return fg.expr(e, now)
 }
 
 // exprs lowers a list evaluated left to right (arguments, right sides).
@@ -221,8 +282,13 @@ func joinArgs(args []string, ellipsis bool) string {
 	return s
 }
 
-// hasCall reports whether evaluating e calls a function or receives.
-func hasCall(e ast.Node) bool {
+// ordered reports whether evaluating e does something Go orders with the
+// calls around it: a call, a receive or a logical operation (the spec's
+// "function calls, method calls, receive operations, and binary logical
+// operations are evaluated in lexical left-to-right order"). Such an
+// operand left of an await is computed before it. Plain reads of
+// variables may happen later: the spec leaves their order open.
+func ordered(e ast.Node) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -232,6 +298,10 @@ func hasCall(e ast.Node) bool {
 			found = true
 		case *ast.UnaryExpr:
 			if n.Op == token.ARROW {
+				found = true
+			}
+		case *ast.BinaryExpr:
+			if n.Op == token.LAND || n.Op == token.LOR {
 				found = true
 			}
 		}
@@ -272,23 +342,31 @@ func (fg *funcGen) terminates(s ast.Stmt) bool {
 	case *ast.IfStmt:
 		return s.Else != nil && fg.terminates(s.Body) && fg.terminates(s.Else)
 	case *ast.LabeledStmt:
-		if f, ok := s.Stmt.(*ast.ForStmt); ok {
-			return f.Cond == nil && !breaks(f.Body, s.Label.Name)
+		switch t := s.Stmt.(type) {
+		case *ast.ForStmt:
+			return t.Cond == nil && !breaks(t.Body, s.Label.Name)
+		case *ast.SwitchStmt:
+			return fg.clausesTerminate(t.Body, s.Label.Name)
+		case *ast.TypeSwitchStmt:
+			return fg.clausesTerminate(t.Body, s.Label.Name)
+		case *ast.RangeStmt, *ast.SelectStmt:
+			return false
 		}
 		return fg.terminates(s.Stmt)
 	case *ast.ForStmt:
 		return s.Cond == nil && !breaks(s.Body, "")
 	case *ast.SwitchStmt:
-		return fg.clausesTerminate(s.Body, s)
+		return fg.clausesTerminate(s.Body, "")
 	case *ast.TypeSwitchStmt:
-		return fg.clausesTerminate(s.Body, s)
+		return fg.clausesTerminate(s.Body, "")
 	}
 	return false
 }
 
 // clausesTerminate: a switch with a default whose every clause ends in a
-// terminating statement (or falls through), with no break out of it.
-func (fg *funcGen) clausesTerminate(body *ast.BlockStmt, sw ast.Node) bool {
+// terminating statement (or falls through), with no break out of it:
+// neither an unlabeled one at its level nor one naming its label.
+func (fg *funcGen) clausesTerminate(body *ast.BlockStmt, label string) bool {
 	dflt := false
 	for _, c := range body.List {
 		cc := c.(*ast.CaseClause)
@@ -310,7 +388,7 @@ func (fg *funcGen) clausesTerminate(body *ast.BlockStmt, sw ast.Node) bool {
 			return false
 		}
 		for _, st := range cc.Body {
-			if breaks(st, "") {
+			if breaks(st, label) {
 				return false
 			}
 		}

@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	"github.com/lwtgo/lwt/logstrip"
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -216,7 +215,8 @@ type fileGen struct {
 	path       string
 	constraint string
 
-	imports map[string]*imported // by import path
+	imports []*imported     // in the source's order, then those lwtgen adds
+	decls   map[string]bool // names declared in the file, below package level too
 	errs    Errors
 	names   map[string]bool // package-level names, taken
 	idents  map[string]bool // every identifier of the file, and names taken since
@@ -241,17 +241,20 @@ func (g *fileGen) lineDirective(pos token.Pos) string {
 }
 
 func (g *fileGen) generate() ([]byte, Errors) {
-	g.imports = map[string]*imported{}
+	// Every import of the source is kept as written (dot, blank and
+	// duplicate imports included); the generated code refers to packages
+	// through names of its own choosing (importName).
 	for _, imp := range g.file.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
-		im := &imported{}
+		im := &imported{path: path}
 		if p := g.pkg.Imports[path]; p != nil && p.Types != nil {
-			im.name, im.real = p.Types.Name(), p.Types.Name()
+			im.real = p.Types.Name()
 		}
+		im.name = im.real
 		if imp.Name != nil {
-			im.name = imp.Name.Name
+			im.name, im.explicit = imp.Name.Name, true
 		}
-		g.imports[path] = im
+		g.imports = append(g.imports, im)
 		g.names[im.name] = true
 	}
 
@@ -288,15 +291,21 @@ func (g *fileGen) generate() ([]byte, Errors) {
 	}
 	if len(g.imports) > 0 {
 		out.WriteString("import (\n")
-		for _, path := range sortedKeys(g.imports) {
+		for _, im := range g.imports {
 			// Named always, so that tidy can tell which are used.
-			out.WriteString(g.imports[path].name + " " + strconv.Quote(path) + "\n")
+			out.WriteString(im.name + " " + strconv.Quote(im.path) + "\n")
 		}
 		out.WriteString(")\n\n")
 	}
 	out.Write(body.Bytes())
 
-	data, err := tidy(out.Bytes(), g.imports)
+	implicit := map[string]bool{} // imports the file may write without a name
+	for _, im := range g.imports {
+		if !im.explicit && im.name == im.real {
+			implicit[im.name+" "+im.path] = true
+		}
+	}
+	data, err := tidy(out.Bytes(), implicit, g.dotNames())
 	if err != nil && os.Getenv("LWTGEN_DEBUG") != "" {
 		os.Stderr.Write(out.Bytes())
 	}
@@ -435,49 +444,147 @@ func (g *fileGen) asyncLitsIn(decl ast.Decl) map[*ast.FuncLit]bool {
 
 // imported is an import of the generated file.
 type imported struct {
-	name string // the name code refers to it by
-	real string // its package name
+	path     string
+	name     string // the name code refers to it by: ".", "_" or a package name
+	real     string // its package name
+	explicit bool   // the source names it
 }
 
-// importName returns the name to refer to package path by, importing it if
-// the source did not.
+// importName returns the name generated code refers to package path by.
+// An import of the source serves if its name is not declared again
+// anywhere in the file (a local variable or type parameter of that name
+// would capture the reference); otherwise the package is imported once
+// more, under a name no identifier of the file uses.
 func (g *fileGen) importName(path, real string) string {
-	if im, ok := g.imports[path]; ok && im.name != "_" && im.name != "." {
-		return im.name
+	for _, im := range g.imports {
+		if im.path == path && im.name != "_" && im.name != "." && !g.declared()[im.name] {
+			return im.name
+		}
 	}
 	name := real
-	for i := 2; g.names[name]; i++ {
+	for i := 2; g.names[name] || g.taken()[name]; i++ {
 		name = fmt.Sprintf("%s%d", real, i)
 	}
 	g.names[name] = true
-	g.imports[path] = &imported{name: name, real: real}
+	g.imports = append(g.imports, &imported{path: path, name: name, real: real})
 	return name
 }
 
-// tidy removes unused imports, drops import names that are the package's
-// own, and formats.
-func tidy(src []byte, imports map[string]*imported) ([]byte, error) {
+// declared lists the names the file declares below package level (and
+// at package level, for names other files of the package declare).
+func (g *fileGen) declared() map[string]bool {
+	if g.decls == nil {
+		g.decls = map[string]bool{}
+		for id, obj := range g.pkg.TypesInfo.Defs {
+			if obj == nil || id.Pos() < g.file.Pos() || id.Pos() > g.file.End() {
+				continue
+			}
+			if _, isPkg := obj.(*types.PkgName); isPkg {
+				continue
+			}
+			g.decls[id.Name] = true
+		}
+	}
+	return g.decls
+}
+
+// dotNames lists, for each package the file dot-imports, the names of it
+// the file uses.
+func (g *fileGen) dotNames() map[string]map[string]bool {
+	dots := map[string]map[string]bool{}
+	for _, im := range g.imports {
+		if im.name == "." {
+			dots[im.path] = map[string]bool{}
+		}
+	}
+	if len(dots) == 0 {
+		return nil
+	}
+	qualified := map[*ast.Ident]bool{}
+	ast.Inspect(g.file, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			qualified[sel.Sel] = true
+		}
+		return true
+	})
+	for id, obj := range g.pkg.TypesInfo.Uses {
+		if obj.Pkg() == nil || qualified[id] || id.Pos() < g.file.Pos() || id.Pos() > g.file.End() {
+			continue
+		}
+		if names, ok := dots[obj.Pkg().Path()]; ok && obj.Parent() == obj.Pkg().Scope() {
+			names[id.Name] = true
+		}
+	}
+	return dots
+}
+
+// tidy removes the imports nothing refers to any more (code after a
+// terminating statement is not generated) and formats. A dot import is
+// used if a name the source takes from it (dots, by path) is still
+// referred to; blank imports are kept.
+func tidy(src []byte, implicit map[string]bool, dots map[string]map[string]bool) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
 	if err != nil {
 		return nil, err
 	}
-	for _, imp := range f.Imports {
-		path, _ := strconv.Unquote(imp.Path.Value)
-		if imp.Name != nil && (imp.Name.Name == "_" || imp.Name.Name == ".") {
-			continue
-		}
-		if !astutil.UsesImport(f, path) {
-			name := ""
-			if imp.Name != nil {
-				name = imp.Name.Name
+	used := map[string]bool{}        // unresolved names before a dot
+	unqualified := map[string]bool{} // unresolved names elsewhere
+	sels := map[*ast.Ident]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			sels[n.Sel] = true
+			if id, ok := n.X.(*ast.Ident); ok && id.Obj == nil {
+				used[id.Name] = true
 			}
-			astutil.DeleteNamedImport(fset, f, name, path)
+		case *ast.Ident:
+			if n.Obj == nil && !sels[n] {
+				unqualified[n.Name] = true
+			}
+		}
+		return true
+	})
+	keep := func(imp *ast.ImportSpec) bool {
+		switch imp.Name.Name {
+		case "_":
+			return true
+		case ".":
+			for name := range dots[imp.Path.Value[1:len(imp.Path.Value)-1]] {
+				if unqualified[name] {
+					return true
+				}
+			}
+			return false
+		}
+		return used[imp.Name.Name]
+	}
+	var imports []*ast.ImportSpec
+	for _, imp := range f.Imports {
+		if keep(imp) {
+			imports = append(imports, imp)
 		}
 	}
+	f.Imports = imports
+	decls := f.Decls[:0]
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			specs := gd.Specs[:0]
+			for _, s := range gd.Specs {
+				if keep(s.(*ast.ImportSpec)) {
+					specs = append(specs, s)
+				}
+			}
+			gd.Specs = specs
+			if len(specs) == 0 {
+				continue
+			}
+		}
+		decls = append(decls, d)
+	}
+	f.Decls = decls
 	for _, imp := range f.Imports {
-		path, _ := strconv.Unquote(imp.Path.Value)
-		if im := imports[path]; im != nil && imp.Name != nil && imp.Name.Name == im.real {
+		if implicit[imp.Name.Name+" "+imp.Path.Value[1:len(imp.Path.Value)-1]] {
 			imp.Name = nil
 		}
 	}

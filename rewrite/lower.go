@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -79,13 +80,15 @@ type funcGen struct {
 	// With defer: the outcome waits in the frame while deferred calls run.
 	deferSites   map[*ast.DeferStmt]int // 1-based
 	deferEnd     string                 // inside a deferred body: where its return goes
+	deferPromise string                 // in a deferred literal returning a promise: the field its returns set
 	retLabel     string                 // where a return goes (awaits the returned promise)
 	unwind       string                 // where the deferred calls run from
 	unwindState  int                    // the state that resumes there after a panic
 	deferArgs    map[int][]string       // fields holding a deferred call's function and arguments
 	deferResults int                    // results of the deferred literal being lowered
 	states       int
-	labels       int
+	nlabels      int
+	labels       map[types.Object]string // user labels renamed (see renameLabels)
 	used         map[string]bool // labels jumped to
 	ours         map[string]bool // labels lwtgen made
 	forward      map[string]bool // labels only jumped to from before them
@@ -140,6 +143,7 @@ func (g *fileGen) newFuncGen(fn fnode, sig *types.Signature, parent *funcGen) *f
 	fg.lwt = g.importName(LwtPath, "lwt")
 	fg.res = fg.typeText(resT, fn.Type().Results.Pos())
 	fg.setup(sig)
+	fg.renameLabels()
 	fg.block(fn.Body().List)
 	if fg.deferSites != nil {
 		fg.deferEpilogue()
@@ -223,7 +227,7 @@ func (fg *funcGen) setupFields() {
 		fg.fields = append(fg.fields,
 			"ret "+fg.lwt+".Promise["+fg.res+"] // the promise returned, awaited before the deferred calls",
 			"retv "+fg.res, "rerr error // the outcome, once known",
-			fmt.Sprintf("defers [%d]int8 // the deferred calls registered, by site", n), "ndefers int")
+			fmt.Sprintf("defers [%d]%s // the deferred calls registered, by site", n, siteType(n)), "ndefers int")
 		fg.retLabel, fg.unwind = fg.newLabel("ret"), fg.newLabel("unwind")
 	}
 	// Variables, in declaration order, so that the frame reads like the
@@ -251,6 +255,49 @@ func (fg *funcGen) setupFields() {
 			fg.fields = append(fg.fields, name+" *"+fg.typeText(v.Type(), v.Pos())+" // captured")
 		}
 	}
+}
+
+// renameLabels gives the labels of deferred func literals, whose bodies
+// are lowered into step with the function's own, names of their own:
+// each literal is a function, with labels of its own in Go.
+func (fg *funcGen) renameLabels() {
+	for lit := range fg.a.inline {
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.LabeledStmt:
+				if fg.labels == nil {
+					fg.labels = map[types.Object]string{}
+				}
+				fg.labels[fg.info.Defs[n.Label]] = fg.fresh(n.Label.Name)
+			}
+			return true
+		})
+	}
+}
+
+// labelName is the name a user's label has in step.
+func (fg *funcGen) labelName(id *ast.Ident) string {
+	obj := fg.info.Defs[id]
+	if obj == nil {
+		obj = fg.info.Uses[id]
+	}
+	if name, ok := fg.labels[obj]; ok {
+		return name
+	}
+	return id.Name
+}
+
+// siteType is the smallest integer type that numbers n defer sites.
+func siteType(n int) string {
+	switch {
+	case n <= math.MaxInt8:
+		return "int8"
+	case n <= math.MaxInt16:
+		return "int16"
+	}
+	return "int"
 }
 
 // capturedVars lists the local variables an async literal uses that are
@@ -498,8 +545,8 @@ func (fg *funcGen) at(n ast.Node) {
 func baseName(path string) string { return path[strings.LastIndexAny(path, `/\`)+1:] }
 
 func (fg *funcGen) newLabel(kind string) string {
-	fg.labels++
-	name := fg.fresh(fmt.Sprintf("%s%d", kind, fg.labels))
+	fg.nlabels++
+	name := fg.fresh(fmt.Sprintf("%s%d", kind, fg.nlabels))
 	fg.ours[name] = true
 	// Loop heads and the unwinding code are also reached by jumps back.
 	if kind != "for" && kind != "range" && kind != "unwind" {
@@ -762,7 +809,7 @@ func (fg *funcGen) stmt(s ast.Stmt, label string) {
 	case *ast.BlockStmt:
 		fg.block(s.List)
 	case *ast.LabeledStmt:
-		fg.stmt(s.Stmt, s.Label.Name)
+		fg.stmt(s.Stmt, fg.labelName(s.Label))
 	case *ast.ExprStmt:
 		fg.exprStmt(s)
 	case *ast.AssignStmt:
@@ -1025,41 +1072,18 @@ func (fg *funcGen) assign(s *ast.AssignStmt) {
 }
 
 // target lowers the left side of an assignment: its operands are computed
-// now if something after them awaits.
+// now if something after them awaits, and it stays the variable it names.
 func (fg *funcGen) target(e ast.Expr, now bool) string {
-	if !now && !fg.a.awaits[e] {
-		return fg.render(e, nil)
+	if isBlank(e) {
+		return "_"
 	}
-	switch x := ast.Unparen(e).(type) {
-	case *ast.IndexExpr:
-		if _, isArray := fg.info.TypeOf(x.X).Underlying().(*types.Array); isArray {
-			// Assigning to an element of an array: keep the array's
-			// address, not a copy.
-			return fg.render(x, map[ast.Node]string{x.X: fg.addr(x.X), x.Index: fg.expr(x.Index, now)})
-		}
-		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now || fg.a.awaits[x.Index]), x.Index: fg.expr(x.Index, now)})
-	case *ast.StarExpr:
-		return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now)})
-	case *ast.SelectorExpr:
-		if sel := fg.info.Selections[x]; sel != nil {
-			if hasCall(x.X) || fg.a.awaits[x.X] {
-				// p().f = ...: the pointer is computed now, in Go's order.
-				return fg.render(x, map[ast.Node]string{x.X: fg.expr(x.X, now)})
-			}
-			return fg.render(x, map[ast.Node]string{x.X: fg.target(x.X, now)})
-		}
-	}
-	return fg.render(e, nil)
+	return fg.place(e, now)
 }
 
 // multiAwait lowers x, y := lwt.Await2(a, b) (Await3), and v, err := lwt.Try(p).
 func (fg *funcGen) multiAwait(s *ast.AssignStmt, call *ast.CallExpr) {
 	var targets []string
 	for _, l := range s.Lhs {
-		if hasCall(l) {
-			fg.g.errorf(l.Pos(), "the left side of lwt.%s calls a function: assign to variables first", markerName(fg.info, call))
-			return
-		}
 		id, isID := l.(*ast.Ident)
 		switch {
 		case isID && id.Name == "_":
@@ -1071,7 +1095,8 @@ func (fg *funcGen) multiAwait(s *ast.AssignStmt, call *ast.CallExpr) {
 			}
 			targets = append(targets, fg.fieldRef(v))
 		default:
-			targets = append(targets, fg.render(l, nil))
+			// Go evaluates the operands on the left first.
+			targets = append(targets, fg.target(l, true))
 		}
 	}
 	if markerName(fg.info, call) == "Try" {
@@ -1282,6 +1307,14 @@ func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
 		fg.rangeStream(s, stream, label)
 		return
 	}
+	if !fg.a.rangeBodyAwaits(s) {
+		// Only the range expression awaits: compute it, then range as Go
+		// does.
+		x := fg.expr(s.X, false)
+		fg.at(s)
+		fg.emit("%s%s", labelPrefix(label), fg.render(s, map[ast.Node]string{s.X: x}))
+		return
+	}
 	t := fg.info.TypeOf(s.X)
 	if arr, ok := arrayPtrDeref(t.Underlying()).(*types.Array); ok && s.Value == nil && !hasCallOrRecv(fg.info, s.X) {
 		// With at most one iteration variable, len(x) is constant and Go
@@ -1463,7 +1496,10 @@ func (fg *funcGen) rangeStream(s *ast.RangeStmt, stream ast.Expr, label string) 
 	cond, end := fg.newLabel("range"), fg.newLabel("endrange")
 	fg.label(cond)
 	// The element type T of Stream[T].
-	optT := fg.g.importName(StreamPath, "lwtstream") + ".Option[" + fg.typeText(recvNamed(st).TypeArgs().At(0), stream.Pos()) + "]"
+	// (From All's result, iter.Seq[T]: the stream may be a field embedded
+	// in the ranged value.)
+	elemT := types.Unalias(fg.info.TypeOf(s.X)).(*types.Named).TypeArgs().At(0)
+	optT := fg.g.importName(StreamPath, "lwtstream") + ".Option[" + fg.typeText(elemT, stream.Pos()) + "]"
 	opt := fg.temp("elem", optT)
 	fg.awaitTyped(s, src+".Get()", fg.lwt+".Promise["+optT+"]", []string{opt}, false)
 	fg.emit("if !%s.OK {\n%s\n}", opt, fg.gotoText(end))
@@ -1525,7 +1561,7 @@ func (fg *funcGen) switchStmt(s *ast.SwitchStmt, label string) {
 	}
 	if !clausesAwait {
 		fg.at(s)
-		fg.emit("%sswitch %s %s", labelPrefix(label), tag, fg.render(s.Body, nil))
+		fg.emit("%sswitch %s %s", labelPrefix(label), tag, fg.renderClauses(s, s.Body))
 		return
 	}
 	if s.Tag != nil {
@@ -1611,7 +1647,7 @@ func (fg *funcGen) typeSwitch(s *ast.TypeSwitchStmt, label string) {
 	v := fg.expr(x, false)
 	if !fg.a.awaits[s.Body] {
 		fg.at(s)
-		fg.emit("%sswitch %s %s", labelPrefix(label), fg.render(s.Assign, map[ast.Node]string{x: v}), fg.render(s.Body, nil))
+		fg.emit("%sswitch %s %s", labelPrefix(label), fg.render(s.Assign, map[ast.Node]string{x: v}), fg.renderClauses(s, s.Body))
 		return
 	}
 	tmp := fg.temp("x", fg.typeText(fg.info.TypeOf(x), x.Pos()))

@@ -31,6 +31,15 @@ func (fg *funcGen) render(n ast.Node, subst map[ast.Node]string) string {
 	return fg.splice(n, r.edits)
 }
 
+// renderClauses renders the body of a switch or type switch that is kept
+// as a Go switch: a break in its clauses leaves sw, not a lowered
+// statement around it.
+func (fg *funcGen) renderClauses(sw ast.Stmt, body *ast.BlockStmt) string {
+	r := renderer{fg: fg, loops: []ast.Node{sw}}
+	r.walk(body)
+	return fg.splice(body, r.edits)
+}
+
 func (fg *funcGen) splice(n ast.Node, edits []edit) string {
 	base := fg.g.offset(n.Pos())
 	src := fg.g.src[base:fg.g.offset(n.End())]
@@ -85,6 +94,8 @@ func (r *renderer) walk(n ast.Node) {
 		case *ast.Ident:
 			if v := fg.varOf(n); v != nil {
 				r.add(n, r.varText(v))
+			} else if name := fg.labelName(n); name != n.Name {
+				r.add(n, name)
 			}
 		case *ast.FuncLit:
 			if fg.a.lits[n] {
@@ -121,6 +132,7 @@ func (r *renderer) walk(n ast.Node) {
 			}
 			if text, ok := fg.branchText(n, r.loops); ok {
 				r.add(n, text)
+				return false
 			}
 		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
 			r.loops = append(r.loops, n)
@@ -299,12 +311,12 @@ func (fg *funcGen) branchText(b *ast.BranchStmt, loops []ast.Node) (string, bool
 	}
 	if b.Label != nil {
 		for _, n := range loops {
-			if l, ok := n.(*ast.LabeledStmt); ok && l.Label.Name == b.Label.Name {
+			if l, ok := n.(*ast.LabeledStmt); ok && l.Label.Name == b.Label.Name && fg.labelName(l.Label) == fg.labelName(b.Label) {
 				return "", false
 			}
 		}
 		for i := len(fg.targets) - 1; i >= 0; i-- {
-			if t := fg.targets[i]; t.label == b.Label.Name {
+			if t := fg.targets[i]; t.label == fg.labelName(b.Label) {
 				return fg.jump(t, b.Tok), true
 			}
 		}
@@ -380,6 +392,9 @@ func (fg *funcGen) returnText(ret *ast.ReturnStmt) string {
 // vals, of the expressions results) and drops them. An untyped nil has no
 // effect and cannot be assigned to _; it is left out.
 func (fg *funcGen) discard(results []ast.Expr, vals []string) string {
+	if fg.deferPromise != "" {
+		return fg.deferPromise + " = " + vals[0] + "\n" // awaited at the end of the literal
+	}
 	if len(results) == 1 && fg.deferResults > 1 {
 		// return f() of a call with several results.
 		return strings.TrimSuffix(strings.Repeat("_, ", fg.deferResults), ", ") + " = " + vals[0] + "\n"

@@ -55,13 +55,12 @@ type fFrame struct {
 	lwt.Frame[string]
 	state int
 	cs    *[2]counter
-	grid  *[2][2]int
+	grid  [2][2]int
 	h     *holder
 	v     int
 	await lwt.Promise[int]
-	addr  *counter
 	v1    int
-	addr1 *[2]int
+	t     int
 	v2    int
 	v3    int
 }
@@ -113,7 +112,6 @@ s1:
 	} else {
 		fr.v = v
 	}
-	fr.addr = &(*fr.cs)[fr.v]
 	/*line in.go:41:30*/ fr.await = later(5)
 s2:
 	if !fr.await.Ready() {
@@ -132,10 +130,9 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:41:2*/ (*fr.addr).Add(fr.v1)
-	fr.grid = new([2][2]int)
-	/*line in.go:42:6*/ (*fr.grid) = *new([2][2]int)
-	fr.addr1 = &(*fr.grid)[one()]
+	/*line in.go:41:2*/ (*fr.cs)[fr.v].Add(fr.v1)
+	/*line in.go:42:6*/ fr.grid = *new([2][2]int)
+	fr.t = one()
 	/*line in.go:43:14*/ fr.await = later(1)
 s3:
 	if !fr.await.Ready() {
@@ -154,7 +151,7 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:43:2*/ (*fr.addr1)[fr.v2] = 7
+	/*line in.go:43:2*/ fr.grid[fr.t][fr.v2] = 7
 	fr.h = new(holder)
 	/*line in.go:44:6*/ (*fr.h) = *new(holder)
 	/*line in.go:45:10*/ fr.await = later(3)
@@ -176,7 +173,7 @@ s4:
 		fr.v3 = v
 	}
 	/*line in.go:45:2*/ (*fr.h).c.Add(fr.v3)
-	/*line in.go:46:2*/ return fr.Become(lwt.Return(fmt.Sprint((*fr.cs), (*fr.grid), (*fr.h))))
+	/*line in.go:46:2*/ return fr.Become(lwt.Return(fmt.Sprint((*fr.cs), fr.grid, (*fr.h))))
 }
 
 //line in.go:49:1

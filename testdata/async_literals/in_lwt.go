@@ -228,7 +228,7 @@ s1:
 	/*line in.go:33:21*/ (*fr.i)++
 	goto for1
 endfor3:
-	/*line in.go:41:8*/ fr.await1 = lwt.All(fr.ps...)
+	/*line in.go:41:8*/ fr.await1 = lwt.All[int](fr.ps...)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2

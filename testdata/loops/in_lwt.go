@@ -86,8 +86,6 @@ type loopsFrame struct {
 	keys1  []string
 	v10    int
 	v11    int
-	coll6  int
-	i10    int
 }
 
 func (fr *loopsFrame) Resume() {
@@ -416,18 +414,9 @@ s9:
 	} else {
 		fr.v11 = v
 	}
-	/*line in.go:87:2*/ fr.coll6 = fr.v11
-	fr.i10 = 0
-range29:
-	if fr.i10 >= fr.coll6 {
-		goto endrange31
-	}
-	/*line in.go:88:3*/ {
+	/*line in.go:87:2*/ for range fr.v11 {
 		fr.s += " tick"
 	}
-	fr.i10++
-	goto range29
-endrange31:
 	/*line in.go:90:2*/ return fr.Become(lwt.Return(fr.s))
 }
 

@@ -214,7 +214,7 @@ s5:
 		fr.v4 = v
 	}
 	/*line in.go:45:2*/ fr.a, fr.b, fr.c = fr.v2, fr.v3, fr.v4
-	/*line in.go:46:9*/ fr.await2 = lwt.All(made("p", 1), made("q", 2))
+	/*line in.go:46:9*/ fr.await2 = lwt.All[int](made("p", 1), made("q", 2))
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
@@ -234,7 +234,7 @@ s6:
 	}
 	/*line in.go:46:2*/ fr.all = fr.vs
 	/*line in.go:47:2*/ fr.more = []lwt.Promise[int]{later(4), later(5)}
-	/*line in.go:48:10*/ fr.await2 = lwt.All(fr.more...)
+	/*line in.go:48:10*/ fr.await2 = lwt.All[int](fr.more...)
 s7:
 	if !fr.await2.Ready() {
 		fr.state = 7
