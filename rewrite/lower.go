@@ -89,9 +89,9 @@ type funcGen struct {
 	states       int
 	nlabels      int
 	labels       map[types.Object]string // user labels renamed (see renameLabels)
-	used         map[string]bool // labels jumped to
-	ours         map[string]bool // labels lwtgen made
-	forward      map[string]bool // labels only jumped to from before them
+	used         map[string]bool         // labels jumped to
+	ours         map[string]bool         // labels lwtgen made
+	forward      map[string]bool         // labels only jumped to from before them
 	targets      []*target
 	methods      strings.Builder // helper methods (lwt.Try)
 }
