@@ -501,3 +501,5 @@ debugtrace_test.report
 func plainOpen(path string) lwt.Promise[int] {
 	return lwtunix.OpenFile(path, unix.O_RDONLY, 0)
 }
+
+// lwtgen:sum 9835ea877cf0fd16

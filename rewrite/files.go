@@ -144,6 +144,7 @@ func generatePackage(pkg *packages.Package) ([]output, Errors) {
 			errs = append(errs, *cerr)
 			continue
 		}
+		errs = append(errs, checkDirectives(pkg.Fset, f, annotated)...)
 		if !annotated {
 			continue
 		}
@@ -165,6 +166,75 @@ func generatePackage(pkg *packages.Package) ([]output, Errors) {
 		}
 	}
 	return outs, errs
+}
+
+// checkDirectives reports //lwt:async directives lwtgen would otherwise
+// ignore, leaving a function that panics when called: one in a file
+// without the lwtsource constraint, one that is not in the doc comment of
+// a function declaration, and misspellings of it.
+func checkDirectives(fset *token.FileSet, f *ast.File, annotated bool) Errors {
+	var errs Errors
+	onFunc := map[*ast.Comment]string{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
+			for _, c := range fd.Doc.List {
+				onFunc[c] = fd.Name.Name
+			}
+		}
+	}
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			text := c.Text
+			exact := text == Directive || strings.HasPrefix(text, Directive+" ")
+			if !exact && !nearDirective(text) {
+				continue
+			}
+			pos := fset.Position(c.Pos())
+			fn, isDoc := onFunc[c]
+			switch {
+			case !exact:
+				errs = append(errs, Error{pos, fmt.Sprintf("%q looks like a misspelt %s directive (written with no space after //): lwtgen ignores it", text, Directive)})
+			case !isDoc:
+				errs = append(errs, Error{pos, fmt.Sprintf("%s is not in the doc comment of a function: put it right above the func, with no blank line between", Directive)})
+			case !annotated:
+				errs = append(errs, Error{pos, fmt.Sprintf("%s on %s, but this file is not built with the %s tag: lwtgen rewrites only files whose build constraint requires it; add //go:build %s at the top", Directive, fn, Tag, Tag)})
+			}
+		}
+	}
+	return errs
+}
+
+// nearDirective reports whether a comment is close to //lwt:async: a
+// word or two within two edits of it, in any case, spaces aside.
+func nearDirective(text string) bool {
+	if !strings.HasPrefix(text, "//") {
+		return false
+	}
+	fields := strings.Fields(text[2:])
+	if len(fields) == 0 || len(fields) > 2 {
+		return false
+	}
+	return editDistance(strings.ToLower(strings.Join(fields, "")), Directive[2:]) <= 2
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // glueNames are the predeclared identifiers generated code relies on: the
@@ -277,6 +347,13 @@ func (g *fileGen) generate() ([]byte, Errors) {
 	var out bytes.Buffer
 	out.WriteString(Header + "\n\n")
 	out.WriteString(g.constraint + "\n\n")
+	if g.file.Doc != nil {
+		// The package's doc comment, for go doc and pkg.go.dev, which read
+		// the default build.
+		for _, c := range g.file.Doc.List {
+			out.WriteString(c.Text + "\n")
+		}
+	}
 	out.WriteString(g.lineDirective(g.file.Package))
 	out.WriteString("package " + g.file.Name.Name + "\n\n")
 	// go:generate lines come along, so that go generate finds them in the
@@ -312,7 +389,7 @@ func (g *fileGen) generate() ([]byte, Errors) {
 	if err != nil {
 		return nil, Errors{{g.pkg.Fset.Position(g.file.Package), fmt.Sprintf("%v: generated code does not parse: %v", ErrBug, err)}}
 	}
-	return data, nil
+	return withSum(data), nil
 }
 
 // copyDecl copies a declaration that is not annotated, with its doc

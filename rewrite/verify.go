@@ -21,7 +21,7 @@ import (
 // and that does not compile is lwtgen's bug, and nothing is written. It
 // reuses what the first load found (the dependencies' types), so it costs a
 // type-check, not another go list.
-func verify(cfg Config, pkgs []*packages.Package, outs []output, platformOf map[*packages.Package]string) error {
+func verify(cfg Config, pkgs []*packages.Package, outs []output, orphans []string, platformOf map[*packages.Package]string) error {
 	if len(outs) == 0 {
 		return nil
 	}
@@ -30,6 +30,9 @@ func verify(cfg Config, pkgs []*packages.Package, outs []output, platformOf map[
 	for _, o := range outs {
 		bySource[o.source] = o
 		byPath[o.path] = true
+	}
+	for _, path := range orphans {
+		byPath[path] = true // removed: not in the default build any more
 	}
 	ctx := build.Default
 	ctx.BuildTags = cfg.Tags

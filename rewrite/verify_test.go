@@ -34,12 +34,12 @@ func TestVerifyCatchesBrokenOutput(t *testing.T) {
 	if len(errs) > 0 || len(good) != 1 {
 		t.Fatal(errs)
 	}
-	if err := verify(cfg, pkgs, good, nil); err != nil {
+	if err := verify(cfg, pkgs, good, nil, nil); err != nil {
 		t.Fatalf("good output rejected: %v", err)
 	}
 	bad := good[0]
 	bad.data = []byte(strings.Replace(string(bad.data), "lwt.Return(1)", "lwt.Return(\"one\")", 1))
-	err = verify(cfg, pkgs, []output{bad}, nil)
+	err = verify(cfg, pkgs, []output{bad}, nil, nil)
 	if !errors.Is(err, ErrBug) || !strings.Contains(err.Error(), "does not compile") {
 		t.Fatalf("broken output accepted: %v", err)
 	}

@@ -2,6 +2,14 @@
 
 //go:build !lwtsource
 
+// Command backtrace shows an async backtrace: a failure raised three
+// annotated functions deep, passed on by each await. Run it in a debug build
+// to see the sites:
+//
+//	go run -tags lwtdebug ./examples/backtrace
+//
+// A default build prints the failure alone: tracing is compiled away.
+//
 //line main.go:10:1
 package main
 
@@ -224,3 +232,5 @@ func main() {
 	fmt.Printf("%+v\n", err)
 	fmt.Println("is errBadConfig:", errors.Is(err, errBadConfig))
 }
+
+// lwtgen:sum 24e709a873d7c716

@@ -2,6 +2,21 @@
 
 //go:build !lwtsource
 
+// Command chat is a chat server: every line a client sends goes to all the
+// other clients.
+//
+//	go run ./examples/chat demo             # a server and three scripted clients
+//	go run ./examples/chat 127.0.0.1:7001
+//	telnet 127.0.0.1 7001   # from several terminals
+//
+// A client first sends its name, then lines of text; the others receive them
+// as "name: text", and "* name joined" and "* name left" notices. Each
+// client has two light-weight threads, one reading its lines and one writing
+// what others said, joined by a bounded stream. When a client's stream is
+// full, the sender waits (and is not read from); a client that does not
+// drain its stream within a second is disconnected: it cannot hold the
+// server's memory or the others up for long. Lines are at most 4 KiB.
+//
 //line main.go:17:1
 package main
 
@@ -1578,3 +1593,5 @@ func command(args []string) int {
 	}
 	return 0
 }
+
+// lwtgen:sum e904ed1fae3aa443

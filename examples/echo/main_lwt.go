@@ -2,6 +2,16 @@
 
 //go:build !lwtsource
 
+// Command echo is an echo server and its client.
+//
+//	go run ./examples/echo server 127.0.0.1:7000
+//	go run ./examples/echo client 127.0.0.1:7000   # sends each line of stdin, prints the echo
+//
+// The server sends back every byte it receives, on any number of
+// connections at once, each in its own light-weight thread. It holds at most
+// a buffer per direction for each client: a client that sends without
+// reading is not read from until it reads.
+//
 //line main.go:12:1
 package main
 
@@ -552,3 +562,5 @@ func command(args []string) int {
 	}
 	return 0
 }
+
+// lwtgen:sum ed160e5cb55152a6

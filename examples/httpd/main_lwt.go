@@ -2,6 +2,19 @@
 
 //go:build !lwtsource
 
+// Command httpd is a minimal HTTP/1.1 server: it answers "Hello, world!" to
+// every request and keeps connections alive. It is what BENCHMARKS.md
+// measures against a net/http server with wrk, and shows a server written in
+// the annotated style: one light-weight thread per connection, reading
+// requests with buffered channels.
+//
+//	go run ./examples/httpd -addr 127.0.0.1:8080
+//
+// It reads request lines and headers, skips bodies with a Content-Length,
+// and answers pipelined requests in order. It refuses what it does not
+// handle (chunked bodies, lines over 8 KiB, more than 100 headers, bodies
+// over 1 MiB) with an error status, then closes the connection.
+//
 //line main.go:15:1
 package main
 
@@ -788,3 +801,5 @@ func command() int {
 	}
 	return 0
 }
+
+// lwtgen:sum f122be7b3fe82954

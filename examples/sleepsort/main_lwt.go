@@ -2,6 +2,13 @@
 
 //go:build !lwtsource
 
+// Command sleepsort sorts numbers by sleeping: one light-weight thread per
+// number sleeps that many tens of milliseconds, then prints it. It shows the
+// annotated style: direct-style functions that wait, many threads at once,
+// one scheduler.
+//
+//	go run ./examples/sleepsort 3 1 4 1 5
+//
 //line main.go:9:1
 package main
 
@@ -167,3 +174,5 @@ func run(args []string) int {
 	}
 	return 0
 }
+
+// lwtgen:sum 1299b39fdd34111f

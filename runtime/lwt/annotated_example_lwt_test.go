@@ -358,3 +358,5 @@ func Example_finally() {
 	// close big.iso
 	// 0 disk full
 }
+
+// lwtgen:sum 96da4ebc139ff3eb

@@ -328,3 +328,5 @@ func ExampleStream_All() {
 	// FOUR
 	// 1 <nil>
 }
+
+// lwtgen:sum 736e0ccbefb81865

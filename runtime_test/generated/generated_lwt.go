@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// Package generated holds annotated functions and their lwtgen output, to
+// test and measure generated code end to end. Regenerate with
+// go generate ./runtime_test/...
+//
 //line generated.go:6:1
 package generated
 
@@ -684,3 +688,5 @@ s2:
 	}
 	/*line generated.go:114:2*/ return fr.Become(lwt.Return(fr.x + fr.v1))
 }
+
+// lwtgen:sum b0451e10fd28cb7d

@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// Storage used across an await keeps its identity: a pointer method on an
+// array element, an element of an array assigned after an await, a struct
+// field's method.
+//
 //line in.go:6:1
 package main
 
@@ -182,3 +186,5 @@ func main() {
 	pump()
 	fmt.Println(p)
 }
+
+// lwtgen:sum 21e314a0dba2cd14

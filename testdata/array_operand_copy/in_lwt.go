@@ -2,6 +2,11 @@
 
 //go:build !lwtsource
 
+// An array element reached through a call (or an index that awaits) is
+// copied into a temporary before a later await; slicing it, taking the
+// address of one of its elements or calling a pointer method on one then
+// works on the copy.
+//
 //line in.go:7:1
 package main
 
@@ -168,3 +173,5 @@ s4:
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
+
+// lwtgen:sum 581e257b292c764b

@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// Async func literals: closures that await, capturing variables of the
+// function around them (async or not), each iteration's own.
+//
 //line in.go:5:1
 package main
 
@@ -431,3 +434,5 @@ s2:
 	}
 	/*line in.go:61:3*/ return fr.Become(lwt.Return(fr.v1 + 1))
 }
+
+// lwtgen:sum fb26f06d5e1dd96f

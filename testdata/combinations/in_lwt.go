@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// Constructs nested in each other: an await in a loop in a switch in a
+// defer, a Try in a loop in an async literal, labeled loops around a type
+// switch, a stream range inside a defer.
+//
 //line in.go:6:1
 package main
 
@@ -437,3 +441,5 @@ func main() {
 		fmt.Println(p)
 	}
 }
+
+// lwtgen:sum a77617eb61c7bcc3

@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// A func literal deferred inside an async func literal may await: it is
+// part of that literal, which runs it once its own outcome is known.
+//
 //line in.go:5:1
 package main
 
@@ -312,3 +315,5 @@ func main() {
 	pump()
 	fmt.Println("=>", p, q)
 }
+
+// lwtgen:sum 7b14c75e2b861db9

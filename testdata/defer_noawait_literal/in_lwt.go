@@ -2,6 +2,11 @@
 
 //go:build !lwtsource
 
+// A func literal that returns a promise and defers is async, as one that
+// awaits: its deferred calls run once the promise it returns is resolved
+// (Lwt's finalize), not when it returns the promise, as in an //lwt:async
+// function; a panic in it fails its promise.
+//
 //line in.go:7:1
 package main
 
@@ -301,3 +306,5 @@ func main() {
 	pump()
 	fmt.Println("=>", p, q)
 }
+
+// lwtgen:sum 2605701b2434fbaa

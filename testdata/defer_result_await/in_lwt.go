@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// The return value of a deferred func literal is dropped, as Go drops a
+// deferred call's results, but the whole expression is still evaluated,
+// awaits and calls alike, in Go's order.
+//
 //line in.go:6:1
 package main
 
@@ -201,3 +205,5 @@ func main() {
 	pump()
 	fmt.Println("=>", p)
 }
+
+// lwtgen:sum 6732379b96733305

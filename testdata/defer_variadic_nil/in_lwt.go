@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// A deferred func literal with a variadic parameter, called with no
+// argument for it: Go passes nil; the generated code passes []int{}.
+//
 //line in.go:5:1
 package main
 
@@ -119,3 +122,5 @@ finish3:
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
+
+// lwtgen:sum a5c6f27284ecc330

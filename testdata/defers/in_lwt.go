@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// defer as finally: deferred calls run after success, failure and panic, in
+// Go's order; they may await; a failure in one replaces the outcome.
+//
 //line in.go:5:1
 package main
 
@@ -298,3 +301,5 @@ func main() {
 		fmt.Println("=>", p)
 	}
 }
+
+// lwtgen:sum 8aec06a89d1c8a1c

@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// A dot import of lwt: importName (rewrite/files.go) replaces it with a
+// named import, and the unqualified names the copied code uses are gone.
+//
 //line in.go:5:1
 package main
 
@@ -89,3 +92,5 @@ endrange3:
 func main() {
 	fmt.Println(lwtmain.Run(f(4)))
 }
+
+// lwtgen:sum 21dbe59b4977840b

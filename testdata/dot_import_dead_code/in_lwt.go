@@ -72,3 +72,5 @@ s1:
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
+
+// lwtgen:sum 4e42581175c44aa2

@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// The body of a deferred func literal is lowered into the function's step
+// method; a label it shares with the function body (or with another
+// deferred literal) is then declared twice.
+//
 //line in.go:6:1
 package main
 
@@ -125,3 +129,5 @@ finish3:
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
+
+// lwtgen:sum 3fc989594eb73c06

@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// Awaits in every expression position keep Go's order of evaluation and the
+// short-circuit of && and ||.
+//
 //line in.go:5:1
 package main
 
@@ -431,3 +434,5 @@ func main() {
 	pump()
 	fmt.Println(p)
 }
+
+// lwtgen:sum 0391a320a132743e

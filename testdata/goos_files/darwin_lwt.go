@@ -69,3 +69,5 @@ s1:
 	/*line darwin.go:9:2*/ fr.s = fr.v
 	/*line darwin.go:10:2*/ return fr.Become(lwt.Return(fr.s))
 }
+
+// lwtgen:sum 59f49de9357090bc

@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// Annotated files for other platforms are rewritten on any machine:
+// in_windows.go and darwin.go (lwtsource && darwin) give in_lwt_windows.go
+// and darwin_lwt.go here too, and -check checks them.
+//
 //line in.go:6:1
 package main
 
@@ -74,3 +78,5 @@ s1:
 func main() {
 	fmt.Println(greet(platform()))
 }
+
+// lwtgen:sum 56635b718b5f0a47

@@ -69,3 +69,5 @@ s1:
 	/*line in_windows.go:9:2*/ fr.s = fr.v
 	/*line in_windows.go:10:2*/ return fr.Become(lwt.Return(fr.s))
 }
+
+// lwtgen:sum c5d713c6c145d4a3

@@ -69,3 +69,5 @@ s1:
 	/*line other.go:9:2*/ fr.s = fr.v
 	/*line other.go:10:2*/ return fr.Become(lwt.Return(fr.s))
 }
+
+// lwtgen:sum b07e5e63a1b78831

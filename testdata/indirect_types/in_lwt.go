@@ -2,6 +2,11 @@
 
 //go:build !lwtsource
 
+// A frame holds values whose types come from packages the annotated file
+// does not import (io/fs through lwtunix.Stat, x/sys/unix through
+// lwtunix.FD.Getsockname): the generated file imports them, and they are the
+// very types the calls return.
+//
 //line in.go:7:1
 package main
 
@@ -230,3 +235,5 @@ func main() {
 	s, err = lwtmain.Run(pairFamily())
 	fmt.Println(s, err)
 }
+
+// lwtgen:sum 7304b8bdecebafce

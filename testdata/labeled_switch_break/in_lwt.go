@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// A labeled switch left by break L is not a terminating statement, but
+// lwtgen takes it for one and drops the code after it.
+//
 //line in.go:5:1
 package main
 
@@ -121,3 +124,5 @@ func main() {
 	fmt.Println(lwtmain.Run(f(5)))
 	fmt.Println(reached)
 }
+
+// lwtgen:sum 6b5ffda28dac4462

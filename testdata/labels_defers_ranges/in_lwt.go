@@ -533,3 +533,5 @@ func main() {
 	fmt.Println(lwtmain.Run(labels(9)))
 	fmt.Println(lwtmain.Run(failingDefer()))
 }
+
+// lwtgen:sum 1886bcbf126e491c

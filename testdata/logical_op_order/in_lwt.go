@@ -2,6 +2,11 @@
 
 //go:build !lwtsource
 
+// && and || are among the operations Go evaluates in lexical left-to-right
+// order with calls: in f(open && ready, lwt.Await(p)) the && is evaluated
+// before lwt.Await is called. Here another thread changes open while the
+// function waits.
+//
 //line in.go:7:1
 package main
 
@@ -158,3 +163,5 @@ func main() {
 	lwt.Wakeup(wake, 1)
 	fmt.Println(q.State())
 }
+
+// lwtgen:sum 647096c42f7e145d

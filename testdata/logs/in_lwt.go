@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// Log calls are guarded by their section's level, so their arguments are
+// not evaluated when it is off; debug calls are dropped from default builds;
+// each call carries its source location.
+//
 //line in.go:6:1
 package main
 
@@ -133,3 +137,5 @@ func main() {
 	section.SetLevel(lwtlog.LevelDebug)
 	fmt.Println(work(2))
 }
+
+// lwtgen:sum 15a9e8bb59564f2c

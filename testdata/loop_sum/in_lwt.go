@@ -133,3 +133,5 @@ func main() {
 	}
 	fmt.Println(p)
 }
+
+// lwtgen:sum beb5a261898e8a1a

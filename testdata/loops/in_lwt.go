@@ -2,6 +2,8 @@
 
 //go:build !lwtsource
 
+// Every for form, with break, continue and labels, awaiting inside.
+//
 //line in.go:4:1
 package main
 
@@ -500,3 +502,5 @@ func main() {
 	fmt.Println(p)
 	fmt.Println(count(10_000_000))
 }
+
+// lwtgen:sum 52834cc8c1ec9e8a

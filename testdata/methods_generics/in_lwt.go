@@ -2,6 +2,8 @@
 
 //go:build !lwtsource
 
+// Methods, generic functions and types, named results.
+//
 //line in.go:4:1
 package main
 
@@ -313,3 +315,5 @@ func main() {
 	pump()
 	fmt.Println(p)
 }
+
+// lwtgen:sum ffe2490ac7542d42

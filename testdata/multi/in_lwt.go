@@ -2,6 +2,8 @@
 
 //go:build !lwtsource
 
+// Parallel awaits, Try, Assert, failures and panics.
+//
 //line in.go:4:1
 package main
 
@@ -484,3 +486,5 @@ func main() {
 		fmt.Println(i, r, errors.Is(err, errBoom), errors.Is(err, lwt.ErrAssert))
 	}
 }
+
+// lwtgen:sum 915904e279ab9c3e

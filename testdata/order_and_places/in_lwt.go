@@ -573,3 +573,5 @@ func (fr *runFrame) try() (p lwt.Promise[int]) {
 func main() {
 	fmt.Println(lwtmain.Run(run()))
 }
+
+// lwtgen:sum 3ed2c4c6cf9e2cf9

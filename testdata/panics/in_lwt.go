@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// A panic in an async function fails its promise, and its stack names the
+// annotated source line, before and after a suspension.
+//
 //line in.go:5:1
 package main
 
@@ -109,3 +112,5 @@ func main() {
 		fmt.Println("stack names in.go:37:", strings.Contains(string(pe.Stack), "in.go:37"))
 	}
 }
+
+// lwtgen:sum 68d448bfda38fc10

@@ -2,6 +2,11 @@
 
 //go:build !lwtsource
 
+// The range expression of a range over a function awaits; the body does
+// not. Go evaluates the range expression once, before the loop, so this is
+// an ordinary await followed by a plain loop, but lwtgen rejects it with a
+// message about awaiting in the body.
+//
 //line in.go:7:1
 package main
 
@@ -96,3 +101,5 @@ s1:
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
+
+// lwtgen:sum e5e9855c406fdd62

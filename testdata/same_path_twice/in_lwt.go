@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// One path imported under two names (legal Go): the generated file keeps
+// one import per path (g.imports is keyed by path).
+//
 //line in.go:5:1
 package main
 
@@ -77,3 +80,5 @@ s1:
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
+
+// lwtgen:sum 9148efe85d2e4ef7

@@ -151,3 +151,5 @@ endrange5:
 func main() {
 	fmt.Println(lwtmain.Run(shadows("aé", 3)))
 }
+
+// lwtgen:sum e112cf0b68abb56b

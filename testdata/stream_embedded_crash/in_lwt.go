@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// A range over the All method of a *lwtstream.Stream promoted through an
+// embedded field: lwtgen crashes (nil TypeArgs in rangeStream,
+// rewrite/lower.go: recvNamed(st).TypeArgs().At(0) on the outer struct).
+//
 //line in.go:6:1
 package main
 
@@ -97,3 +101,5 @@ endrange2:
 func main() {
 	fmt.Println(lwtmain.Run(sum(Numbers{lwtstream.OfSlice([]int{1, 2, 3})})))
 }
+
+// lwtgen:sum 0edd476cdbcb0589

@@ -2,6 +2,8 @@
 
 //go:build !lwtsource
 
+// for x := range s.All() over a stream: Lwt's for_lwt x in stream.
+//
 //line in.go:4:1
 package main
 
@@ -105,3 +107,5 @@ func main() {
 	q := sum(lwtstream.OfSlice([]int{10, 20, 1000, 5}))
 	fmt.Println(q)
 }
+
+// lwtgen:sum ad9ee50076e59f00

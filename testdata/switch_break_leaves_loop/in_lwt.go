@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// A switch whose tag awaits but whose clauses do not is copied as a plain
+// switch, yet a break in a clause is rewritten into a jump out of the
+// enclosing (lowered) loop. The same for a type switch whose guard awaits.
+//
 //line in.go:6:1
 package main
 
@@ -144,3 +148,5 @@ endrange6:
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
+
+// lwtgen:sum e8653323656803e8

@@ -2,6 +2,9 @@
 
 //go:build !lwtsource
 
+// Switches and type switches with awaits in the tag, the cases and the
+// bodies; fallthrough and break.
+//
 //line in.go:5:1
 package main
 
@@ -495,3 +498,5 @@ func main() {
 	pump()
 	fmt.Println(d, e, f)
 }
+
+// lwtgen:sum ce89740182a40aeb

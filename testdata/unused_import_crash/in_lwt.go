@@ -2,6 +2,10 @@
 
 //go:build !lwtsource
 
+// Unreachable code is legal Go (vet warns). lwtgen drops it, the import it
+// alone used becomes unused, and tidy (rewrite/files.go) crashes deleting
+// it while ranging over f.Imports.
+//
 //line in.go:6:1
 package main
 
@@ -71,3 +75,5 @@ func main() {
 	v, err := lwtmain.Run(f())
 	println(v, err == nil)
 }
+
+// lwtgen:sum cb9f521df987b4eb
