@@ -281,3 +281,26 @@ func Backtrace(err error) []Site {
 
 // String prints a site as in a traceback.
 func (s Site) String() string { return s.Func + " " + s.Pos + " (" + s.What + ")" }
+
+// PanicSite returns where a panic that is being recovered happened in the
+// step method of the frame type named frame (generated code calls it from
+// its deferred recover): the annotated line that panicked, or fallback
+// (the function's) if that frame is not on the stack.
+func PanicSite(frame, fallback string) string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+	want := ".(*" + frame + ").step"
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			panicking = true
+		case panicking && strings.HasSuffix(stripTypeArgs(f.Function), want):
+			return filepath.Base(f.File) + ":" + strconv.Itoa(f.Line)
+		}
+		if !more {
+			return fallback
+		}
+	}
+}

@@ -42,6 +42,7 @@ type readHeaderFrame struct {
 	await lwt.Promise[int]
 }
 
+//line syscall_test.go:28:1
 func (fr *readHeaderFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -49,11 +50,12 @@ func (fr *readHeaderFrame) Resume() {
 	fr.step()
 }
 
+//line syscall_test.go:28:1
 func (fr *readHeaderFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.readHeader", "syscall_test.go:28", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.readHeader", debugtrace.PanicSite("readHeaderFrame", "syscall_test.go:28"), "panicked"))
 			}
 		}()
 	} else {
@@ -63,8 +65,8 @@ func (fr *readHeaderFrame) step() (r1 lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line syscall_test.go:29:2*/ fr.buf = make([]byte, 16)
-	/*line syscall_test.go:30:7*/ fr.await = fr.fd.Read(fr.buf)
+	/*line syscall_test.go:29:1*/ fr.buf = /*line syscall_test.go:29:8*/ make([]byte, 16)
+	/*line syscall_test.go:30:6*/ fr.await = /*line syscall_test.go:30:16*/ fr.fd. /*line syscall_test.go:30:18*/ Read(fr.buf /*line syscall_test.go:30:28*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -82,8 +84,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line syscall_test.go:30:2*/ fr.n = fr.v
-	/*line syscall_test.go:31:2*/ return fr.Become(lwt.Return(string(fr.buf[:fr.n])))
+	/*line syscall_test.go:30:1*/ fr.n = fr.v
+	/*line syscall_test.go:31:1*/ return fr.Become( /*line syscall_test.go:31:8*/ lwt.Return(string(fr.buf /*line syscall_test.go:31:29*/ [:fr.n /*line syscall_test.go:31:33*/])))
 }
 
 //line syscall_test.go:35:1
@@ -108,6 +110,7 @@ type loadConfigFrame struct {
 	await1 lwt.Promise[string]
 }
 
+//line syscall_test.go:35:1
 func (fr *loadConfigFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -115,11 +118,12 @@ func (fr *loadConfigFrame) Resume() {
 	fr.step()
 }
 
+//line syscall_test.go:35:1
 func (fr *loadConfigFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.loadConfig", "syscall_test.go:35", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.loadConfig", debugtrace.PanicSite("loadConfigFrame", "syscall_test.go:35"), "panicked"))
 			}
 		}()
 	} else {
@@ -131,7 +135,7 @@ func (fr *loadConfigFrame) step() (r1 lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line syscall_test.go:36:9*/ fr.await = lwtunix.OpenFile(fr.path, unix.O_RDONLY, 0)
+	/*line syscall_test.go:36:8*/ fr.await = /*line syscall_test.go:36:18*/ lwtunix.OpenFile(fr.path /*line syscall_test.go:36:40*/, unix.O_RDONLY, 0)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -149,9 +153,9 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line syscall_test.go:36:2*/ fr.raw = fr.v
-	/*line syscall_test.go:37:2*/ fr.fd = lwtunix.OfFDWithMode(fr.raw, true)
-	/*line syscall_test.go:38:12*/ fr.await1 = readHeader(fr.fd)
+	/*line syscall_test.go:36:1*/ fr.raw = fr.v
+	/*line syscall_test.go:37:1*/ fr.fd = /*line syscall_test.go:37:7*/ lwtunix.OfFDWithMode(fr.raw /*line syscall_test.go:37:32*/, true)
+	/*line syscall_test.go:38:11*/ fr.await1 = /*line syscall_test.go:38:21*/ readHeader(fr.fd /*line syscall_test.go:38:35*/)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -169,9 +173,9 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line syscall_test.go:38:2*/ fr.header = fr.v1
-	/*line syscall_test.go:39:2*/ fr.fd.Close()
-	/*line syscall_test.go:40:2*/ return fr.Become(lwt.Return(fr.header))
+	/*line syscall_test.go:38:1*/ fr.header = fr.v1
+	/*line syscall_test.go:39:1*/ fr.fd. /*line syscall_test.go:39:3*/ Close()
+	/*line syscall_test.go:40:1*/ return fr.Become( /*line syscall_test.go:40:8*/ lwt.Return(fr.header /*line syscall_test.go:40:26*/))
 }
 
 //line syscall_test.go:44:1
@@ -192,6 +196,7 @@ type startFrame struct {
 	await  lwt.Promise[string]
 }
 
+//line syscall_test.go:44:1
 func (fr *startFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -199,11 +204,12 @@ func (fr *startFrame) Resume() {
 	fr.step()
 }
 
+//line syscall_test.go:44:1
 func (fr *startFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.start", "syscall_test.go:44", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.start", debugtrace.PanicSite("startFrame", "syscall_test.go:44"), "panicked"))
 			}
 		}()
 	} else {
@@ -213,7 +219,7 @@ func (fr *startFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line syscall_test.go:45:12*/ fr.await = loadConfig(fr.path)
+	/*line syscall_test.go:45:11*/ fr.await = /*line syscall_test.go:45:21*/ loadConfig(fr.path /*line syscall_test.go:45:37*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -231,8 +237,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line syscall_test.go:45:2*/ fr.header = fr.v
-	/*line syscall_test.go:46:2*/ return fr.Become(lwt.Return(len(fr.header)))
+	/*line syscall_test.go:45:1*/ fr.header = fr.v
+	/*line syscall_test.go:46:1*/ return fr.Become( /*line syscall_test.go:46:8*/ lwt.Return(len(fr.header /*line syscall_test.go:46:30*/)))
 }
 
 // waitAndRead reads a pipe that has nothing yet: the read waits, then fails
@@ -257,6 +263,7 @@ type waitAndReadFrame struct {
 	await1 lwt.Promise[int]
 }
 
+//line syscall_test.go:53:1
 func (fr *waitAndReadFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -264,11 +271,12 @@ func (fr *waitAndReadFrame) Resume() {
 	fr.step()
 }
 
+//line syscall_test.go:53:1
 func (fr *waitAndReadFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.waitAndRead", "syscall_test.go:53", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.waitAndRead", debugtrace.PanicSite("waitAndReadFrame", "syscall_test.go:53"), "panicked"))
 			}
 		}()
 	} else {
@@ -280,8 +288,8 @@ func (fr *waitAndReadFrame) step() (r1 lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line syscall_test.go:54:2*/ fr.p = fr.fd.Read(make([]byte, 1))
-	/*line syscall_test.go:55:2*/ fr.await = lwt.Pause()
+	/*line syscall_test.go:54:1*/ fr.p = /*line syscall_test.go:54:6*/ fr.fd. /*line syscall_test.go:54:8*/ Read(make([]byte, 1))
+	/*line syscall_test.go:55:1*/ fr.await = /*line syscall_test.go:55:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -297,8 +305,8 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line syscall_test.go:56:2*/ fr.fd.Close()
-	/*line syscall_test.go:57:20*/ fr.await1 = fr.p
+	/*line syscall_test.go:56:1*/ fr.fd. /*line syscall_test.go:56:3*/ Close()
+	/*line syscall_test.go:57:19*/ fr.await1 = /*line syscall_test.go:57:29*/ fr.p
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -316,7 +324,7 @@ s2:
 	} else {
 		fr.v = v
 	}
-	/*line syscall_test.go:57:2*/ return fr.Become(lwt.Return(fr.v))
+	/*line syscall_test.go:57:1*/ return fr.Become( /*line syscall_test.go:57:8*/ lwt.Return /*line syscall_test.go:57:18*/ (fr.v /*line syscall_test.go:57:32*/))
 }
 
 // report writes through a buffered channel whose pipe has no reader: the
@@ -338,6 +346,7 @@ type reportFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line syscall_test.go:64:1
 func (fr *reportFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -345,11 +354,12 @@ func (fr *reportFrame) Resume() {
 	fr.step()
 }
 
+//line syscall_test.go:64:1
 func (fr *reportFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.report", "syscall_test.go:64", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "debugtrace_test.report", debugtrace.PanicSite("reportFrame", "syscall_test.go:64"), "panicked"))
 			}
 		}()
 	} else {
@@ -359,7 +369,7 @@ func (fr *reportFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 1:
 		goto s1
 	}
-	/*line syscall_test.go:65:2*/ fr.await = fr.oc.WriteLine("status: ok")
+	/*line syscall_test.go:65:1*/ fr.await = /*line syscall_test.go:65:11*/ fr.oc. /*line syscall_test.go:65:13*/ WriteLine("status: ok")
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -375,7 +385,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line syscall_test.go:66:2*/ return fr.Become(fr.oc.Flush())
+	/*line syscall_test.go:66:1*/ return fr.Become( /*line syscall_test.go:66:8*/ fr.oc. /*line syscall_test.go:66:10*/ Flush())
 }
 
 //line syscall_test.go:69:1
@@ -502,4 +512,4 @@ func plainOpen(path string) lwt.Promise[int] {
 	return lwtunix.OpenFile(path, unix.O_RDONLY, 0)
 }
 
-// lwtgen:sum 9835ea877cf0fd16
+// lwtgen:sum 3c37c2e6123c7879

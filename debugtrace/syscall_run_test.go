@@ -30,7 +30,7 @@ func TestSyscallBacktraceInDebugBuild(t *testing.T) {
 		t.Skip("builds tests with -tags lwtdebug")
 	}
 	out, err := exec.Command("go", "test", "-tags=lwtdebug", "-count=1",
-		"-run=^(TestSyscallBacktrace|TestChannelFailureBacktrace)$", ".", "../runtime/lwtlog").CombinedOutput()
+		"-run=^(TestSyscallBacktrace|TestChannelFailureBacktrace|TestPanicSite)$", ".", "../runtime/lwtlog").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go test -tags=lwtdebug: %v\n%s", err, out)
 	}

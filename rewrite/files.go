@@ -300,6 +300,9 @@ func (g *fileGen) errorf(pos token.Pos, format string, args ...any) {
 
 func (g *fileGen) offset(pos token.Pos) int { return g.pkg.Fset.File(pos).Offset(pos) }
 
+// pos is the position of a byte offset of the file.
+func (g *fileGen) pos(offset int) token.Pos { return g.pkg.Fset.File(g.file.Pos()).Pos(offset) }
+
 // text returns the source text between two positions.
 func (g *fileGen) text(from, to token.Pos) string { return string(g.src[g.offset(from):g.offset(to)]) }
 
@@ -385,6 +388,9 @@ func (g *fileGen) generate() ([]byte, Errors) {
 	data, err := tidy(out.Bytes(), implicit, g.dotNames())
 	if err != nil && os.Getenv("LWTGEN_DEBUG") != "" {
 		os.Stderr.Write(out.Bytes())
+	}
+	if err == nil {
+		data, err = fixDirectives(data)
 	}
 	if err != nil {
 		return nil, Errors{{g.pkg.Fset.Position(g.file.Package), fmt.Sprintf("%v: generated code does not parse: %v", ErrBug, err)}}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,6 +102,7 @@ func TestGolden(t *testing.T) {
 	bin := filepath.Join(work, "bin")
 	goCmd(t, work, "build", "-o", bin+string(filepath.Separator), "./cases/...")
 	goCmd(t, work, "vet", "./cases/...")
+	goplsCheck(t, work)
 	for _, name := range programs {
 		cmd := exec.Command(filepath.Join(bin, name))
 		var out bytes.Buffer
@@ -114,6 +116,53 @@ func TestGolden(t *testing.T) {
 		want, _ := os.ReadFile(wantFile)
 		if got := out.String(); got != string(want) {
 			t.Errorf("%s: output:\n%s\nwant:\n%s", name, got, want)
+		}
+	}
+}
+
+// goplsCheck runs gopls check on the generated files of the cases: they
+// must have nothing to say that gopls does not say of the annotated source
+// itself (no &*x, nothing gofmt -s simplifies). Findings for other
+// platforms (a "[windows]" suffix) are left out: the runtime builds on
+// Linux only. Skipped without gopls, which CI installs.
+func goplsCheck(t *testing.T, work string) {
+	gopls, err := exec.LookPath("gopls")
+	if err != nil {
+		home, _ := os.UserHomeDir()
+		gopls = filepath.Join(home, "go", "bin", "gopls")
+		if _, err := os.Stat(gopls); err != nil {
+			t.Log("gopls is not installed: generated files not checked with it")
+			return
+		}
+	}
+	check := func(pattern, flags string) map[string][]string {
+		files, _ := filepath.Glob(filepath.Join(work, "cases", "*", pattern))
+		cmd := exec.Command(gopls, append([]string{"check"}, files...)...)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "GOFLAGS="+flags)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("gopls check: %v\n%s", err, out)
+		}
+		found := map[string][]string{} // case → messages
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if line == "" || strings.HasSuffix(line, "]") {
+				continue
+			}
+			// /.../cases/NAME/file.go:line:col-col: message
+			rel := strings.TrimPrefix(line, filepath.Join(work, "cases")+string(filepath.Separator))
+			name, rest, _ := strings.Cut(rel, string(filepath.Separator))
+			_, msg, _ := strings.Cut(rest, ": ")
+			found[name] = append(found[name], msg)
+		}
+		return found
+	}
+	gen, src := check("*_lwt*.go", ""), check("in.go", "-tags=lwtsource")
+	for name, msgs := range gen {
+		for _, msg := range msgs {
+			if !slices.Contains(src[name], msg) {
+				t.Errorf("gopls check: %s: the generated code has %q, which the source has not", name, msg)
+			}
 		}
 	}
 }

@@ -667,16 +667,18 @@ func (fg *funcGen) writeFrame(out *bytes.Buffer) {
 	out.WriteString("}\n\n")
 	recv := fmt.Sprintf("(%s *%s%s)", fg.fr, fg.frame, fg.targs)
 	dt := fg.debugtrace()
+	out.WriteString(fg.g.lineDirective(fg.fn.Pos()))
 	fmt.Fprintf(out, "func %s Resume() {\nif %s.Enabled {\n%s.Resume(%s.Key())\n}\n%s.step()\n}\n\n", recv, dt, dt, fg.fr, fg.fr)
+	out.WriteString(fg.g.lineDirective(fg.fn.Pos()))
 	fmt.Fprintf(out, "func %s step() (%s %s.Promise[%s]) {\n", recv, fg.retName, fg.lwt, fg.res)
 	if fg.deferSites != nil {
 		// A panic runs the deferred calls, then fails the call.
-		fmt.Fprintf(out, "defer func() {\nif x := recover(); x != nil {\n%s.rerr = %s.PanicFailure(x)\nif %s.Enabled {\n%s.rerr = %s.Note(%s.rerr, %q, %q, \"panicked\")\n}\n%s.state = %d\n%s = %s.step()\n}\n}()\n",
-			fg.fr, fg.lwt, dt, fg.fr, dt, fg.fr, fg.funcName, fg.site(fg.fn.Body()), fg.fr, fg.unwindState, fg.retName, fg.fr)
+		fmt.Fprintf(out, "defer func() {\nif x := recover(); x != nil {\n%s.rerr = %s.PanicFailure(x)\nif %s.Enabled {\n%s.rerr = %s.Note(%s.rerr, %q, %s.PanicSite(%q, %q), \"panicked\")\n}\n%s.state = %d\n%s = %s.step()\n}\n}()\n",
+			fg.fr, fg.lwt, dt, fg.fr, dt, fg.fr, fg.funcName, dt, fg.frame, fg.site(fg.fn.Body()), fg.fr, fg.unwindState, fg.retName, fg.fr)
 	} else {
 		// A panic fails the call; debug builds note where.
-		fmt.Fprintf(out, "if %s.Enabled {\ndefer func() {\nif x := recover(); x != nil {\n%s = %s.Fail(%s.Note(%s.PanicFailure(x), %q, %q, \"panicked\"))\n}\n}()\n} else {\ndefer %s.Recover(&%s)\n}\n",
-			dt, fg.retName, fg.fr, dt, fg.lwt, fg.funcName, fg.site(fg.fn.Body()), fg.fr, fg.retName)
+		fmt.Fprintf(out, "if %s.Enabled {\ndefer func() {\nif x := recover(); x != nil {\n%s = %s.Fail(%s.Note(%s.PanicFailure(x), %q, %s.PanicSite(%q, %q), \"panicked\"))\n}\n}()\n} else {\ndefer %s.Recover(&%s)\n}\n",
+			dt, fg.retName, fg.fr, dt, fg.lwt, fg.funcName, dt, fg.frame, fg.site(fg.fn.Body()), fg.fr, fg.retName)
 	}
 	if fg.states > 0 {
 		fmt.Fprintf(out, "switch %s.state {\n", fg.fr)

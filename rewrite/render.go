@@ -40,16 +40,29 @@ func (fg *funcGen) renderClauses(sw ast.Stmt, body *ast.BlockStmt) string {
 	return fg.splice(body, r.edits)
 }
 
+// splice is the source text of n with the edits made. Line directives
+// before it and after each edit followed by more of the line keep every
+// token's position that of the source, whatever comes before it in the
+// generated code (fixDirectives drops those that change nothing).
 func (fg *funcGen) splice(n ast.Node, edits []edit) string {
 	base := fg.g.offset(n.Pos())
 	src := fg.g.src[base:fg.g.offset(n.End())]
 	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
 	var b strings.Builder
+	b.WriteString(fg.g.lineDirectiveInline(n.Pos()))
 	at := 0
 	for _, e := range edits {
 		b.Write(src[at : e.from-base])
 		b.WriteString(e.text)
 		at = e.to - base
+		// The next token of the line, if any, keeps its position.
+		next := at
+		for next < len(src) && (src[next] == ' ' || src[next] == '\t') {
+			next++
+		}
+		if next < len(src) && src[next] != '\n' && src[next] != '\r' {
+			b.WriteString(fg.g.lineDirectiveInline(fg.g.pos(base + next)))
+		}
 	}
 	b.Write(src[at:])
 	return b.String()
@@ -96,6 +109,11 @@ func (r *renderer) walk(n ast.Node) {
 				r.add(n, r.varText(v))
 			} else if name := fg.labelName(n); name != n.Name {
 				r.add(n, name)
+			}
+		case *ast.UnaryExpr:
+			if text, ok := r.cellAddr(n); ok {
+				r.add(n, text)
+				return false
 			}
 		case *ast.FuncLit:
 			if fg.a.lits[n] {
@@ -176,6 +194,11 @@ func (r *renderer) walkInLit(n ast.Node) {
 			if v := r.fg.varOf(n); v != nil {
 				r.add(n, r.varText(v))
 			}
+		case *ast.UnaryExpr:
+			if text, ok := r.cellAddr(n); ok {
+				r.add(n, text)
+				return false
+			}
 		case *ast.FuncLit:
 			if r.fg.a.lits[n] {
 				r.add(n, r.fg.litEntry(n, r.pointer))
@@ -236,6 +259,23 @@ func (r *renderer) pointer(v *types.Var) string {
 		return r.fg.fr + "." + r.fg.vars[v]
 	}
 	return "&" + v.Name()
+}
+
+// cellAddr renders &x of a variable kept in a cell as the cell's pointer,
+// not &*cell (which gopls and gofmt -s would simplify).
+func (r *renderer) cellAddr(u *ast.UnaryExpr) (string, bool) {
+	id, ok := ast.Unparen(u.X).(*ast.Ident)
+	if u.Op != token.AND || !ok {
+		return "", false
+	}
+	v := r.fg.varOf(id)
+	if v == nil {
+		return "", false
+	}
+	if _, inLit := r.lit[v]; !inLit && !r.fg.a.boxed[v] && !r.fg.captured[v] {
+		return "", false
+	}
+	return r.pointer(v), true
 }
 
 func (r *renderer) varText(v *types.Var) string {

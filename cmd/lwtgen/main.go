@@ -123,7 +123,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	missing := false
 	for _, c := range res.Changes {
-		missing = missing || c.Why == rewrite.Missing
+		missing = missing || c.NoGenerateLine
 		switch {
 		case cfg.Check:
 			fmt.Fprintf(stdout, "%s: %s%s\n", rel(c.Path), c.Why, advice(c, rel))
@@ -136,7 +136,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	if missing {
 		fmt.Fprintf(stderr, "lwtgen: note: a package whose files are all annotated has no //go:generate line in the default build\n"+
-			"until its generated files exist, so go generate cannot recreate them: run go tool lwtgen (or go generate -tags %s) on it.\n", rewrite.Tag)
+			"until its generated files exist, so go generate cannot recreate them: run go tool lwtgen (or go generate -tags %s) there.\n", rewrite.Tag)
 	}
 	if cfg.Check && len(res.Changes) > 0 {
 		return exitStale

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,5 +188,57 @@ func TestLoadErrors(t *testing.T) {
 	code, out = lwtgen(t, dir, "./...")
 	if code != exitUsage || !strings.Contains(out, "missing go.sum entry") || strings.Contains(out, "does not match") || strings.Contains(out, "invalid type") {
 		t.Fatalf("a missing go.sum entry: exit %d:\n%s", code, out)
+	}
+}
+
+// Compiler errors in generated code point at the annotated source, to the
+// column: here a dependency changes under the generated file.
+func TestCompileErrorPositions(t *testing.T) {
+	src := `//go:build lwtsource
+
+package p
+
+import (
+	"github.com/lwtgo/lwt/runtime/lwt"
+
+	"m/q"
+)
+
+//lwt:async
+func Sum(p lwt.Promise[int]) lwt.Promise[int] {
+	x := lwt.Await(p)
+	y := x + q.Helper(x) + lwt.Await(p)
+	if lwt.Await(p) > q.Helper(y) {
+		y++
+	}
+	return lwt.Return(y + q.Helper(lwt.Await(p)))
+}
+`
+	dir := module(t, map[string]string{"p/p.go": src, "q/q.go": "package q\n\nfunc Helper(n int) int { return n }\n"})
+	if code, out := lwtgen(t, dir, "./p"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	os.WriteFile(filepath.Join(dir, "q", "q.go"), []byte("package q\n\nfunc Helper(n string) int { return len(n) }\n"), 0o644)
+	build := exec.Command("go", "build", "-gcflags=-e", "./p") // -e: all the errors
+	build.Dir = dir
+	out, _ := build.CombinedOutput()
+	// Each argument of Helper, where the source has it.
+	lines := strings.Split(src, "\n")
+	var want []string
+	for i, l := range lines {
+		for from := 0; ; {
+			j := strings.Index(l[from:], "q.Helper(")
+			if j < 0 {
+				break
+			}
+			col := from + j + len("q.Helper(") + 1 // the go command counts a tab as one column
+			want = append(want, fmt.Sprintf("p.go:%d:%d: cannot use", i+1, col))
+			from += j + 1
+		}
+	}
+	for _, w := range want {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("no %q in:\n%s", w, out)
+		}
 	}
 }

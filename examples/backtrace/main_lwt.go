@@ -47,6 +47,7 @@ type parseFrame struct {
 	err   error
 }
 
+//line main.go:29:1
 func (fr *parseFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -54,26 +55,27 @@ func (fr *parseFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:29:1
 func (fr *parseFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.parse", "main.go:29", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.parse", debugtrace.PanicSite("parseFrame", "main.go:29"), "panicked"))
 			}
 		}()
 	} else {
 		defer fr.Recover(&r)
 	}
-	/*line main.go:30:2*/ fr.n, fr.err = strconv.Atoi(fr.text)
-	/*line main.go:31:2*/ if fr.err != nil {
+	/*line main.go:30:1*/ fr.n, fr.err = /*line main.go:30:11*/ strconv.Atoi(fr.text /*line main.go:30:29*/)
+	/*line main.go:31:1*/ if fr.err /*line main.go:31:8*/ != nil {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[int](debugtrace.Note(errBadConfig, "main.parse", "main.go:32", "raised")))
+				return fr.Become( /*line main.go:32:9*/ lwt.Fail[int](debugtrace.Note( /*line main.go:32:23*/ errBadConfig, "main.parse", "main.go:32", "raised") /*line main.go:32:36*/))
 			}
-			return fr.Become(lwt.Fail[int](errBadConfig))
+			return fr.Become( /*line main.go:32:9*/ lwt.Fail[int](errBadConfig))
 		}
 	}
-	/*line main.go:34:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line main.go:34:1*/ return fr.Become( /*line main.go:34:8*/ lwt.Return(fr.n /*line main.go:34:21*/))
 }
 
 // load waits for the text, then parses it.
@@ -97,6 +99,7 @@ type loadFrame struct {
 	await1 lwt.Promise[int]
 }
 
+//line main.go:40:1
 func (fr *loadFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -104,11 +107,12 @@ func (fr *loadFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:40:1
 func (fr *loadFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.load", "main.go:40", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.load", debugtrace.PanicSite("loadFrame", "main.go:40"), "panicked"))
 			}
 		}()
 	} else {
@@ -120,7 +124,7 @@ func (fr *loadFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line main.go:41:36*/ fr.await = fr.text
+	/*line main.go:41:35*/ fr.await = /*line main.go:41:45*/ fr.text
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -138,7 +142,7 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:41:20*/ fr.await1 = parse(fr.v)
+	/*line main.go:41:19*/ fr.await1 = /*line main.go:41:29*/ parse /*line main.go:41:34*/ (fr.v /*line main.go:41:51*/)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -156,7 +160,7 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:41:2*/ return fr.Become(lwt.Return(fr.v1 + 1))
+	/*line main.go:41:1*/ return fr.Become( /*line main.go:41:8*/ lwt.Return /*line main.go:41:18*/ ( /*line main.go:41:19*/ fr.v1 /*line main.go:41:53*/ + 1 /*line main.go:41:57*/))
 }
 
 // start loads the configuration and reports.
@@ -179,6 +183,7 @@ type startFrame struct {
 	await lwt.Promise[int]
 }
 
+//line main.go:47:1
 func (fr *startFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -186,11 +191,12 @@ func (fr *startFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:47:1
 func (fr *startFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.start", "main.go:47", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.start", debugtrace.PanicSite("startFrame", "main.go:47"), "panicked"))
 			}
 		}()
 	} else {
@@ -200,7 +206,7 @@ func (fr *startFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line main.go:48:7*/ fr.await = load(fr.text)
+	/*line main.go:48:6*/ fr.await = /*line main.go:48:16*/ load(fr.text /*line main.go:48:26*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -218,8 +224,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:48:2*/ fr.n = fr.v
-	/*line main.go:49:2*/ return fr.Become(lwt.Return(fmt.Sprint("started with ", fr.n)))
+	/*line main.go:48:1*/ fr.n = fr.v
+	/*line main.go:49:1*/ return fr.Become( /*line main.go:49:8*/ lwt.Return(fmt.Sprint("started with ", fr.n /*line main.go:49:49*/)))
 }
 
 //line main.go:52:1
@@ -233,4 +239,4 @@ func main() {
 	fmt.Println("is errBadConfig:", errors.Is(err, errBadConfig))
 }
 
-// lwtgen:sum 24e709a873d7c716
+// lwtgen:sum 819ffa80e4dcce1e

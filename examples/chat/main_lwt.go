@@ -101,6 +101,7 @@ type roomBroadcastFrame struct {
 	i          int
 }
 
+//line main.go:67:1
 func (fr *roomBroadcastFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -108,12 +109,13 @@ func (fr *roomBroadcastFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:67:1
 func (fr *roomBroadcastFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.(*room).broadcast", "main.go:67", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.(*room).broadcast", debugtrace.PanicSite("roomBroadcastFrame", "main.go:67"), "panicked")
 			}
 			fr.state = 4
 			r1 = fr.step()
@@ -129,7 +131,7 @@ func (fr *roomBroadcastFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:68:2*/ fr.await = fr.r.mu.Lock()
+	/*line main.go:68:1*/ fr.await = /*line main.go:68:11*/ fr.r. /*line main.go:68:12*/ mu.Lock()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -146,29 +148,29 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:69:2*/ fr.defer1Func = fr.r.mu.Unlock
+	/*line main.go:69:1*/ fr.defer1Func = /*line main.go:69:7*/ fr.r. /*line main.go:69:8*/ mu.Unlock
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line main.go:70:2*/ fr.lines = []string{fr.line}
+	/*line main.go:70:1*/ fr.lines = /*line main.go:70:10*/ []string{fr.line /*line main.go:70:24*/}
 for3:
-	/*line main.go:71:6*/ if !(len(fr.lines) > 0) {
+	/*line main.go:71:5*/ if !( /*line main.go:71:5*/ len(fr.lines /*line main.go:71:15*/) > 0) {
 		goto endfor5
 	}
 	fr.line1 = new(string)
-	/*line main.go:72:3*/ (*fr.line1) = fr.lines[0]
-	/*line main.go:73:3*/ fr.lines = fr.lines[1:]
-	/*line main.go:74:3*/ fr.coll = slices.Collect(maps.Keys(fr.r.clients))
+	/*line main.go:72:2*/ (*fr.line1) = /*line main.go:72:10*/ fr.lines /*line main.go:72:15*/ [0]
+	fr.lines /*line main.go:73:8*/ = fr.lines /*line main.go:73:15*/ [1:]
+	fr.coll = /*line main.go:74:20*/ slices.Collect(maps.Keys(fr.r. /*line main.go:74:46*/ clients))
 	fr.i = 0
 range6:
 	if fr.i >= len(fr.coll) {
 		goto endrange8
 	}
 	fr.c = new(*client)
-	/*line main.go:74:3*/ (*fr.c) = fr.coll[fr.i]
-	/*line main.go:75:4*/ if (*fr.c) == fr.from || !fr.r.clients[(*fr.c)] {
+	/*line main.go:74:2*/ (*fr.c) = fr.coll[fr.i]
+	/*line main.go:75:3*/ if (*fr.c) /*line main.go:75:8*/ == fr.from /*line main.go:75:16*/ || !fr.r. /*line main.go:75:21*/ clients[(*fr.c) /*line main.go:75:32*/] {
 		goto next7 // the sender, or gone while the broadcast waited
 	}
-	/*line main.go:78:14*/ fr.await = fr.try()
+	/*line main.go:78:13*/ fr.await = fr.try()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -179,21 +181,21 @@ s2:
 		return r1
 	}
 	_, fr.err = fr.await.Result()
-	/*line main.go:81:4*/ if fr.err != nil && fr.r.clients[(*fr.c)] {
-		fr.r.leave((*fr.c))
-		(*fr.c).conn.Out.Abort()
-		(*fr.c).conn.In.Abort()
-		fr.lines = append(fr.lines, "* "+(*fr.c).name+" was too slow and left")
+	/*line main.go:81:3*/ if fr.err /*line main.go:81:10*/ != nil && fr.r. /*line main.go:81:21*/ clients[(*fr.c) /*line main.go:81:32*/] {
+		fr.r. /*line main.go:82:5*/ leave((*fr.c) /*line main.go:82:14*/)
+		(*fr.c). /*line main.go:83:5*/ conn.Out.Abort()
+		(*fr.c). /*line main.go:84:5*/ conn.In.Abort()
+		fr.lines /*line main.go:85:10*/ = append(fr.lines /*line main.go:85:25*/, "* "+(*fr.c). /*line main.go:85:32*/ name+" was too slow and left")
 	}
 next7:
 	fr.i++
 	goto range6
 endrange8:
-	/*line main.go:88:3*/ fr.from = nil
+	/*line main.go:88:2*/ fr.from /*line main.go:88:7*/ = nil
 	goto for3
 endfor5:
-	/*line main.go:90:2*/ {
-		fr.ret = lwt.ReturnUnit()
+	/*line main.go:90:1*/ {
+		fr.ret = /*line main.go:90:8*/ lwt.ReturnUnit()
 		goto ret1
 	}
 ret1:
@@ -219,7 +221,7 @@ s4:
 	}
 	panic("unreachable")
 deferred10:
-	/*line main.go:69:2*/ fr.defer1Func()
+	/*line main.go:69:1*/ fr.defer1Func()
 	goto unwind2
 finish9:
 	if fr.rerr != nil {
@@ -230,9 +232,11 @@ finish9:
 
 func (fr *roomBroadcastFrame) try() (p lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:78:22*/ return lwtunix.WithTimeout(patience, func(cCell **client, lineCell *string) func() lwt.Promise[lwt.Unit] {
-		return func() lwt.Promise[lwt.Unit] { return (*cCell).push.Push((*lineCell)) }
-	}(fr.c, fr.line1))
+	/*line main.go:78:21*/ return /*line main.go:78:21*/ lwtunix.WithTimeout(patience, func(cCell **client, lineCell *string) func() lwt.Promise[lwt.Unit] {
+		return /*line main.go:78:51*/ func() lwt.Promise[lwt.Unit] {
+			return (*cCell). /*line main.go:78:90*/ push.Push((*lineCell) /*line main.go:78:106*/)
+		}
+	}(fr.c, fr.line1) /*line main.go:78:109*/)
 }
 
 // leave takes c out of the room; its writer sends what it has queued.
@@ -271,6 +275,7 @@ type roomServeFrame struct {
 	await1 lwt.Promise[string]
 }
 
+//line main.go:102:1
 func (fr *roomServeFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -278,11 +283,12 @@ func (fr *roomServeFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:102:1
 func (fr *roomServeFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*room).serve", "main.go:102", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*room).serve", debugtrace.PanicSite("roomServeFrame", "main.go:102"), "panicked"))
 			}
 		}()
 	} else {
@@ -306,7 +312,7 @@ func (fr *roomServeFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 8:
 		goto s8
 	}
-	/*line main.go:103:2*/ fr.await = fr.conn.Out.Write("name? ")
+	/*line main.go:103:1*/ fr.await = /*line main.go:103:11*/ fr.conn. /*line main.go:103:15*/ Out.Write("name? ")
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -322,7 +328,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:104:2*/ fr.await = fr.conn.Out.Flush()
+	/*line main.go:104:1*/ fr.await = /*line main.go:104:11*/ fr.conn. /*line main.go:104:15*/ Out.Flush()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -338,7 +344,7 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:105:15*/ fr.await1 = fr.try()
+	/*line main.go:105:14*/ fr.await1 = fr.try()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
@@ -349,16 +355,16 @@ s3:
 		return r1
 	}
 	fr.name, fr.err = fr.await1.Result()
-	/*line main.go:106:2*/ fr.name = strings.TrimSpace(fr.name)
-	/*line main.go:107:2*/ if fr.err != nil || fr.name == "" {
-		return fr.Become(lwt.ReturnUnit())
+	/*line main.go:106:1*/ fr.name /*line main.go:106:6*/ = strings.TrimSpace(fr.name /*line main.go:106:31*/)
+	/*line main.go:107:1*/ if fr.err /*line main.go:107:8*/ != nil || fr.name /*line main.go:107:23*/ == "" {
+		return fr.Become( /*line main.go:108:9*/ lwt.ReturnUnit())
 	}
-	/*line main.go:110:2*/ fr.queue, fr.push = lwtstream.CreateBounded[string](queueLen)
-	/*line main.go:111:2*/ fr.c = &client{name: fr.name, conn: fr.conn, push: fr.push}
+	/*line main.go:110:1*/ fr.queue, fr.push = /*line main.go:110:16*/ lwtstream.CreateBounded[string](queueLen)
+	/*line main.go:111:1*/ fr.c = /*line main.go:111:6*/ &client{name: fr.name /*line main.go:111:25*/, conn: fr.conn /*line main.go:111:37*/, push: fr.push /*line main.go:111:49*/}
 	fr.writer = new(lwt.Promise[lwt.Unit])
-	/*line main.go:112:2*/ (*fr.writer) = send(fr.conn.Out, fr.queue, fr.push)
-	/*line main.go:113:2*/ fr.r.clients[fr.c] = true
-	/*line main.go:114:2*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" joined")
+	/*line main.go:112:1*/ (*fr.writer) = /*line main.go:112:11*/ send(fr.conn. /*line main.go:112:20*/ Out, fr.queue /*line main.go:112:32*/, fr.push /*line main.go:112:38*/)
+	/*line main.go:113:1*/ fr.r. /*line main.go:113:2*/ clients[fr.c /*line main.go:113:13*/] = true
+	/*line main.go:114:1*/ fr.await = /*line main.go:114:11*/ fr.r. /*line main.go:114:12*/ broadcast(fr.c /*line main.go:114:25*/, "* "+fr.name /*line main.go:114:35*/ +" joined")
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -375,10 +381,10 @@ s4:
 		return fr.Fail(err)
 	}
 for1:
-	/*line main.go:115:6*/ if !(fr.r.clients[fr.c]) {
+	/*line main.go:115:5*/ if !( /*line main.go:115:5*/ fr.r. /*line main.go:115:6*/ clients[fr.c /*line main.go:115:17*/]) {
 		goto endfor3
 	}
-	/*line main.go:116:16*/ fr.await1 = fr.try1()
+	/*line main.go:116:15*/ fr.await1 = fr.try1()
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
@@ -389,10 +395,10 @@ s5:
 		return r1
 	}
 	fr.line, fr.err1 = fr.await1.Result()
-	/*line main.go:117:3*/ if fr.err1 != nil {
-		goto endfor3 // the end of its input, a reset, a line too long, or dropped
+	/*line main.go:117:2*/ if fr.err1 /*line main.go:117:9*/ != nil {
+		goto endfor3 /*line main.go:118:9*/ // the end of its input, a reset, a line too long, or dropped
 	}
-	/*line main.go:120:3*/ fr.await = fr.r.broadcast(fr.c, fr.name+": "+fr.line)
+	fr.await = /*line main.go:120:12*/ fr.r. /*line main.go:120:13*/ broadcast(fr.c /*line main.go:120:26*/, fr.name /*line main.go:120:31*/ +": "+fr.line /*line main.go:120:42*/)
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
@@ -410,11 +416,11 @@ s6:
 	}
 	goto for1
 endfor3:
-	/*line main.go:122:2*/ if !(fr.r.clients[fr.c]) {
+	/*line main.go:122:1*/ if !( /*line main.go:122:4*/ fr.r. /*line main.go:122:5*/ clients[fr.c /*line main.go:122:16*/]) {
 		goto endif4
 	}
-	/*line main.go:123:3*/ fr.r.leave(fr.c)
-	/*line main.go:124:3*/ fr.await = fr.r.broadcast(fr.c, "* "+fr.name+" left")
+	/*line main.go:123:2*/ fr.r. /*line main.go:123:3*/ leave(fr.c /*line main.go:123:12*/)
+	fr.await = /*line main.go:124:12*/ fr.r. /*line main.go:124:13*/ broadcast(fr.c /*line main.go:124:26*/, "* "+fr.name /*line main.go:124:36*/ +" left")
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
@@ -431,7 +437,7 @@ s7:
 		return fr.Fail(err)
 	}
 endif4:
-	/*line main.go:127:9*/ fr.await = fr.try2()
+	/*line main.go:127:8*/ fr.await = fr.try2()
 s8:
 	if !fr.await.Ready() {
 		fr.state = 8
@@ -442,25 +448,25 @@ s8:
 		return r1
 	}
 	_, _ = fr.await.Result()
-	/*line main.go:128:2*/ fr.conn.Out.Abort()
-	/*line main.go:129:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:128:1*/ fr.conn. /*line main.go:128:5*/ Out.Abort()
+	/*line main.go:129:1*/ return fr.Become( /*line main.go:129:8*/ lwt.ReturnUnit())
 }
 
 func (fr *roomServeFrame) try() (p lwt.Promise[string]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:105:23*/ return fr.conn.In.ReadLineMax(64)
+	/*line main.go:105:22*/ return /*line main.go:105:22*/ fr.conn. /*line main.go:105:26*/ In.ReadLineMax(64)
 }
 
 func (fr *roomServeFrame) try1() (p1 lwt.Promise[string]) {
 	defer lwt.Recovered(&p1)
-	/*line main.go:116:24*/ return fr.conn.In.ReadLineMax(maxLine)
+	/*line main.go:116:23*/ return /*line main.go:116:23*/ fr.conn. /*line main.go:116:27*/ In.ReadLineMax(maxLine)
 }
 
 func (fr *roomServeFrame) try2() (p2 lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p2)
-	/*line main.go:127:17*/ return lwtunix.WithTimeout(drain, func(writerCell *lwt.Promise[lwt.Unit]) func() lwt.Promise[lwt.Unit] {
-		return func() lwt.Promise[lwt.Unit] { return (*writerCell) }
-	}(fr.writer))
+	/*line main.go:127:16*/ return /*line main.go:127:16*/ lwtunix.WithTimeout(drain, func(writerCell *lwt.Promise[lwt.Unit]) func() lwt.Promise[lwt.Unit] {
+		return /*line main.go:127:43*/ func() lwt.Promise[lwt.Unit] { return (*writerCell) /*line main.go:127:88*/ }
+	}(fr.writer) /*line main.go:127:90*/)
 }
 
 // send writes the lines of queue to out, flushing when no more wait.
@@ -487,6 +493,7 @@ type sendFrame struct {
 	await1 lwt.Promise[lwt.Unit]
 }
 
+//line main.go:135:1
 func (fr *sendFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -494,11 +501,12 @@ func (fr *sendFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:135:1
 func (fr *sendFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.send", "main.go:135", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.send", debugtrace.PanicSite("sendFrame", "main.go:135"), "panicked"))
 			}
 		}()
 	} else {
@@ -514,9 +522,9 @@ func (fr *sendFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:136:2*/ fr.stream = fr.queue
+	/*line main.go:136:1*/ fr.stream = /*line main.go:136:19*/ fr.queue
 range1:
-	/*line main.go:136:2*/ fr.await = fr.stream.Get()
+	/*line main.go:136:1*/ fr.await = fr.stream.Get()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -537,8 +545,8 @@ s1:
 	if !fr.elem.OK {
 		goto endrange2
 	}
-	/*line main.go:136:2*/ fr.line = fr.elem.Value
-	/*line main.go:137:3*/ fr.await1 = fr.out.WriteLine(fr.line)
+	/*line main.go:136:1*/ fr.line = fr.elem.Value
+	fr.await1 = /*line main.go:137:12*/ fr.out. /*line main.go:137:15*/ WriteLine(fr.line /*line main.go:137:31*/)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -554,10 +562,10 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:138:3*/ if !(fr.push.Count() == 0) {
+	/*line main.go:138:2*/ if !( /*line main.go:138:5*/ fr.push. /*line main.go:138:9*/ Count() == 0) {
 		goto endif3
 	}
-	/*line main.go:139:4*/ fr.await1 = fr.out.Flush()
+	/*line main.go:139:3*/ fr.await1 = /*line main.go:139:13*/ fr.out. /*line main.go:139:16*/ Flush()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
@@ -576,7 +584,7 @@ s3:
 endif3:
 	goto range1
 endrange2:
-	/*line main.go:142:2*/ fr.await1 = fr.out.Flush()
+	/*line main.go:142:1*/ fr.await1 = /*line main.go:142:11*/ fr.out. /*line main.go:142:14*/ Flush()
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
@@ -592,7 +600,7 @@ s4:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:143:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:143:1*/ return fr.Become( /*line main.go:143:8*/ lwt.ReturnUnit())
 }
 
 // server serves on address until ctx is done; started is given the address
@@ -623,6 +631,7 @@ type serverFrame struct {
 	await2  lwt.Promise[lwt.Unit]
 }
 
+//line main.go:150:1
 func (fr *serverFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -630,11 +639,12 @@ func (fr *serverFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:150:1
 func (fr *serverFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.server", "main.go:150", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.server", debugtrace.PanicSite("serverFrame", "main.go:150"), "panicked"))
 			}
 		}()
 	} else {
@@ -650,7 +660,7 @@ func (fr *serverFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:151:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:151:9*/ fr.await = /*line main.go:151:19*/ lwtio.ResolveAddr(fr.address /*line main.go:151:45*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -668,9 +678,9 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:151:2*/ fr.addr = fr.v
-	/*line main.go:152:2*/ fr.r = &room{clients: map[*client]bool{}}
-	/*line main.go:153:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{OnError: ignore}, fr.r.serve)
+	/*line main.go:151:1*/ fr.addr = fr.v
+	/*line main.go:152:1*/ fr.r = /*line main.go:152:6*/ &room{clients: map[*client]bool{}}
+	/*line main.go:153:8*/ fr.await1 = /*line main.go:153:18*/ lwtio.EstablishServer(fr.addr /*line main.go:153:45*/, lwtio.ServerOptions{OnError: ignore}, fr.r. /*line main.go:153:85*/ serve)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -688,9 +698,9 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:153:2*/ fr.srv = fr.v1
-	/*line main.go:154:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:155:2*/ fr.await2 = lwtunix.Done(fr.ctx)
+	/*line main.go:153:1*/ fr.srv = fr.v1
+	/*line main.go:154:1*/ fr.started /*line main.go:154:8*/ (lwtio.SockaddrString(fr.srv. /*line main.go:154:33*/ Addr()))
+	/*line main.go:155:1*/ fr.await2 = /*line main.go:155:11*/ lwtunix.Done(fr.ctx /*line main.go:155:28*/)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
@@ -706,7 +716,7 @@ s3:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:156:2*/ fr.await2 = fr.srv.Shutdown()
+	/*line main.go:156:1*/ fr.await2 = /*line main.go:156:11*/ fr.srv. /*line main.go:156:14*/ Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
@@ -722,7 +732,7 @@ s4:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:157:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:157:1*/ return fr.Become( /*line main.go:157:8*/ lwt.ReturnUnit())
 }
 
 // ignore is the server's OnError: a session fails only when its client
@@ -764,6 +774,7 @@ type joinFrame struct {
 	await2 lwt.Promise[lwt.Unit]
 }
 
+//line main.go:174:1
 func (fr *joinFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -771,11 +782,12 @@ func (fr *joinFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:174:1
 func (fr *joinFrame) step() (r1 lwt.Promise[*member]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.join", "main.go:174", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.join", debugtrace.PanicSite("joinFrame", "main.go:174"), "panicked"))
 			}
 		}()
 	} else {
@@ -791,7 +803,7 @@ func (fr *joinFrame) step() (r1 lwt.Promise[*member]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:175:10*/ fr.await = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
+	/*line main.go:175:9*/ fr.await = /*line main.go:175:19*/ lwtio.OpenConnection(fr.addr /*line main.go:175:45*/, lwtio.ConnOptions{})
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -809,8 +821,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:175:2*/ fr.conn = fr.v
-	/*line main.go:176:2*/ fr.await1 = fr.conn.In.Read(len("name? "))
+	/*line main.go:175:1*/ fr.conn = fr.v
+	/*line main.go:176:1*/ fr.await1 = /*line main.go:176:11*/ fr.conn. /*line main.go:176:15*/ In.Read(len("name? "))
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -826,7 +838,7 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:177:2*/ fr.await2 = fr.conn.Out.WriteLine(fr.name)
+	/*line main.go:177:1*/ fr.await2 = /*line main.go:177:11*/ fr.conn. /*line main.go:177:15*/ Out.WriteLine(fr.name /*line main.go:177:35*/)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
@@ -842,7 +854,7 @@ s3:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:178:2*/ fr.await2 = fr.conn.Out.Flush()
+	/*line main.go:178:1*/ fr.await2 = /*line main.go:178:11*/ fr.conn. /*line main.go:178:15*/ Out.Flush()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
@@ -858,7 +870,7 @@ s4:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:179:2*/ return fr.Become(lwt.Return(&member{name: fr.name, conn: fr.conn, out: fr.out}))
+	/*line main.go:179:1*/ return fr.Become( /*line main.go:179:8*/ lwt.Return(&member{name: fr.name /*line main.go:179:38*/, conn: fr.conn /*line main.go:179:50*/, out: fr.out /*line main.go:179:60*/}))
 }
 
 // say sends a line.
@@ -880,6 +892,7 @@ type memberSayFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line main.go:185:1
 func (fr *memberSayFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -887,11 +900,12 @@ func (fr *memberSayFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:185:1
 func (fr *memberSayFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).say", "main.go:185", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).say", debugtrace.PanicSite("memberSayFrame", "main.go:185"), "panicked"))
 			}
 		}()
 	} else {
@@ -903,7 +917,7 @@ func (fr *memberSayFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 2:
 		goto s2
 	}
-	/*line main.go:186:2*/ fr.await = fr.m.conn.Out.WriteLine(fr.line)
+	/*line main.go:186:1*/ fr.await = /*line main.go:186:11*/ fr.m. /*line main.go:186:12*/ conn.Out.WriteLine(fr.line /*line main.go:186:37*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -919,7 +933,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:187:2*/ fr.await = fr.m.conn.Out.Flush()
+	/*line main.go:187:1*/ fr.await = /*line main.go:187:11*/ fr.m. /*line main.go:187:12*/ conn.Out.Flush()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -935,7 +949,7 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:188:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:188:1*/ return fr.Become( /*line main.go:188:8*/ lwt.ReturnUnit())
 }
 
 // hear reads the next line the member is sent, and prints it.
@@ -959,6 +973,7 @@ type memberHearFrame struct {
 	await1 lwt.Promise[lwt.Unit]
 }
 
+//line main.go:194:1
 func (fr *memberHearFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -966,11 +981,12 @@ func (fr *memberHearFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:194:1
 func (fr *memberHearFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).hear", "main.go:194", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*member).hear", debugtrace.PanicSite("memberHearFrame", "main.go:194"), "panicked"))
 			}
 		}()
 	} else {
@@ -982,7 +998,7 @@ func (fr *memberHearFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 2:
 		goto s2
 	}
-	/*line main.go:195:10*/ fr.await = fr.m.conn.In.ReadLine()
+	/*line main.go:195:9*/ fr.await = /*line main.go:195:19*/ fr.m. /*line main.go:195:20*/ conn.In.ReadLine()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -1000,8 +1016,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:195:2*/ fr.line = fr.v
-	/*line main.go:196:2*/ fr.await1 = fr.m.out.Printlf("%-7s| %s", fr.m.name, fr.line)
+	/*line main.go:195:1*/ fr.line = fr.v
+	/*line main.go:196:1*/ fr.await1 = /*line main.go:196:11*/ fr.m. /*line main.go:196:12*/ out.Printlf("%-7s| %s", fr.m. /*line main.go:196:38*/ name, fr.line /*line main.go:196:50*/)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -1017,7 +1033,7 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:197:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:197:1*/ return fr.Become( /*line main.go:197:8*/ lwt.ReturnUnit())
 }
 
 // demo runs a server and three members on one loop, and prints what each
@@ -1064,6 +1080,7 @@ type demoFrame struct {
 	v4         *member
 }
 
+//line main.go:206:1
 func (fr *demoFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -1071,12 +1088,13 @@ func (fr *demoFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:206:1
 func (fr *demoFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.demo", "main.go:206", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.demo", debugtrace.PanicSite("demoFrame", "main.go:206"), "panicked")
 			}
 			fr.state = 24
 			r1 = fr.step()
@@ -1132,16 +1150,16 @@ func (fr *demoFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 	case 24:
 		goto s24
 	}
-	/*line main.go:207:2*/ fr.ctx, fr.stop = context.WithCancel(context.Background())
-	/*line main.go:208:2*/ fr.defer1Func = fr.stop
+	/*line main.go:207:1*/ fr.ctx, fr.stop = /*line main.go:207:14*/ context.WithCancel(context.Background())
+	/*line main.go:208:1*/ fr.defer1Func = /*line main.go:208:7*/ fr.stop
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
 	fr.start = new(lwt.Resolver[string])
-	/*line main.go:209:2*/ fr.started, (*fr.start) = lwt.Wait[string]()
-	/*line main.go:210:2*/ fr.srv = server(fr.ctx, "127.0.0.1:0", func(startCell *lwt.Resolver[string]) func(addr string) {
-		return func(addr string) { lwt.Wakeup((*startCell), addr) }
-	}(fr.start))
-	/*line main.go:211:38*/ fr.await = fr.started
+	/*line main.go:209:1*/ fr.started, (*fr.start) = /*line main.go:209:19*/ lwt.Wait[string]()
+	/*line main.go:210:1*/ fr.srv = /*line main.go:210:8*/ server(fr.ctx /*line main.go:210:19*/, "127.0.0.1:0", func(startCell *lwt.Resolver[string]) func(addr string) {
+		return /*line main.go:210:35*/ func(addr string) { lwt.Wakeup((*startCell) /*line main.go:210:72*/, addr) }
+	}(fr.start) /*line main.go:210:81*/)
+	/*line main.go:211:37*/ fr.await = /*line main.go:211:47*/ fr.started
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -1160,7 +1178,7 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:211:10*/ fr.await1 = lwtio.ResolveAddr(fr.v)
+	/*line main.go:211:9*/ fr.await1 = /*line main.go:211:19*/ lwtio.ResolveAddr /*line main.go:211:36*/ (fr.v /*line main.go:211:56*/)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -1179,8 +1197,8 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:211:2*/ fr.addr = fr.v1
-	/*line main.go:213:11*/ fr.await2 = join(fr.addr, "alice", fr.out)
+	/*line main.go:211:1*/ fr.addr = fr.v1
+	/*line main.go:213:10*/ fr.await2 = /*line main.go:213:20*/ join(fr.addr /*line main.go:213:30*/, "alice", fr.out /*line main.go:213:44*/)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
@@ -1199,8 +1217,8 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line main.go:213:2*/ fr.alice = fr.v2
-	/*line main.go:214:9*/ fr.await2 = join(fr.addr, "bob", fr.out)
+	/*line main.go:213:1*/ fr.alice = fr.v2
+	/*line main.go:214:8*/ fr.await2 = /*line main.go:214:18*/ join(fr.addr /*line main.go:214:28*/, "bob", fr.out /*line main.go:214:40*/)
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
@@ -1219,8 +1237,8 @@ s4:
 	} else {
 		fr.v3 = v
 	}
-	/*line main.go:214:2*/ fr.bob = fr.v3
-	/*line main.go:215:2*/ fr.await3 = fr.alice.hear()
+	/*line main.go:214:1*/ fr.bob = fr.v3
+	/*line main.go:215:1*/ fr.await3 = /*line main.go:215:11*/ fr.alice. /*line main.go:215:16*/ hear()
 s5:
 	if !fr.await3.Ready() {
 		fr.state = 5
@@ -1237,7 +1255,7 @@ s5:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:216:2*/ fr.await3 = fr.alice.say("hi bob")
+	/*line main.go:216:1*/ fr.await3 = /*line main.go:216:11*/ fr.alice. /*line main.go:216:16*/ say("hi bob")
 s6:
 	if !fr.await3.Ready() {
 		fr.state = 6
@@ -1254,7 +1272,7 @@ s6:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:217:2*/ fr.await3 = fr.bob.hear()
+	/*line main.go:217:1*/ fr.await3 = /*line main.go:217:11*/ fr.bob. /*line main.go:217:14*/ hear()
 s7:
 	if !fr.await3.Ready() {
 		fr.state = 7
@@ -1271,7 +1289,7 @@ s7:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:218:2*/ fr.await3 = fr.bob.say("hi alice! who else is here?")
+	/*line main.go:218:1*/ fr.await3 = /*line main.go:218:11*/ fr.bob. /*line main.go:218:14*/ say("hi alice! who else is here?")
 s8:
 	if !fr.await3.Ready() {
 		fr.state = 8
@@ -1288,7 +1306,7 @@ s8:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:219:2*/ fr.await3 = fr.alice.hear()
+	/*line main.go:219:1*/ fr.await3 = /*line main.go:219:11*/ fr.alice. /*line main.go:219:16*/ hear()
 s9:
 	if !fr.await3.Ready() {
 		fr.state = 9
@@ -1305,7 +1323,7 @@ s9:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:220:11*/ fr.await2 = join(fr.addr, "carol", fr.out)
+	/*line main.go:220:10*/ fr.await2 = /*line main.go:220:20*/ join(fr.addr /*line main.go:220:30*/, "carol", fr.out /*line main.go:220:44*/)
 s10:
 	if !fr.await2.Ready() {
 		fr.state = 10
@@ -1324,8 +1342,8 @@ s10:
 	} else {
 		fr.v4 = v
 	}
-	/*line main.go:220:2*/ fr.carol = fr.v4
-	/*line main.go:221:2*/ fr.await3 = fr.alice.hear()
+	/*line main.go:220:1*/ fr.carol = fr.v4
+	/*line main.go:221:1*/ fr.await3 = /*line main.go:221:11*/ fr.alice. /*line main.go:221:16*/ hear()
 s11:
 	if !fr.await3.Ready() {
 		fr.state = 11
@@ -1342,7 +1360,7 @@ s11:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:222:2*/ fr.await3 = fr.bob.hear()
+	/*line main.go:222:1*/ fr.await3 = /*line main.go:222:11*/ fr.bob. /*line main.go:222:14*/ hear()
 s12:
 	if !fr.await3.Ready() {
 		fr.state = 12
@@ -1359,7 +1377,7 @@ s12:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:223:2*/ fr.await3 = fr.carol.say("me!")
+	/*line main.go:223:1*/ fr.await3 = /*line main.go:223:11*/ fr.carol. /*line main.go:223:16*/ say("me!")
 s13:
 	if !fr.await3.Ready() {
 		fr.state = 13
@@ -1376,7 +1394,7 @@ s13:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:224:2*/ fr.await3 = fr.alice.hear()
+	/*line main.go:224:1*/ fr.await3 = /*line main.go:224:11*/ fr.alice. /*line main.go:224:16*/ hear()
 s14:
 	if !fr.await3.Ready() {
 		fr.state = 14
@@ -1393,7 +1411,7 @@ s14:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:225:2*/ fr.await3 = fr.bob.hear()
+	/*line main.go:225:1*/ fr.await3 = /*line main.go:225:11*/ fr.bob. /*line main.go:225:14*/ hear()
 s15:
 	if !fr.await3.Ready() {
 		fr.state = 15
@@ -1410,7 +1428,7 @@ s15:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:226:2*/ fr.await3 = fr.bob.conn.Close()
+	/*line main.go:226:1*/ fr.await3 = /*line main.go:226:11*/ fr.bob. /*line main.go:226:14*/ conn.Close()
 s16:
 	if !fr.await3.Ready() {
 		fr.state = 16
@@ -1427,7 +1445,7 @@ s16:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:227:2*/ fr.await3 = fr.alice.hear()
+	/*line main.go:227:1*/ fr.await3 = /*line main.go:227:11*/ fr.alice. /*line main.go:227:16*/ hear()
 s17:
 	if !fr.await3.Ready() {
 		fr.state = 17
@@ -1444,7 +1462,7 @@ s17:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:228:2*/ fr.await3 = fr.carol.hear()
+	/*line main.go:228:1*/ fr.await3 = /*line main.go:228:11*/ fr.carol. /*line main.go:228:16*/ hear()
 s18:
 	if !fr.await3.Ready() {
 		fr.state = 18
@@ -1461,7 +1479,7 @@ s18:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:229:2*/ fr.await3 = fr.alice.conn.Close()
+	/*line main.go:229:1*/ fr.await3 = /*line main.go:229:11*/ fr.alice. /*line main.go:229:16*/ conn.Close()
 s19:
 	if !fr.await3.Ready() {
 		fr.state = 19
@@ -1478,7 +1496,7 @@ s19:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:230:2*/ fr.await3 = fr.carol.hear()
+	/*line main.go:230:1*/ fr.await3 = /*line main.go:230:11*/ fr.carol. /*line main.go:230:16*/ hear()
 s20:
 	if !fr.await3.Ready() {
 		fr.state = 20
@@ -1495,7 +1513,7 @@ s20:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:231:2*/ fr.await3 = fr.carol.conn.Close()
+	/*line main.go:231:1*/ fr.await3 = /*line main.go:231:11*/ fr.carol. /*line main.go:231:16*/ conn.Close()
 s21:
 	if !fr.await3.Ready() {
 		fr.state = 21
@@ -1512,8 +1530,8 @@ s21:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:232:2*/ fr.stop()
-	/*line main.go:233:2*/ fr.await3 = fr.srv
+	/*line main.go:232:1*/ fr.stop /*line main.go:232:5*/ ()
+	/*line main.go:233:1*/ fr.await3 = /*line main.go:233:11*/ fr.srv
 s22:
 	if !fr.await3.Ready() {
 		fr.state = 22
@@ -1530,8 +1548,8 @@ s22:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:234:2*/ {
-		fr.ret = lwt.ReturnUnit()
+	/*line main.go:234:1*/ {
+		fr.ret = /*line main.go:234:8*/ lwt.ReturnUnit()
 		goto ret1
 	}
 ret1:
@@ -1557,7 +1575,7 @@ s24:
 	}
 	panic("unreachable")
 deferred4:
-	/*line main.go:208:2*/ fr.defer1Func()
+	/*line main.go:208:1*/ fr.defer1Func()
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -1594,4 +1612,4 @@ func command(args []string) int {
 	return 0
 }
 
-// lwtgen:sum e904ed1fae3aa443
+// lwtgen:sum c2f4804d0814400a

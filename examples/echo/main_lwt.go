@@ -54,6 +54,7 @@ type echoFrame struct {
 	await1 lwt.Promise[lwt.Unit]
 }
 
+//line main.go:32:1
 func (fr *echoFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -61,11 +62,12 @@ func (fr *echoFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:32:1
 func (fr *echoFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.echo", "main.go:32", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.echo", debugtrace.PanicSite("echoFrame", "main.go:32"), "panicked"))
 			}
 		}()
 	} else {
@@ -79,9 +81,9 @@ func (fr *echoFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 3:
 		goto s3
 	}
-	/*line main.go:33:2*/ fr.buf = make([]byte, lwtio.DefaultBufferSize)
+	/*line main.go:33:1*/ fr.buf = /*line main.go:33:8*/ make([]byte, lwtio.DefaultBufferSize)
 for1:
-	/*line main.go:35:8*/ fr.await = fr.c.In.ReadInto(fr.buf)
+	/*line main.go:35:7*/ fr.await = /*line main.go:35:17*/ fr.c. /*line main.go:35:18*/ In.ReadInto(fr.buf /*line main.go:35:35*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -99,11 +101,11 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:35:3*/ fr.n = fr.v
-	/*line main.go:36:3*/ if fr.n == 0 {
-		return fr.Become(lwt.ReturnUnit())
+	/*line main.go:35:2*/ fr.n = fr.v
+	if fr.n /*line main.go:36:7*/ == 0 {
+		return fr.Become( /*line main.go:37:10*/ lwt.ReturnUnit())
 	}
-	/*line main.go:39:3*/ fr.await1 = fr.c.Out.WriteFromExactly(fr.buf[:fr.n])
+	fr.await1 = /*line main.go:39:12*/ fr.c. /*line main.go:39:13*/ Out.WriteFromExactly(fr.buf /*line main.go:39:38*/ [:fr.n /*line main.go:39:42*/])
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -119,10 +121,10 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:40:3*/ if !(fr.c.In.Buffered() == 0) {
+	/*line main.go:40:2*/ if !( /*line main.go:40:5*/ fr.c. /*line main.go:40:6*/ In.Buffered() == 0) {
 		goto endif4
 	}
-	/*line main.go:41:4*/ fr.await1 = fr.c.Out.Flush()
+	/*line main.go:41:3*/ fr.await1 = /*line main.go:41:13*/ fr.c. /*line main.go:41:14*/ Out.Flush()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
@@ -169,6 +171,7 @@ type serverFrame struct {
 	await2  lwt.Promise[lwt.Unit]
 }
 
+//line main.go:50:1
 func (fr *serverFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -176,11 +179,12 @@ func (fr *serverFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:50:1
 func (fr *serverFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.server", "main.go:50", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.server", debugtrace.PanicSite("serverFrame", "main.go:50"), "panicked"))
 			}
 		}()
 	} else {
@@ -196,7 +200,7 @@ func (fr *serverFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:51:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:51:9*/ fr.await = /*line main.go:51:19*/ lwtio.ResolveAddr(fr.address /*line main.go:51:45*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -214,8 +218,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:51:2*/ fr.addr = fr.v
-	/*line main.go:52:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, echo)
+	/*line main.go:51:1*/ fr.addr = fr.v
+	/*line main.go:52:8*/ fr.await1 = /*line main.go:52:18*/ lwtio.EstablishServer(fr.addr /*line main.go:52:45*/, lwtio.ServerOptions{}, echo)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -233,9 +237,9 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:52:2*/ fr.srv = fr.v1
-	/*line main.go:53:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:54:2*/ fr.await2 = lwtunix.Done(fr.ctx)
+	/*line main.go:52:1*/ fr.srv = fr.v1
+	/*line main.go:53:1*/ fr.started /*line main.go:53:8*/ (lwtio.SockaddrString(fr.srv. /*line main.go:53:33*/ Addr()))
+	/*line main.go:54:1*/ fr.await2 = /*line main.go:54:11*/ lwtunix.Done(fr.ctx /*line main.go:54:28*/)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
@@ -251,7 +255,7 @@ s3:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:55:2*/ fr.await2 = fr.srv.Shutdown()
+	/*line main.go:55:1*/ fr.await2 = /*line main.go:55:11*/ fr.srv. /*line main.go:55:14*/ Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
@@ -267,7 +271,7 @@ s4:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:56:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:56:1*/ return fr.Become( /*line main.go:56:8*/ lwt.ReturnUnit())
 }
 
 // client sends each line of in to the server at address, and writes each
@@ -308,6 +312,7 @@ type clientFrame struct {
 	await4     lwt.Promise[string]
 }
 
+//line main.go:63:1
 func (fr *clientFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -315,12 +320,13 @@ func (fr *clientFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:63:1
 func (fr *clientFrame) step() (r lwt.Promise[lwt.Unit]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.client", "main.go:63", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.client", debugtrace.PanicSite("clientFrame", "main.go:63"), "panicked")
 			}
 			fr.state = 9
 			r = fr.step()
@@ -348,7 +354,7 @@ func (fr *clientFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 10:
 		goto s10
 	}
-	/*line main.go:64:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:64:9*/ fr.await = /*line main.go:64:19*/ lwtio.ResolveAddr(fr.address /*line main.go:64:45*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -367,8 +373,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:64:2*/ fr.addr = fr.v
-	/*line main.go:65:7*/ fr.await1 = lwtio.OpenConnection(fr.addr, lwtio.ConnOptions{})
+	/*line main.go:64:1*/ fr.addr = fr.v
+	/*line main.go:65:6*/ fr.await1 = /*line main.go:65:16*/ lwtio.OpenConnection(fr.addr /*line main.go:65:42*/, lwtio.ConnOptions{})
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -387,12 +393,12 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:65:2*/ fr.c = fr.v1
-	/*line main.go:66:2*/ fr.defer1Func = fr.c.Close
+	/*line main.go:65:1*/ fr.c = fr.v1
+	/*line main.go:66:1*/ fr.defer1Func = /*line main.go:66:7*/ fr.c. /*line main.go:66:8*/ Close
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
 for3:
-	/*line main.go:68:11*/ fr.await2 = fr.in.ReadLineOpt()
+	/*line main.go:68:10*/ fr.await2 = /*line main.go:68:20*/ fr.in. /*line main.go:68:22*/ ReadLineOpt()
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
@@ -411,14 +417,14 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line main.go:68:3*/ fr.line = fr.v2
-	/*line main.go:69:3*/ if !fr.line.OK {
+	/*line main.go:68:2*/ fr.line = fr.v2
+	if !fr.line. /*line main.go:69:10*/ OK {
 		{
-			fr.ret = lwt.ReturnUnit()
+			fr.ret = /*line main.go:70:10*/ lwt.ReturnUnit()
 			goto ret1
 		}
 	}
-	/*line main.go:72:3*/ fr.await3 = fr.c.Out.WriteLine(fr.line.Value)
+	/*line main.go:72:2*/ fr.await3 = /*line main.go:72:12*/ fr.c. /*line main.go:72:13*/ Out.WriteLine(fr.line. /*line main.go:72:32*/ Value)
 s4:
 	if !fr.await3.Ready() {
 		fr.state = 4
@@ -435,7 +441,7 @@ s4:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:73:3*/ fr.await3 = fr.c.Out.Flush()
+	/*line main.go:73:2*/ fr.await3 = /*line main.go:73:12*/ fr.c. /*line main.go:73:13*/ Out.Flush()
 s5:
 	if !fr.await3.Ready() {
 		fr.state = 5
@@ -452,7 +458,7 @@ s5:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line main.go:74:27*/ fr.await4 = fr.c.In.ReadLine()
+	/*line main.go:74:26*/ fr.await4 = /*line main.go:74:36*/ fr.c. /*line main.go:74:37*/ In.ReadLine()
 s6:
 	if !fr.await4.Ready() {
 		fr.state = 6
@@ -471,7 +477,7 @@ s6:
 	} else {
 		fr.v3 = v
 	}
-	/*line main.go:74:3*/ fr.await3 = fr.out.WriteLine(fr.v3)
+	/*line main.go:74:2*/ fr.await3 = /*line main.go:74:12*/ fr.out. /*line main.go:74:15*/ WriteLine(fr.v3 /*line main.go:74:53*/)
 s7:
 	if !fr.await3.Ready() {
 		fr.state = 7
@@ -512,7 +518,7 @@ s9:
 	}
 	panic("unreachable")
 deferred7:
-	/*line main.go:66:2*/ /*line main.go:66:8*/ fr.await3 = fr.defer1Func()
+	/*line main.go:66:7*/ fr.await3 = fr.defer1Func()
 s10:
 	if !fr.await3.Ready() {
 		fr.state = 10
@@ -563,4 +569,4 @@ func command(args []string) int {
 	return 0
 }
 
-// lwtgen:sum ed160e5cb55152a6
+// lwtgen:sum c78d2f5b2f94d307

@@ -114,6 +114,7 @@ type readRequestFrame struct {
 	await      lwt.Promise[string]
 }
 
+//line main.go:76:1
 func (fr *readRequestFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -121,11 +122,12 @@ func (fr *readRequestFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:76:1
 func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readRequest", "main.go:76", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.readRequest", debugtrace.PanicSite("readRequestFrame", "main.go:76"), "panicked"))
 			}
 		}()
 	} else {
@@ -135,36 +137,36 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	case 1:
 		goto s1
 	}
-	/*line main.go:77:2*/ fr.method, fr.rest, fr.ok1 = strings.Cut(fr.line, " ")
-	/*line main.go:78:2*/ _, fr.proto, fr.ok2 = strings.Cut(fr.rest, " ")
-	/*line main.go:79:2*/ if !fr.ok1 || !fr.ok2 || fr.method == "" {
+	/*line main.go:77:1*/ fr.method, fr.rest, fr.ok1 = /*line main.go:77:22*/ strings.Cut(fr.line /*line main.go:77:39*/, " ")
+	/*line main.go:78:1*/ _, fr.proto, fr.ok2 = /*line main.go:78:18*/ strings.Cut(fr.rest /*line main.go:78:35*/, " ")
+	/*line main.go:79:1*/ if !fr.ok1 /*line main.go:79:9*/ || !fr.ok2 /*line main.go:79:17*/ || fr.method /*line main.go:79:27*/ == "" {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:80", "raised")))
+				return fr.Become( /*line main.go:80:9*/ lwt.Fail[request](debugtrace.Note( /*line main.go:80:27*/ errBadRequest, "main.readRequest", "main.go:80", "raised") /*line main.go:80:41*/))
 			}
-			return fr.Become(lwt.Fail[request](errBadRequest))
+			return fr.Become( /*line main.go:80:9*/ lwt.Fail[request](errBadRequest))
 		}
 	}
-	/*line main.go:82:6*/ fr.req = *new(request)
-	/*line main.go:83:2*/ switch fr.proto {
+	/*line main.go:82:5*/ fr.req = *new(request)
+	/*line main.go:83:1*/ switch fr.proto /*line main.go:83:14*/ {
 	case "HTTP/1.1":
-		fr.req.keepAlive = true
+		fr.req. /*line main.go:85:5*/ keepAlive = true
 	case "HTTP/1.0":
-		fr.req.http10 = true
+		fr.req. /*line main.go:87:5*/ http10 = true
 	default:
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errVersion, "main.readRequest", "main.go:89", "raised")))
+				return fr.Become( /*line main.go:89:9*/ lwt.Fail[request](debugtrace.Note( /*line main.go:89:27*/ errVersion, "main.readRequest", "main.go:89", "raised") /*line main.go:89:38*/))
 			}
-			return fr.Become(lwt.Fail[request](errVersion))
+			return fr.Become( /*line main.go:89:9*/ lwt.Fail[request](errVersion))
 		}
 	}
-	/*line main.go:91:2*/ fr.req.head = fr.method == "HEAD"
-	/*line main.go:92:2*/ fr.closing = false
-	/*line main.go:93:2*/ fr.seenLength = false
-	/*line main.go:94:6*/ fr.n = 0
+	/*line main.go:91:1*/ fr.req. /*line main.go:91:4*/ head = fr.method /*line main.go:91:19*/ == "HEAD"
+	/*line main.go:92:1*/ fr.closing = /*line main.go:92:12*/ false
+	/*line main.go:93:1*/ fr.seenLength = /*line main.go:93:15*/ false
+	/*line main.go:94:5*/ fr.n = /*line main.go:94:10*/ 0
 for1:
-	/*line main.go:95:8*/ fr.await = fr.in.ReadLineMax(maxLine)
+	/*line main.go:95:7*/ fr.await = /*line main.go:95:17*/ fr.in. /*line main.go:95:19*/ ReadLineMax(maxLine)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -182,72 +184,72 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:95:3*/ fr.h = fr.v
-	/*line main.go:96:3*/ if fr.h == "" {
-		if fr.closing {
-			fr.req.keepAlive = false
+	/*line main.go:95:2*/ fr.h = fr.v
+	if fr.h /*line main.go:96:7*/ == "" {
+		if fr.closing /*line main.go:97:14*/ {
+			fr.req. /*line main.go:98:7*/ keepAlive = false
 		}
-		return fr.Become(lwt.Return(fr.req))
+		return fr.Become( /*line main.go:100:10*/ lwt.Return(fr.req /*line main.go:100:25*/))
 	}
-	/*line main.go:102:3*/ if fr.n == maxHeaders {
+	if fr.n /*line main.go:102:7*/ == maxHeaders {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errHeaderLarge, "main.readRequest", "main.go:103", "raised")))
+				return fr.Become( /*line main.go:103:10*/ lwt.Fail[request](debugtrace.Note( /*line main.go:103:28*/ errHeaderLarge, "main.readRequest", "main.go:103", "raised") /*line main.go:103:43*/))
 			}
-			return fr.Become(lwt.Fail[request](errHeaderLarge))
+			return fr.Become( /*line main.go:103:10*/ lwt.Fail[request](errHeaderLarge))
 		}
 	}
-	/*line main.go:105:3*/ fr.name, fr.value, fr.ok = strings.Cut(fr.h, ":")
-	/*line main.go:106:3*/ if !fr.ok || fr.name == "" || strings.TrimRight(fr.name, " \t") != fr.name {
+	/*line main.go:105:2*/ fr.name, fr.value, fr.ok = /*line main.go:105:21*/ strings.Cut(fr.h /*line main.go:105:35*/, ":")
+	if !fr.ok /*line main.go:106:9*/ || fr.name /*line main.go:106:17*/ == "" || strings.TrimRight(fr.name /*line main.go:106:49*/, " \t") != fr.name /*line main.go:106:65*/ {
 		// No space is allowed before the colon (RFC 9112, 5.1): a
 		// "Content-Length :" that went unrecognised would smuggle a body.
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:109", "raised")))
+				return fr.Become( /*line main.go:109:10*/ lwt.Fail[request](debugtrace.Note( /*line main.go:109:28*/ errBadRequest, "main.readRequest", "main.go:109", "raised") /*line main.go:109:42*/))
 			}
-			return fr.Become(lwt.Fail[request](errBadRequest))
+			return fr.Become( /*line main.go:109:10*/ lwt.Fail[request](errBadRequest))
 		}
 	}
-	/*line main.go:111:3*/ fr.value = strings.TrimSpace(fr.value)
-	/*line main.go:112:3*/ switch {
-	case strings.EqualFold(fr.name, "Connection"):
-		for _, opt := range strings.Split(fr.value, ",") {
+	/*line main.go:111:2*/ fr.value /*line main.go:111:8*/ = strings.TrimSpace(fr.value /*line main.go:111:34*/)
+	switch {
+	case strings.EqualFold(fr.name /*line main.go:113:30*/, "Connection"):
+		for _, opt := range strings.Split(fr.value /*line main.go:114:43*/, ",") {
 			switch opt = strings.TrimSpace(opt); {
 			case strings.EqualFold(opt, "close"):
-				fr.closing = true
+				fr.closing /*line main.go:117:13*/ = true
 			case strings.EqualFold(opt, "keep-alive"):
-				fr.req.keepAlive = true
+				fr.req. /*line main.go:119:8*/ keepAlive = true
 			}
 		}
-	case strings.EqualFold(fr.name, "Content-Length"):
-		n, err := strconv.Atoi(fr.value)
-		if err != nil || n < 0 || (fr.seenLength && n != fr.req.bodyLen) {
+	case strings.EqualFold(fr.name /*line main.go:122:30*/, "Content-Length"):
+		n, err := strconv.Atoi(fr.value /*line main.go:123:32*/)
+		if err != nil || n < 0 || (fr.seenLength /*line main.go:124:41*/ && n != fr.req. /*line main.go:124:52*/ bodyLen) {
 			{
 				if debugtrace.Enabled {
-					return fr.Become(lwt.Fail[request](debugtrace.Note(errBadRequest, "main.readRequest", "main.go:125", "raised")))
+					return fr.Become( /*line main.go:125:11*/ lwt.Fail[request](debugtrace.Note( /*line main.go:125:29*/ errBadRequest, "main.readRequest", "main.go:125", "raised") /*line main.go:125:43*/))
 				}
-				return fr.Become(lwt.Fail[request](errBadRequest))
-			} // two different lengths too (RFC 9112, 6.3)
+				return fr.Become( /*line main.go:125:11*/ lwt.Fail[request](errBadRequest))
+			} /*line main.go:125:44*/ // two different lengths too (RFC 9112, 6.3)
 		}
-		fr.seenLength = true
+		fr.seenLength /*line main.go:127:14*/ = true
 		if n > maxBody {
 			{
 				if debugtrace.Enabled {
-					return fr.Become(lwt.Fail[request](debugtrace.Note(errTooLarge, "main.readRequest", "main.go:129", "raised")))
+					return fr.Become( /*line main.go:129:11*/ lwt.Fail[request](debugtrace.Note( /*line main.go:129:29*/ errTooLarge, "main.readRequest", "main.go:129", "raised") /*line main.go:129:41*/))
 				}
-				return fr.Become(lwt.Fail[request](errTooLarge))
+				return fr.Become( /*line main.go:129:11*/ lwt.Fail[request](errTooLarge))
 			}
 		}
-		fr.req.bodyLen = n
-	case strings.EqualFold(fr.name, "Transfer-Encoding"):
+		fr.req. /*line main.go:131:6*/ bodyLen = n
+	case strings.EqualFold(fr.name /*line main.go:132:30*/, "Transfer-Encoding"):
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[request](debugtrace.Note(errChunked, "main.readRequest", "main.go:133", "raised")))
+				return fr.Become( /*line main.go:133:10*/ lwt.Fail[request](debugtrace.Note( /*line main.go:133:28*/ errChunked, "main.readRequest", "main.go:133", "raised") /*line main.go:133:39*/))
 			}
-			return fr.Become(lwt.Fail[request](errChunked))
+			return fr.Become( /*line main.go:133:10*/ lwt.Fail[request](errChunked))
 		}
 	}
-	/*line main.go:94:16*/ fr.n++
+	/*line main.go:94:15*/ fr.n /*line main.go:94:16*/ ++
 	goto for1
 }
 
@@ -276,6 +278,7 @@ type serveFrame struct {
 	await2  lwt.Promise[lwt.Unit]
 }
 
+//line main.go:141:1
 func (fr *serveFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -283,11 +286,12 @@ func (fr *serveFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:141:1
 func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.serve", "main.go:141", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.serve", debugtrace.PanicSite("serveFrame", "main.go:141"), "panicked"))
 			}
 		}()
 	} else {
@@ -314,7 +318,7 @@ func (fr *serveFrame) step() (r lwt.Promise[lwt.Unit]) {
 		goto s9
 	}
 for1:
-	/*line main.go:146:16*/ fr.await = fr.try()
+	/*line main.go:146:15*/ fr.await = fr.try()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -326,10 +330,10 @@ s1:
 	}
 	fr.line, fr.err = fr.await.Result()
 for4:
-	/*line main.go:147:7*/ if !(fr.err == nil && fr.line == "") {
+	/*line main.go:147:6*/ if !( /*line main.go:147:6*/ fr.err /*line main.go:147:10*/ == nil && fr.line /*line main.go:147:25*/ == "") {
 		goto endfor6
 	}
-	/*line main.go:148:16*/ fr.await = fr.try1()
+	/*line main.go:148:15*/ fr.await = fr.try1()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -339,14 +343,14 @@ s2:
 		}
 		return r
 	}
-	fr.line, fr.err = fr.await.Result()
+	/*line main.go:148:3*/ fr.line /*line main.go:148:10*/, fr.err = fr.await.Result()
 	goto for4
 endfor6:
-	/*line main.go:150:7*/ fr.req = *new(request)
-	/*line main.go:151:3*/ if !(fr.err == nil) {
+	/*line main.go:150:6*/ fr.req = *new(request)
+	if !( /*line main.go:151:5*/ fr.err /*line main.go:151:9*/ == nil) {
 		goto endif7
 	}
-	/*line main.go:152:15*/ fr.await1 = fr.try2()
+	/*line main.go:152:14*/ fr.await1 = fr.try2()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
@@ -356,20 +360,20 @@ s3:
 		}
 		return r
 	}
-	fr.req, fr.err = fr.await1.Result()
+	/*line main.go:152:3*/ fr.req /*line main.go:152:9*/, fr.err = fr.await1.Result()
 endif7:
-	/*line main.go:154:3*/ if errors.Is(fr.err, lwtio.ErrLineTooLong) {
-		fr.err = errHeaderLarge
+	if errors.Is(fr.err /*line main.go:154:19*/, lwtio.ErrLineTooLong) {
+		fr.err /*line main.go:155:7*/ = errHeaderLarge
 	}
-	/*line main.go:157:3*/ if !(fr.err != nil) {
+	if !( /*line main.go:157:5*/ fr.err /*line main.go:157:9*/ != nil) {
 		goto endif8
 	}
 	fr.refused = new(*statusError)
-	/*line main.go:158:8*/ (*fr.refused) = nil
-	/*line main.go:159:4*/ if !(errors.As(fr.err, &(*fr.refused))) {
+	/*line main.go:158:7*/ (*fr.refused) = nil
+	/*line main.go:159:3*/ if !( /*line main.go:159:6*/ errors.As(fr.err /*line main.go:159:20*/, fr.refused /*line main.go:159:30*/)) {
 		goto endif9
 	}
-	/*line main.go:160:5*/ fr.await2 = (*fr.c).Out.Write(errorResponse((*fr.refused)))
+	/*line main.go:160:4*/ fr.await2 = /*line main.go:160:14*/ (*fr.c). /*line main.go:160:15*/ Out.Write(errorResponse((*fr.refused) /*line main.go:160:48*/))
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
@@ -385,7 +389,7 @@ s4:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:166:5*/ fr.await2 = (*fr.c).Out.Close()
+	/*line main.go:166:4*/ fr.await2 = /*line main.go:166:14*/ (*fr.c). /*line main.go:166:15*/ Out.Close()
 s5:
 	if !fr.await2.Ready() {
 		fr.state = 5
@@ -401,7 +405,7 @@ s5:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:167:12*/ fr.await2 = fr.try3()
+	/*line main.go:167:11*/ fr.await2 = fr.try3()
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
@@ -412,22 +416,22 @@ s6:
 		return r
 	}
 	_, _ = fr.await2.Result()
-	/*line main.go:168:5*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:168:4*/ return fr.Become( /*line main.go:168:11*/ lwt.ReturnUnit())
 endif9:
-	/*line main.go:170:4*/ if errors.Is(fr.err, io.EOF) || errors.Is(fr.err, unix.ECONNRESET) {
-		return fr.Become(lwt.ReturnUnit()) // the client is gone: not an error
+	/*line main.go:170:3*/ if errors.Is(fr.err /*line main.go:170:20*/, io.EOF) || errors.Is(fr.err /*line main.go:170:46*/, unix.ECONNRESET) {
+		return fr.Become( /*line main.go:171:11*/ lwt.ReturnUnit()) /*line main.go:171:28*/ // the client is gone: not an error
 	}
-	/*line main.go:173:4*/ {
+	/*line main.go:173:3*/ {
 		if debugtrace.Enabled {
-			return fr.Become(lwt.Fail[lwt.Unit](debugtrace.Note(fr.err, "main.serve", "main.go:173", "raised")))
+			return fr.Become( /*line main.go:173:10*/ lwt.Fail[lwt.Unit](debugtrace.Note( /*line main.go:173:29*/ fr.err, "main.serve", "main.go:173", "raised") /*line main.go:173:33*/))
 		}
-		return fr.Become(lwt.Fail[lwt.Unit](fr.err))
+		return fr.Become( /*line main.go:173:10*/ lwt.Fail[lwt.Unit](fr.err /*line main.go:173:33*/))
 	}
 endif8:
-	/*line main.go:175:3*/ if !(fr.req.bodyLen > 0) {
+	/*line main.go:175:2*/ if !( /*line main.go:175:5*/ fr.req. /*line main.go:175:8*/ bodyLen > 0) {
 		goto endif10
 	}
-	/*line main.go:176:4*/ fr.await2 = (*fr.c).In.ReadIntoExactly(make([]byte, fr.req.bodyLen))
+	/*line main.go:176:3*/ fr.await2 = /*line main.go:176:13*/ (*fr.c). /*line main.go:176:14*/ In.ReadIntoExactly(make([]byte, fr.req. /*line main.go:176:50*/ bodyLen))
 s7:
 	if !fr.await2.Ready() {
 		fr.state = 7
@@ -444,7 +448,7 @@ s7:
 		return fr.Fail(err)
 	}
 endif10:
-	/*line main.go:178:3*/ fr.await2 = (*fr.c).Out.Write(response(fr.req))
+	/*line main.go:178:2*/ fr.await2 = /*line main.go:178:12*/ (*fr.c). /*line main.go:178:13*/ Out.Write(response(fr.req /*line main.go:178:37*/))
 s8:
 	if !fr.await2.Ready() {
 		fr.state = 8
@@ -460,13 +464,13 @@ s8:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:179:3*/ if !fr.req.keepAlive {
-		return fr.Become(lwt.ReturnUnit())
+	/*line main.go:179:2*/ if !fr.req. /*line main.go:179:9*/ keepAlive {
+		return fr.Become( /*line main.go:180:10*/ lwt.ReturnUnit())
 	}
-	/*line main.go:182:3*/ if !((*fr.c).In.Buffered() == 0) {
+	if !( /*line main.go:182:5*/ (*fr.c). /*line main.go:182:6*/ In.Buffered() == 0) {
 		goto endif11
 	}
-	/*line main.go:184:4*/ fr.await2 = (*fr.c).Out.Flush()
+	/*line main.go:184:3*/ fr.await2 = /*line main.go:184:13*/ (*fr.c). /*line main.go:184:14*/ Out.Flush()
 s9:
 	if !fr.await2.Ready() {
 		fr.state = 9
@@ -488,24 +492,24 @@ endif11:
 
 func (fr *serveFrame) try() (p lwt.Promise[string]) {
 	defer lwt.Recovered(&p)
-	/*line main.go:146:24*/ return (*fr.c).In.ReadLineMax(maxLine)
+	/*line main.go:146:23*/ return /*line main.go:146:23*/ (*fr.c). /*line main.go:146:24*/ In.ReadLineMax(maxLine)
 }
 
 func (fr *serveFrame) try1() (p1 lwt.Promise[string]) {
 	defer lwt.Recovered(&p1)
-	/*line main.go:148:24*/ return (*fr.c).In.ReadLineMax(maxLine)
+	/*line main.go:148:23*/ return /*line main.go:148:23*/ (*fr.c). /*line main.go:148:24*/ In.ReadLineMax(maxLine)
 }
 
 func (fr *serveFrame) try2() (p2 lwt.Promise[request]) {
 	defer lwt.Recovered(&p2)
-	/*line main.go:152:23*/ return readRequest((*fr.c).In, fr.line)
+	/*line main.go:152:22*/ return /*line main.go:152:22*/ readRequest((*fr.c). /*line main.go:152:35*/ In, fr.line /*line main.go:152:45*/)
 }
 
 func (fr *serveFrame) try3() (p3 lwt.Promise[lwt.Unit]) {
 	defer lwt.Recovered(&p3)
-	/*line main.go:167:20*/ return lwtunix.WithTimeout(lingerTime, func(cCell *lwtio.Conn) func() lwt.Promise[lwt.Unit] {
-		return func() lwt.Promise[lwt.Unit] { return drain((*cCell).In, lingerBytes) }
-	}(fr.c))
+	/*line main.go:167:19*/ return /*line main.go:167:19*/ lwtunix.WithTimeout(lingerTime, func(cCell *lwtio.Conn) func() lwt.Promise[lwt.Unit] {
+		return /*line main.go:167:51*/ func() lwt.Promise[lwt.Unit] { return drain((*cCell). /*line main.go:167:96*/ In, lingerBytes) }
+	}(fr.c) /*line main.go:167:116*/)
 }
 
 // How long and how much a refused client's input is read before closing.
@@ -538,6 +542,7 @@ type drainFrame struct {
 	await lwt.Promise[string]
 }
 
+//line main.go:199:1
 func (fr *drainFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -545,11 +550,12 @@ func (fr *drainFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:199:1
 func (fr *drainFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.drain", "main.go:199", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.drain", debugtrace.PanicSite("drainFrame", "main.go:199"), "panicked"))
 			}
 		}()
 	} else {
@@ -560,10 +566,10 @@ func (fr *drainFrame) step() (r lwt.Promise[lwt.Unit]) {
 		goto s1
 	}
 for1:
-	/*line main.go:200:6*/ if !(fr.limit > 0) {
+	/*line main.go:200:5*/ if !( /*line main.go:200:5*/ fr.limit /*line main.go:200:11*/ > 0) {
 		goto endfor3
 	}
-	/*line main.go:201:8*/ fr.await = fr.in.Read(min(fr.limit, lwtio.DefaultBufferSize))
+	/*line main.go:201:7*/ fr.await = /*line main.go:201:17*/ fr.in. /*line main.go:201:19*/ Read(min(fr.limit /*line main.go:201:35*/, lwtio.DefaultBufferSize))
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -581,14 +587,14 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:201:3*/ fr.s = fr.v
-	/*line main.go:202:3*/ if fr.s == "" {
+	/*line main.go:201:2*/ fr.s = fr.v
+	if fr.s /*line main.go:202:7*/ == "" {
 		goto endfor3
 	}
-	/*line main.go:205:3*/ fr.limit -= len(fr.s)
+	fr.limit /*line main.go:205:8*/ -= len(fr.s /*line main.go:205:17*/)
 	goto for1
 endfor3:
-	/*line main.go:207:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:207:1*/ return fr.Become( /*line main.go:207:8*/ lwt.ReturnUnit())
 }
 
 // Responses, remade when the second changes (for their Date header).
@@ -667,6 +673,7 @@ type runFrame struct {
 	await2  lwt.Promise[lwt.Unit]
 }
 
+//line main.go:257:1
 func (fr *runFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -674,11 +681,12 @@ func (fr *runFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:257:1
 func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "main.go:257", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", debugtrace.PanicSite("runFrame", "main.go:257"), "panicked"))
 			}
 		}()
 	} else {
@@ -694,7 +702,7 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 4:
 		goto s4
 	}
-	/*line main.go:258:10*/ fr.await = lwtio.ResolveAddr(fr.address)
+	/*line main.go:258:9*/ fr.await = /*line main.go:258:19*/ lwtio.ResolveAddr(fr.address /*line main.go:258:45*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -712,8 +720,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line main.go:258:2*/ fr.addr = fr.v
-	/*line main.go:259:9*/ fr.await1 = lwtio.EstablishServer(fr.addr, lwtio.ServerOptions{}, serve)
+	/*line main.go:258:1*/ fr.addr = fr.v
+	/*line main.go:259:8*/ fr.await1 = /*line main.go:259:18*/ lwtio.EstablishServer(fr.addr /*line main.go:259:45*/, lwtio.ServerOptions{}, serve)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -731,9 +739,9 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line main.go:259:2*/ fr.srv = fr.v1
-	/*line main.go:260:2*/ fr.started(lwtio.SockaddrString(fr.srv.Addr()))
-	/*line main.go:261:2*/ fr.await2 = lwtunix.Done(fr.ctx)
+	/*line main.go:259:1*/ fr.srv = fr.v1
+	/*line main.go:260:1*/ fr.started /*line main.go:260:8*/ (lwtio.SockaddrString(fr.srv. /*line main.go:260:33*/ Addr()))
+	/*line main.go:261:1*/ fr.await2 = /*line main.go:261:11*/ lwtunix.Done(fr.ctx /*line main.go:261:28*/)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
@@ -749,7 +757,7 @@ s3:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:262:2*/ fr.await2 = fr.srv.Shutdown()
+	/*line main.go:262:1*/ fr.await2 = /*line main.go:262:11*/ fr.srv. /*line main.go:262:14*/ Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
@@ -765,7 +773,7 @@ s4:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:263:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:263:1*/ return fr.Become( /*line main.go:263:8*/ lwt.ReturnUnit())
 }
 
 //line main.go:266:1
@@ -802,4 +810,4 @@ func command() int {
 	return 0
 }
 
-// lwtgen:sum f122be7b3fe82954
+// lwtgen:sum e03b0066ea258e12

@@ -44,6 +44,7 @@ type sleepThenPrintFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line main.go:27:1
 func (fr *sleepThenPrintFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -51,11 +52,12 @@ func (fr *sleepThenPrintFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:27:1
 func (fr *sleepThenPrintFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sleepThenPrint", "main.go:27", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sleepThenPrint", debugtrace.PanicSite("sleepThenPrintFrame", "main.go:27"), "panicked"))
 			}
 		}()
 	} else {
@@ -65,7 +67,7 @@ func (fr *sleepThenPrintFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 1:
 		goto s1
 	}
-	/*line main.go:28:2*/ fr.await = lwtunix.Sleep(time.Duration(fr.n) * 10 * time.Millisecond)
+	/*line main.go:28:1*/ fr.await = /*line main.go:28:11*/ lwtunix.Sleep(time.Duration(fr.n /*line main.go:28:41*/) * 10 * time.Millisecond)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -81,8 +83,8 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:29:2*/ fmt.Println(fr.n)
-	/*line main.go:30:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:29:1*/ fmt.Println(fr.n /*line main.go:29:15*/)
+	/*line main.go:30:1*/ return fr.Become( /*line main.go:30:8*/ lwt.ReturnUnit())
 }
 
 // sleepSort starts a thread per number and waits for all of them.
@@ -104,6 +106,7 @@ type sleepSortFrame struct {
 	await   lwt.Promise[lwt.Unit]
 }
 
+//line main.go:36:1
 func (fr *sleepSortFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -111,11 +114,12 @@ func (fr *sleepSortFrame) Resume() {
 	fr.step()
 }
 
+//line main.go:36:1
 func (fr *sleepSortFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sleepSort", "main.go:36", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sleepSort", debugtrace.PanicSite("sleepSortFrame", "main.go:36"), "panicked"))
 			}
 		}()
 	} else {
@@ -125,11 +129,11 @@ func (fr *sleepSortFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 1:
 		goto s1
 	}
-	/*line main.go:37:6*/ fr.threads = nil
-	/*line main.go:38:2*/ for _, x := range fr.xs {
-		fr.threads = append(fr.threads, sleepThenPrint(x))
+	/*line main.go:37:5*/ fr.threads = nil
+	/*line main.go:38:1*/ for _, x := range fr.xs /*line main.go:38:22*/ {
+		fr.threads /*line main.go:39:10*/ = append(fr.threads /*line main.go:39:27*/, sleepThenPrint(x))
 	}
-	/*line main.go:41:2*/ fr.await = lwt.Join(fr.threads...)
+	/*line main.go:41:1*/ fr.await = /*line main.go:41:11*/ lwt.Join(fr.threads /*line main.go:41:27*/ ...)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -145,7 +149,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line main.go:42:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line main.go:42:1*/ return fr.Become( /*line main.go:42:8*/ lwt.ReturnUnit())
 }
 
 //line main.go:45:1
@@ -175,4 +179,4 @@ func run(args []string) int {
 	return 0
 }
 
-// lwtgen:sum 1299b39fdd34111f
+// lwtgen:sum 23bbcf5a7a2fe390

@@ -37,6 +37,7 @@ type countdownFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line annotated_example_test.go:25:1
 func (fr *countdownFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -44,11 +45,12 @@ func (fr *countdownFrame) Resume() {
 	fr.step()
 }
 
+//line annotated_example_test.go:25:1
 func (fr *countdownFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "lwt_test.countdown", "annotated_example_test.go:25", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "lwt_test.countdown", debugtrace.PanicSite("countdownFrame", "annotated_example_test.go:25"), "panicked"))
 			}
 		}()
 	} else {
@@ -58,13 +60,13 @@ func (fr *countdownFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line annotated_example_test.go:26:6*/ fr.i = fr.n
+	/*line annotated_example_test.go:26:5*/ fr.i = /*line annotated_example_test.go:26:10*/ fr.n
 for1:
-	/*line annotated_example_test.go:26:14*/ if !(fr.i > 0) {
+	/*line annotated_example_test.go:26:13*/ if !( /*line annotated_example_test.go:26:13*/ fr.i /*line annotated_example_test.go:26:15*/ > 0) {
 		goto endfor3
 	}
-	/*line annotated_example_test.go:27:3*/ fmt.Println(fr.name, fr.i)
-	/*line annotated_example_test.go:28:3*/ fr.await = lwt.Pause()
+	/*line annotated_example_test.go:27:2*/ fmt.Println(fr.name /*line annotated_example_test.go:27:19*/, fr.i /*line annotated_example_test.go:27:22*/)
+	fr.await = /*line annotated_example_test.go:28:12*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -80,10 +82,10 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line annotated_example_test.go:26:21*/ fr.i--
+	/*line annotated_example_test.go:26:20*/ fr.i /*line annotated_example_test.go:26:21*/ --
 	goto for1
 endfor3:
-	/*line annotated_example_test.go:30:2*/ return fr.Become(lwt.Return(fr.name + " done"))
+	/*line annotated_example_test.go:30:1*/ return fr.Become( /*line annotated_example_test.go:30:8*/ lwt.Return(fr.name /*line annotated_example_test.go:30:24*/ + " done"))
 }
 
 // Two threads count down at once, on one goroutine: each lwt.Await of
@@ -147,6 +149,7 @@ type findOrFrame struct {
 	await lwt.Promise[int]
 }
 
+//line annotated_example_test.go:68:1
 func (fr *findOrFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -154,11 +157,12 @@ func (fr *findOrFrame) Resume() {
 	fr.step()
 }
 
+//line annotated_example_test.go:68:1
 func (fr *findOrFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "lwt_test.findOr", "annotated_example_test.go:68", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "lwt_test.findOr", debugtrace.PanicSite("findOrFrame", "annotated_example_test.go:68"), "panicked"))
 			}
 		}()
 	} else {
@@ -168,11 +172,11 @@ func (fr *findOrFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line annotated_example_test.go:69:2*/ fr.p = find
-	/*line annotated_example_test.go:70:2*/ if fr.key == "" {
-		fr.p = func(string) lwt.Promise[int] { return explode() }
+	/*line annotated_example_test.go:69:1*/ fr.p = /*line annotated_example_test.go:69:6*/ find
+	/*line annotated_example_test.go:70:1*/ if fr.key /*line annotated_example_test.go:70:8*/ == "" {
+		fr.p /*line annotated_example_test.go:71:4*/ = func(string) lwt.Promise[int] { return explode() }
 	}
-	/*line annotated_example_test.go:73:12*/ fr.await = fr.try()
+	/*line annotated_example_test.go:73:11*/ fr.await = fr.try()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -183,16 +187,16 @@ s1:
 		return r
 	}
 	fr.v, fr.err = fr.await.Result()
-	/*line annotated_example_test.go:74:2*/ if fr.err != nil {
-		fmt.Println("failed:", fr.err)
-		return fr.Become(lwt.Return(fr.def))
+	/*line annotated_example_test.go:74:1*/ if fr.err /*line annotated_example_test.go:74:8*/ != nil {
+		fmt.Println("failed:", fr.err /*line annotated_example_test.go:75:29*/)
+		return fr.Become( /*line annotated_example_test.go:76:9*/ lwt.Return(fr.def /*line annotated_example_test.go:76:24*/))
 	}
-	/*line annotated_example_test.go:78:2*/ return fr.Become(lwt.Return(fr.v))
+	/*line annotated_example_test.go:78:1*/ return fr.Become( /*line annotated_example_test.go:78:8*/ lwt.Return(fr.v /*line annotated_example_test.go:78:21*/))
 }
 
 func (fr *findOrFrame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
-	/*line annotated_example_test.go:73:20*/ return fr.p(fr.key)
+	/*line annotated_example_test.go:73:19*/ return /*line annotated_example_test.go:73:19*/ fr.p /*line annotated_example_test.go:73:20*/ (fr.key /*line annotated_example_test.go:73:25*/)
 }
 
 //line annotated_example_test.go:81:1
@@ -235,6 +239,7 @@ type withFileFrame struct {
 	await   lwt.Promise[lwt.Unit]
 }
 
+//line annotated_example_test.go:99:1
 func (fr *withFileFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -242,12 +247,13 @@ func (fr *withFileFrame) Resume() {
 	fr.step()
 }
 
+//line annotated_example_test.go:99:1
 func (fr *withFileFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "lwt_test.withFile", "annotated_example_test.go:99", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "lwt_test.withFile", debugtrace.PanicSite("withFileFrame", "annotated_example_test.go:99"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -263,10 +269,10 @@ func (fr *withFileFrame) step() (r lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line annotated_example_test.go:100:2*/ fmt.Println("open", fr.name)
-	/*line annotated_example_test.go:101:2*/ fr.defers[fr.ndefers] = 1
+	/*line annotated_example_test.go:100:1*/ fmt.Println("open", fr.name /*line annotated_example_test.go:100:26*/)
+	/*line annotated_example_test.go:101:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line annotated_example_test.go:105:2*/ fr.await = lwt.Pause()
+	/*line annotated_example_test.go:105:1*/ fr.await = /*line annotated_example_test.go:105:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -283,18 +289,18 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line annotated_example_test.go:106:2*/ if fr.fail {
+	/*line annotated_example_test.go:106:1*/ if fr.fail /*line annotated_example_test.go:106:9*/ {
 		{
 			if debugtrace.Enabled {
-				fr.ret = lwt.Fail[int](debugtrace.Note(errors.New("disk full"), "lwt_test.withFile", "annotated_example_test.go:107", "raised"))
+				fr.ret = /*line annotated_example_test.go:107:9*/ lwt.Fail[int](debugtrace.Note( /*line annotated_example_test.go:107:23*/ errors.New("disk full"), "lwt_test.withFile", "annotated_example_test.go:107", "raised") /*line annotated_example_test.go:107:47*/)
 				goto ret1
 			}
-			fr.ret = lwt.Fail[int](errors.New("disk full"))
+			fr.ret = /*line annotated_example_test.go:107:9*/ lwt.Fail[int](errors.New("disk full"))
 			goto ret1
 		}
 	}
-	/*line annotated_example_test.go:109:2*/ {
-		fr.ret = lwt.Return(len(fr.name))
+	/*line annotated_example_test.go:109:1*/ {
+		fr.ret = /*line annotated_example_test.go:109:8*/ lwt.Return(len(fr.name /*line annotated_example_test.go:109:28*/))
 		goto ret1
 	}
 ret1:
@@ -320,7 +326,7 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line annotated_example_test.go:102:3*/ fr.await = lwt.Pause()
+	/*line annotated_example_test.go:102:2*/ fr.await = /*line annotated_example_test.go:102:12*/ lwt.Pause()
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -337,7 +343,7 @@ s4:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line annotated_example_test.go:103:3*/ fmt.Println("close", fr.name)
+	/*line annotated_example_test.go:103:2*/ fmt.Println("close", fr.name /*line annotated_example_test.go:103:28*/)
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -359,4 +365,4 @@ func Example_finally() {
 	// 0 disk full
 }
 
-// lwtgen:sum 96da4ebc139ff3eb
+// lwtgen:sum a665f41ead7079fd

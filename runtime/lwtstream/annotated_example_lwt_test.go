@@ -46,6 +46,7 @@ type produceFrame struct {
 	await      lwt.Promise[lwt.Unit]
 }
 
+//line annotated_example_test.go:26:1
 func (fr *produceFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -53,12 +54,13 @@ func (fr *produceFrame) Resume() {
 	fr.step()
 }
 
+//line annotated_example_test.go:26:1
 func (fr *produceFrame) step() (r lwt.Promise[lwt.Unit]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "lwtstream_test.produce", "annotated_example_test.go:26", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "lwtstream_test.produce", debugtrace.PanicSite("produceFrame", "annotated_example_test.go:26"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -72,17 +74,17 @@ func (fr *produceFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 3:
 		goto s3
 	}
-	/*line annotated_example_test.go:27:2*/ fr.defer1Func = fr.p.Close
+	/*line annotated_example_test.go:27:1*/ fr.defer1Func = /*line annotated_example_test.go:27:7*/ fr.p. /*line annotated_example_test.go:27:8*/ Close
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line annotated_example_test.go:28:2*/ fr.coll = fr.words
+	/*line annotated_example_test.go:28:1*/ fr.coll = /*line annotated_example_test.go:28:19*/ fr.words
 	fr.i = 0
 range3:
 	if fr.i >= len(fr.coll) {
 		goto endrange5
 	}
-	/*line annotated_example_test.go:28:2*/ fr.w = fr.coll[fr.i]
-	/*line annotated_example_test.go:29:3*/ fr.await = lwt.Pause()
+	/*line annotated_example_test.go:28:1*/ fr.w = fr.coll[fr.i]
+	fr.await = /*line annotated_example_test.go:29:12*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -99,21 +101,21 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line annotated_example_test.go:30:3*/ if err := fr.p.Push(fr.w); err != nil {
+	/*line annotated_example_test.go:30:2*/ if err := fr.p. /*line annotated_example_test.go:30:13*/ Push(fr.w /*line annotated_example_test.go:30:21*/); err != nil {
 		{
 			if debugtrace.Enabled {
-				fr.ret = lwt.Fail[lwt.Unit](debugtrace.Note(err, "lwtstream_test.produce", "annotated_example_test.go:31", "raised"))
+				fr.ret = /*line annotated_example_test.go:31:10*/ lwt.Fail[lwt.Unit](debugtrace.Note( /*line annotated_example_test.go:31:29*/ err, "lwtstream_test.produce", "annotated_example_test.go:31", "raised") /*line annotated_example_test.go:31:33*/)
 				goto ret1
 			}
-			fr.ret = lwt.Fail[lwt.Unit](err)
+			fr.ret = /*line annotated_example_test.go:31:10*/ lwt.Fail[lwt.Unit](err)
 			goto ret1
 		}
 	}
 	fr.i++
 	goto range3
 endrange5:
-	/*line annotated_example_test.go:34:2*/ {
-		fr.ret = lwt.ReturnUnit()
+	/*line annotated_example_test.go:34:1*/ {
+		fr.ret = /*line annotated_example_test.go:34:8*/ lwt.ReturnUnit()
 		goto ret1
 	}
 ret1:
@@ -139,7 +141,7 @@ s3:
 	}
 	panic("unreachable")
 deferred7:
-	/*line annotated_example_test.go:27:2*/ fr.defer1Func()
+	/*line annotated_example_test.go:27:1*/ fr.defer1Func()
 	goto unwind2
 finish6:
 	if fr.rerr != nil {
@@ -171,6 +173,7 @@ type shoutFrame struct {
 	await  lwt.Promise[lwtstream.Option[string]]
 }
 
+//line annotated_example_test.go:41:1
 func (fr *shoutFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -178,11 +181,12 @@ func (fr *shoutFrame) Resume() {
 	fr.step()
 }
 
+//line annotated_example_test.go:41:1
 func (fr *shoutFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "lwtstream_test.shout", "annotated_example_test.go:41", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "lwtstream_test.shout", debugtrace.PanicSite("shoutFrame", "annotated_example_test.go:41"), "panicked"))
 			}
 		}()
 	} else {
@@ -192,10 +196,10 @@ func (fr *shoutFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line annotated_example_test.go:42:2*/ fr.n = 0
-	/*line annotated_example_test.go:43:2*/ fr.stream = fr.s
+	/*line annotated_example_test.go:42:1*/ fr.n = /*line annotated_example_test.go:42:6*/ 0
+	/*line annotated_example_test.go:43:1*/ fr.stream = /*line annotated_example_test.go:43:16*/ fr.s
 range1:
-	/*line annotated_example_test.go:43:2*/ fr.await = fr.stream.Get()
+	/*line annotated_example_test.go:43:1*/ fr.await = fr.stream.Get()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -216,17 +220,17 @@ s1:
 	if !fr.elem.OK {
 		goto endrange2
 	}
-	/*line annotated_example_test.go:43:2*/ fr.w = fr.elem.Value
-	/*line annotated_example_test.go:44:3*/ {
-		if fr.w == "" {
+	/*line annotated_example_test.go:43:1*/ fr.w = fr.elem.Value
+	{
+		/*line annotated_example_test.go:44:2*/ if fr.w /*line annotated_example_test.go:44:7*/ == "" {
 			goto endrange2
 		}
-		fmt.Println(strings.ToUpper(fr.w))
-		fr.n++
+		/*line annotated_example_test.go:47:2*/ fmt.Println(strings.ToUpper(fr.w /*line annotated_example_test.go:47:32*/))
+		/*line annotated_example_test.go:48:2*/ fr.n /*line annotated_example_test.go:48:3*/ ++
 	}
 	goto range1
 endrange2:
-	/*line annotated_example_test.go:50:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line annotated_example_test.go:50:1*/ return fr.Become( /*line annotated_example_test.go:50:8*/ lwt.Return(fr.n /*line annotated_example_test.go:50:21*/))
 }
 
 //line annotated_example_test.go:54:1
@@ -251,6 +255,7 @@ type pipelineFrame struct {
 	await1 lwt.Promise[lwt.Unit]
 }
 
+//line annotated_example_test.go:54:1
 func (fr *pipelineFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -258,11 +263,12 @@ func (fr *pipelineFrame) Resume() {
 	fr.step()
 }
 
+//line annotated_example_test.go:54:1
 func (fr *pipelineFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "lwtstream_test.pipeline", "annotated_example_test.go:54", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "lwtstream_test.pipeline", debugtrace.PanicSite("pipelineFrame", "annotated_example_test.go:54"), "panicked"))
 			}
 		}()
 	} else {
@@ -274,9 +280,9 @@ func (fr *pipelineFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line annotated_example_test.go:55:2*/ fr.s, fr.p = lwtstream.Create[string]()
-	/*line annotated_example_test.go:56:2*/ fr.done = produce(fr.p, fr.words)
-	/*line annotated_example_test.go:57:7*/ fr.await = shout(fr.s)
+	/*line annotated_example_test.go:55:1*/ fr.s, fr.p = /*line annotated_example_test.go:55:9*/ lwtstream.Create[string]()
+	/*line annotated_example_test.go:56:1*/ fr.done = /*line annotated_example_test.go:56:9*/ produce(fr.p /*line annotated_example_test.go:56:19*/, fr.words /*line annotated_example_test.go:56:26*/)
+	/*line annotated_example_test.go:57:6*/ fr.await = /*line annotated_example_test.go:57:16*/ shout(fr.s /*line annotated_example_test.go:57:24*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -294,8 +300,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line annotated_example_test.go:57:2*/ fr.n = fr.v
-	/*line annotated_example_test.go:58:2*/ fr.await1 = fr.done
+	/*line annotated_example_test.go:57:1*/ fr.n = fr.v
+	/*line annotated_example_test.go:58:1*/ fr.await1 = /*line annotated_example_test.go:58:11*/ fr.done
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -311,7 +317,7 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line annotated_example_test.go:59:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line annotated_example_test.go:59:1*/ return fr.Become( /*line annotated_example_test.go:59:8*/ lwt.Return(fr.n /*line annotated_example_test.go:59:21*/))
 }
 
 // A writer and a reader of one stream, two threads of one loop.
@@ -329,4 +335,4 @@ func ExampleStream_All() {
 	// 1 <nil>
 }
 
-// lwtgen:sum 736e0ccbefb81865
+// lwtgen:sum 27ec8ea1736549bf

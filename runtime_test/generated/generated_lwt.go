@@ -40,6 +40,7 @@ type sumResolvedFrame struct {
 	await lwt.Promise[int]
 }
 
+//line generated.go:19:1
 func (fr *sumResolvedFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -47,11 +48,12 @@ func (fr *sumResolvedFrame) Resume() {
 	fr.step()
 }
 
+//line generated.go:19:1
 func (fr *sumResolvedFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SumResolved", "generated.go:19", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SumResolved", debugtrace.PanicSite("sumResolvedFrame", "generated.go:19"), "panicked"))
 			}
 		}()
 	} else {
@@ -61,13 +63,13 @@ func (fr *sumResolvedFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line generated.go:20:2*/ fr.s = 0
-	/*line generated.go:21:6*/ fr.i = 0
+	/*line generated.go:20:1*/ fr.s = /*line generated.go:20:6*/ 0
+	/*line generated.go:21:5*/ fr.i = /*line generated.go:21:10*/ 0
 for1:
-	/*line generated.go:21:14*/ if !(fr.i < fr.n) {
+	/*line generated.go:21:13*/ if !( /*line generated.go:21:13*/ fr.i /*line generated.go:21:15*/ < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:22:8*/ fr.await = lwt.Return(1)
+	/*line generated.go:22:7*/ fr.await = /*line generated.go:22:17*/ lwt.Return(1)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -85,11 +87,11 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line generated.go:22:3*/ fr.s += fr.v
-	/*line generated.go:21:21*/ fr.i++
+	/*line generated.go:22:2*/ fr.s += fr.v
+	/*line generated.go:21:20*/ fr.i /*line generated.go:21:21*/ ++
 	goto for1
 endfor3:
-	/*line generated.go:24:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line generated.go:24:1*/ return fr.Become( /*line generated.go:24:8*/ lwt.Return(fr.s /*line generated.go:24:21*/))
 }
 
 // Sum3 awaits three promises one after the other.
@@ -118,6 +120,7 @@ type sum3Frame struct {
 	v2    int
 }
 
+//line generated.go:30:1
 func (fr *sum3Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -125,11 +128,12 @@ func (fr *sum3Frame) Resume() {
 	fr.step()
 }
 
+//line generated.go:30:1
 func (fr *sum3Frame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Sum3", "generated.go:30", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Sum3", debugtrace.PanicSite("sum3Frame", "generated.go:30"), "panicked"))
 			}
 		}()
 	} else {
@@ -143,7 +147,7 @@ func (fr *sum3Frame) step() (r lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line generated.go:31:7*/ fr.await = fr.a
+	/*line generated.go:31:6*/ fr.await = /*line generated.go:31:16*/ fr.a
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -161,8 +165,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line generated.go:31:2*/ fr.x = fr.v
-	/*line generated.go:32:7*/ fr.await = fr.b
+	/*line generated.go:31:1*/ fr.x = fr.v
+	/*line generated.go:32:6*/ fr.await = /*line generated.go:32:16*/ fr.b
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -180,8 +184,8 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line generated.go:32:2*/ fr.y = fr.v1
-	/*line generated.go:33:7*/ fr.await = fr.c
+	/*line generated.go:32:1*/ fr.y = fr.v1
+	/*line generated.go:33:6*/ fr.await = /*line generated.go:33:16*/ fr.c
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -199,8 +203,8 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line generated.go:33:2*/ fr.z = fr.v2
-	/*line generated.go:34:2*/ return fr.Become(lwt.Return(fr.x + fr.y + fr.z))
+	/*line generated.go:33:1*/ fr.z = fr.v2
+	/*line generated.go:34:1*/ return fr.Become( /*line generated.go:34:8*/ lwt.Return(fr.x /*line generated.go:34:21*/ + fr.y /*line generated.go:34:25*/ + fr.z /*line generated.go:34:29*/))
 }
 
 // Sum3Bind is Sum3 written by hand with Bind.
@@ -237,6 +241,7 @@ type safeDivFrame struct {
 	await    lwt.Promise[int]
 }
 
+//line generated.go:51:1
 func (fr *safeDivFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -244,11 +249,12 @@ func (fr *safeDivFrame) Resume() {
 	fr.step()
 }
 
+//line generated.go:51:1
 func (fr *safeDivFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SafeDiv", "generated.go:51", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.SafeDiv", debugtrace.PanicSite("safeDivFrame", "generated.go:51"), "panicked"))
 			}
 		}()
 	} else {
@@ -258,7 +264,7 @@ func (fr *safeDivFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line generated.go:52:12*/ fr.await = fr.try()
+	/*line generated.go:52:11*/ fr.await = fr.try()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -269,15 +275,15 @@ s1:
 		return r
 	}
 	fr.v, fr.err = fr.await.Result()
-	/*line generated.go:53:2*/ if fr.err != nil {
-		return fr.Become(lwt.Return(fr.fallback))
+	/*line generated.go:53:1*/ if fr.err /*line generated.go:53:8*/ != nil {
+		return fr.Become( /*line generated.go:54:9*/ lwt.Return(fr.fallback /*line generated.go:54:29*/))
 	}
-	/*line generated.go:56:2*/ return fr.Become(lwt.Return(fr.v / 2))
+	/*line generated.go:56:1*/ return fr.Become( /*line generated.go:56:8*/ lwt.Return(fr.v /*line generated.go:56:21*/ / 2))
 }
 
 func (fr *safeDivFrame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
-	/*line generated.go:52:20*/ return fr.p
+	/*line generated.go:52:19*/ return /*line generated.go:52:19*/ fr.p
 }
 
 // SafeDivCatch is SafeDiv written by hand with Catch.
@@ -308,6 +314,7 @@ type pauseLoopFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line generated.go:69:1
 func (fr *pauseLoopFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -315,11 +322,12 @@ func (fr *pauseLoopFrame) Resume() {
 	fr.step()
 }
 
+//line generated.go:69:1
 func (fr *pauseLoopFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.PauseLoop", "generated.go:69", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.PauseLoop", debugtrace.PanicSite("pauseLoopFrame", "generated.go:69"), "panicked"))
 			}
 		}()
 	} else {
@@ -329,12 +337,12 @@ func (fr *pauseLoopFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line generated.go:70:6*/ fr.i = 0
+	/*line generated.go:70:5*/ fr.i = /*line generated.go:70:10*/ 0
 for1:
-	/*line generated.go:70:14*/ if !(fr.i < fr.n) {
+	/*line generated.go:70:13*/ if !( /*line generated.go:70:13*/ fr.i /*line generated.go:70:15*/ < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:71:3*/ fr.await = lwt.Pause()
+	/*line generated.go:71:2*/ fr.await = /*line generated.go:71:12*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -350,10 +358,10 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line generated.go:70:21*/ fr.i++
+	/*line generated.go:70:20*/ fr.i /*line generated.go:70:21*/ ++
 	goto for1
 endfor3:
-	/*line generated.go:73:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line generated.go:73:1*/ return fr.Become( /*line generated.go:73:8*/ lwt.Return(fr.n /*line generated.go:73:21*/))
 }
 
 // Ping and Pong pass a counter back and forth through two mailboxes, n
@@ -381,6 +389,7 @@ type pingFrame struct {
 	await1 lwt.Promise[int]
 }
 
+//line generated.go:80:1
 func (fr *pingFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -388,11 +397,12 @@ func (fr *pingFrame) Resume() {
 	fr.step()
 }
 
+//line generated.go:80:1
 func (fr *pingFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Ping", "generated.go:80", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Ping", debugtrace.PanicSite("pingFrame", "generated.go:80"), "panicked"))
 			}
 		}()
 	} else {
@@ -404,13 +414,13 @@ func (fr *pingFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line generated.go:81:2*/ fr.v = 0
-	/*line generated.go:82:6*/ fr.i = 0
+	/*line generated.go:81:1*/ fr.v = /*line generated.go:81:6*/ 0
+	/*line generated.go:82:5*/ fr.i = /*line generated.go:82:10*/ 0
 for1:
-	/*line generated.go:82:14*/ if !(fr.i < fr.n) {
+	/*line generated.go:82:13*/ if !( /*line generated.go:82:13*/ fr.i /*line generated.go:82:15*/ < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:83:3*/ fr.await = fr.out.Put(fr.v)
+	/*line generated.go:83:2*/ fr.await = /*line generated.go:83:12*/ fr.out. /*line generated.go:83:15*/ Put(fr.v /*line generated.go:83:22*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -426,7 +436,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line generated.go:84:7*/ fr.await1 = fr.in.Take()
+	/*line generated.go:84:6*/ fr.await1 = /*line generated.go:84:16*/ fr.in. /*line generated.go:84:18*/ Take()
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -444,11 +454,11 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line generated.go:84:3*/ fr.v = fr.v1 + 1
-	/*line generated.go:82:21*/ fr.i++
+	/*line generated.go:84:2*/ fr.v = /*line generated.go:84:6*/ fr.v1 /*line generated.go:84:27*/ + 1
+	/*line generated.go:82:20*/ fr.i /*line generated.go:82:21*/ ++
 	goto for1
 endfor3:
-	/*line generated.go:86:2*/ return fr.Become(lwt.Return(fr.v))
+	/*line generated.go:86:1*/ return fr.Become( /*line generated.go:86:8*/ lwt.Return(fr.v /*line generated.go:86:21*/))
 }
 
 // Pong answers each value it takes with the same value.
@@ -474,6 +484,7 @@ type pongFrame struct {
 	await1 lwt.Promise[lwt.Unit]
 }
 
+//line generated.go:92:1
 func (fr *pongFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -481,11 +492,12 @@ func (fr *pongFrame) Resume() {
 	fr.step()
 }
 
+//line generated.go:92:1
 func (fr *pongFrame) step() (r lwt.Promise[lwt.Unit]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Pong", "generated.go:92", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Pong", debugtrace.PanicSite("pongFrame", "generated.go:92"), "panicked"))
 			}
 		}()
 	} else {
@@ -497,12 +509,12 @@ func (fr *pongFrame) step() (r lwt.Promise[lwt.Unit]) {
 	case 2:
 		goto s2
 	}
-	/*line generated.go:93:6*/ fr.i = 0
+	/*line generated.go:93:5*/ fr.i = /*line generated.go:93:10*/ 0
 for1:
-	/*line generated.go:93:14*/ if !(fr.i < fr.n) {
+	/*line generated.go:93:13*/ if !( /*line generated.go:93:13*/ fr.i /*line generated.go:93:15*/ < fr.n) {
 		goto endfor3
 	}
-	/*line generated.go:94:21*/ fr.await = fr.in.Take()
+	/*line generated.go:94:20*/ fr.await = /*line generated.go:94:30*/ fr.in. /*line generated.go:94:32*/ Take()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -520,7 +532,7 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line generated.go:94:3*/ fr.await1 = fr.out.Put(fr.v)
+	/*line generated.go:94:2*/ fr.await1 = /*line generated.go:94:12*/ fr.out. /*line generated.go:94:15*/ Put(fr.v /*line generated.go:94:41*/)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -536,10 +548,10 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line generated.go:93:21*/ fr.i++
+	/*line generated.go:93:20*/ fr.i /*line generated.go:93:21*/ ++
 	goto for1
 endfor3:
-	/*line generated.go:96:2*/ return fr.Become(lwt.ReturnUnit())
+	/*line generated.go:96:1*/ return fr.Become( /*line generated.go:96:8*/ lwt.ReturnUnit())
 }
 
 // Outer waits, then returns the promise of Inner, which waits twice more:
@@ -564,6 +576,7 @@ type outerFrame struct {
 	await lwt.Promise[int]
 }
 
+//line generated.go:104:1
 func (fr *outerFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -571,11 +584,12 @@ func (fr *outerFrame) Resume() {
 	fr.step()
 }
 
+//line generated.go:104:1
 func (fr *outerFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Outer", "generated.go:104", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Outer", debugtrace.PanicSite("outerFrame", "generated.go:104"), "panicked"))
 			}
 		}()
 	} else {
@@ -585,7 +599,7 @@ func (fr *outerFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line generated.go:105:2*/ fr.await = fr.a
+	/*line generated.go:105:1*/ fr.await = /*line generated.go:105:11*/ fr.a
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -601,7 +615,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line generated.go:106:2*/ return fr.Become(Inner(fr.b, fr.c))
+	/*line generated.go:106:1*/ return fr.Become( /*line generated.go:106:8*/ Inner(fr.b /*line generated.go:106:16*/, fr.c /*line generated.go:106:19*/))
 }
 
 // Inner adds two promises, one after the other.
@@ -626,6 +640,7 @@ type innerFrame struct {
 	v1    int
 }
 
+//line generated.go:112:1
 func (fr *innerFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -633,11 +648,12 @@ func (fr *innerFrame) Resume() {
 	fr.step()
 }
 
+//line generated.go:112:1
 func (fr *innerFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Inner", "generated.go:112", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "generated.Inner", debugtrace.PanicSite("innerFrame", "generated.go:112"), "panicked"))
 			}
 		}()
 	} else {
@@ -649,7 +665,7 @@ func (fr *innerFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line generated.go:113:7*/ fr.await = fr.b
+	/*line generated.go:113:6*/ fr.await = /*line generated.go:113:16*/ fr.b
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -667,8 +683,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line generated.go:113:2*/ fr.x = fr.v
-	/*line generated.go:114:24*/ fr.await = fr.c
+	/*line generated.go:113:1*/ fr.x = fr.v
+	/*line generated.go:114:23*/ fr.await = /*line generated.go:114:33*/ fr.c
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -686,7 +702,7 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line generated.go:114:2*/ return fr.Become(lwt.Return(fr.x + fr.v1))
+	/*line generated.go:114:1*/ return fr.Become( /*line generated.go:114:8*/ lwt.Return /*line generated.go:114:18*/ ( /*line generated.go:114:19*/ fr.x /*line generated.go:114:21*/ + fr.v1 /*line generated.go:114:36*/))
 }
 
-// lwtgen:sum b0451e10fd28cb7d
+// lwtgen:sum 43243a1f92a9eb6f

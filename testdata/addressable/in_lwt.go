@@ -69,6 +69,7 @@ type fFrame struct {
 	v3    int
 }
 
+//line in.go:39:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -76,11 +77,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:39:1
 func (fr *fFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:39", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:39"), "panicked"))
 			}
 		}()
 	} else {
@@ -97,8 +99,8 @@ func (fr *fFrame) step() (r1 lwt.Promise[string]) {
 		goto s4
 	}
 	fr.cs = new([2]counter)
-	/*line in.go:40:6*/ (*fr.cs) = *new([2]counter)
-	/*line in.go:41:5*/ fr.await = later(1)
+	/*line in.go:40:5*/ (*fr.cs) = *new([2]counter)
+	/*line in.go:41:4*/ fr.await = /*line in.go:41:14*/ later(1)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -116,7 +118,7 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:41:30*/ fr.await = later(5)
+	/*line in.go:41:29*/ fr.await = /*line in.go:41:39*/ later(5)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -134,10 +136,10 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:41:2*/ (*fr.cs)[fr.v].Add(fr.v1)
-	/*line in.go:42:6*/ fr.grid = *new([2][2]int)
-	fr.t = one()
-	/*line in.go:43:14*/ fr.await = later(1)
+	/*line in.go:41:1*/ (*fr.cs) /*line in.go:41:3*/ [fr.v /*line in.go:41:24*/]. /*line in.go:41:24*/ Add(fr.v1 /*line in.go:41:49*/)
+	/*line in.go:42:5*/ fr.grid = *new([2][2]int)
+	fr.t = /*line in.go:43:6*/ one()
+	/*line in.go:43:13*/ fr.await = /*line in.go:43:23*/ later(1)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -155,10 +157,10 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:43:2*/ fr.grid[fr.t][fr.v2] = 7
+	/*line in.go:43:1*/ fr.grid /*line in.go:43:5*/ [fr.t] /*line in.go:43:12*/ [fr.v2 /*line in.go:43:33*/] = 7
 	fr.h = new(holder)
-	/*line in.go:44:6*/ (*fr.h) = *new(holder)
-	/*line in.go:45:10*/ fr.await = later(3)
+	/*line in.go:44:5*/ (*fr.h) = *new(holder)
+	/*line in.go:45:9*/ fr.await = /*line in.go:45:19*/ later(3)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -176,8 +178,8 @@ s4:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:45:2*/ (*fr.h).c.Add(fr.v3)
-	/*line in.go:46:2*/ return fr.Become(lwt.Return(fmt.Sprint((*fr.cs), fr.grid, (*fr.h))))
+	/*line in.go:45:1*/ (*fr.h). /*line in.go:45:2*/ c. /*line in.go:45:4*/ Add(fr.v3 /*line in.go:45:29*/)
+	/*line in.go:46:1*/ return fr.Become( /*line in.go:46:8*/ lwt.Return(fmt.Sprint((*fr.cs) /*line in.go:46:33*/, fr.grid /*line in.go:46:39*/, (*fr.h) /*line in.go:46:42*/)))
 }
 
 //line in.go:49:1
@@ -187,4 +189,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum 21e314a0dba2cd14
+// lwtgen:sum 3eb1e34922e123a0

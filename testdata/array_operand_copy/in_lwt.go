@@ -57,6 +57,7 @@ type fFrame struct {
 	v3    int
 }
 
+//line in.go:27:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -64,11 +65,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:27:1
 func (fr *fFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:27", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:27"), "panicked"))
 			}
 		}()
 	} else {
@@ -84,9 +86,9 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:28:2*/ fr.grid = [][3]int{{1, 2, 3}}
-	fr.t = first()
-	/*line in.go:29:25*/ fr.await = later(2)
+	/*line in.go:28:1*/ fr.grid = /*line in.go:28:9*/ [][3]int{{1, 2, 3}}
+	fr.t = /*line in.go:29:13*/ first()
+	/*line in.go:29:24*/ fr.await = /*line in.go:29:34*/ later(2)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -104,10 +106,10 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:29:2*/ fr.row = fr.grid[fr.t][0:fr.v]
-	/*line in.go:30:2*/ fr.row[0] = 10
-	fr.t1 = first()
-	/*line in.go:31:22*/ fr.await = later(1)
+	/*line in.go:29:1*/ fr.row = /*line in.go:29:8*/ fr.grid /*line in.go:29:12*/ [fr.t /*line in.go:29:21*/] /*line in.go:29:21*/ [ /*line in.go:29:22*/ 0: /*line in.go:29:23*/ fr.v /*line in.go:29:44*/]
+	/*line in.go:30:1*/ fr.row /*line in.go:30:4*/ [0] = 10
+	fr.t1 = /*line in.go:31:12*/ first()
+	/*line in.go:31:21*/ fr.await = /*line in.go:31:31*/ later(1)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -125,11 +127,11 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:31:2*/ fr.p = &fr.grid[fr.t1][fr.v1]
-	/*line in.go:32:2*/ *fr.p = 20
-	/*line in.go:33:2*/ fr.cells = [][2]cell{{}}
-	fr.t2 = first()
-	/*line in.go:34:17*/ fr.await = later(0)
+	/*line in.go:31:1*/ fr.p = /*line in.go:31:6*/ & /*line in.go:31:7*/ fr.grid /*line in.go:31:11*/ [fr.t1 /*line in.go:31:20*/] /*line in.go:31:20*/ [fr.v1 /*line in.go:31:41*/]
+	/*line in.go:32:1*/ *fr.p /*line in.go:32:4*/ = 20
+	/*line in.go:33:1*/ fr.cells = /*line in.go:33:10*/ [][2]cell{{}}
+	fr.t2 = /*line in.go:34:7*/ first()
+	/*line in.go:34:16*/ fr.await = /*line in.go:34:26*/ later(0)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -147,7 +149,7 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:34:42*/ fr.await = later(30)
+	/*line in.go:34:41*/ fr.await = /*line in.go:34:51*/ later(30)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -165,8 +167,8 @@ s4:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:34:2*/ fr.cells[fr.t2][fr.v2].Set(fr.v3)
-	/*line in.go:35:2*/ return fr.Become(lwt.Return(fmt.Sprint(fr.grid, fr.cells)))
+	/*line in.go:34:1*/ fr.cells /*line in.go:34:6*/ [fr.t2 /*line in.go:34:15*/] /*line in.go:34:15*/ [fr.v2 /*line in.go:34:36*/]. /*line in.go:34:36*/ Set(fr.v3 /*line in.go:34:62*/)
+	/*line in.go:35:1*/ return fr.Become( /*line in.go:35:8*/ lwt.Return(fmt.Sprint(fr.grid /*line in.go:35:35*/, fr.cells /*line in.go:35:42*/)))
 }
 
 //line in.go:38:1
@@ -174,4 +176,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 581e257b292c764b
+// lwtgen:sum 5253a7b7b7a72789

@@ -53,6 +53,7 @@ type outerFunc1Frame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:34:19
 func (fr1 *outerFunc1Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr1.Key())
@@ -60,11 +61,12 @@ func (fr1 *outerFunc1Frame) Resume() {
 	fr1.step()
 }
 
+//line in.go:34:19
 func (fr1 *outerFunc1Frame) step() (r2 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer.func1", "in.go:34", "panicked"))
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer.func1", debugtrace.PanicSite("outerFunc1Frame", "in.go:34"), "panicked"))
 			}
 		}()
 	} else {
@@ -74,7 +76,7 @@ func (fr1 *outerFunc1Frame) step() (r2 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:35:9*/ fr1.await = later((*fr1.i) * 10)
+	/*line in.go:35:8*/ fr1.await = /*line in.go:35:18*/ later((*fr1.i) /*line in.go:35:26*/ * 10)
 s1:
 	if !fr1.await.Ready() {
 		fr1.state = 1
@@ -92,9 +94,9 @@ s1:
 	} else {
 		fr1.v1 = v
 	}
-	/*line in.go:35:4*/ fr1.v = fr1.v1
-	/*line in.go:36:4*/ (*fr1.total) += fr1.v
-	/*line in.go:37:4*/ return fr1.Become(lwt.Return(fr1.v + (*fr1.i)))
+	/*line in.go:35:3*/ fr1.v = fr1.v1
+	/*line in.go:36:3*/ (*fr1.total) /*line in.go:36:9*/ += fr1.v
+	/*line in.go:37:3*/ return fr1.Become( /*line in.go:37:10*/ lwt.Return(fr1.v /*line in.go:37:23*/ + (*fr1.i) /*line in.go:37:27*/))
 }
 
 // outerFunc2Frame is the state of a call of an async func literal while it waits.
@@ -108,6 +110,7 @@ type outerFunc2Frame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:44:20
 func (fr1 *outerFunc2Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr1.Key())
@@ -115,11 +118,12 @@ func (fr1 *outerFunc2Frame) Resume() {
 	fr1.step()
 }
 
+//line in.go:44:20
 func (fr1 *outerFunc2Frame) step() (r2 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer.func2", "in.go:44", "panicked"))
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer.func2", debugtrace.PanicSite("outerFunc2Frame", "in.go:44"), "panicked"))
 			}
 		}()
 	} else {
@@ -129,7 +133,7 @@ func (fr1 *outerFunc2Frame) step() (r2 lwt.Promise[int]) {
 	case 1:
 		goto s11
 	}
-	/*line in.go:45:6*/ fr1.await = later((*fr1.n))
+	/*line in.go:45:5*/ fr1.await = /*line in.go:45:15*/ later((*fr1.n) /*line in.go:45:23*/)
 s11:
 	if !fr1.await.Ready() {
 		fr1.state = 1
@@ -147,10 +151,10 @@ s11:
 	} else {
 		fr1.v = v
 	}
-	/*line in.go:45:3*/ if fr1.v > 2 {
+	/*line in.go:45:2*/ if fr1.v /*line in.go:45:25*/ > 2 {
 		panic("too big")
 	}
-	/*line in.go:48:3*/ return fr1.Become(lwt.Return((*fr1.n)))
+	return fr1.Become( /*line in.go:48:9*/ lwt.Return((*fr1.n) /*line in.go:48:22*/))
 }
 
 // outerFrame is the state of a call of outer while it waits.
@@ -171,6 +175,7 @@ type outerFrame struct {
 	await1 lwt.Promise[[]int]
 }
 
+//line in.go:30:1
 func (fr *outerFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -178,11 +183,12 @@ func (fr *outerFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:30:1
 func (fr *outerFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer", "in.go:30", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.outer", debugtrace.PanicSite("outerFrame", "in.go:30"), "panicked"))
 			}
 		}()
 	} else {
@@ -197,21 +203,21 @@ func (fr *outerFrame) step() (r1 lwt.Promise[int]) {
 		goto s3
 	}
 	fr.total = new(int)
-	/*line in.go:31:2*/ (*fr.total) = 0
-	/*line in.go:32:6*/ fr.ps = nil
+	/*line in.go:31:1*/ (*fr.total) = /*line in.go:31:10*/ 0
+	/*line in.go:32:5*/ fr.ps = nil
 	fr.i = new(int)
-	/*line in.go:33:6*/ (*fr.i) = 0
+	/*line in.go:33:5*/ (*fr.i) = /*line in.go:33:10*/ 0
 for1:
-	/*line in.go:33:14*/ if !((*fr.i) < (*fr.n)) {
+	/*line in.go:33:13*/ if !( /*line in.go:33:13*/ (*fr.i) /*line in.go:33:15*/ < (*fr.n)) {
 		goto endfor3
 	}
-	/*line in.go:34:3*/ fr.ps = append(fr.ps, func(totalPtr *int, iPtr *int) func() lwt.Promise[int] {
+	/*line in.go:34:2*/ fr.ps /*line in.go:34:5*/ = append(fr.ps /*line in.go:34:17*/, func(totalPtr *int, iPtr *int) func() lwt.Promise[int] {
 		return func() lwt.Promise[int] {
 			fr1 := outerFunc1Frame{total: totalPtr, i: iPtr}
 			return fr1.step()
 		}
-	}(fr.total, fr.i)())
-	/*line in.go:39:3*/ fr.await = later(0)
+	}(fr.total, fr.i) /*line in.go:38:3*/ ())
+	fr.await = /*line in.go:39:12*/ later(0)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -228,10 +234,10 @@ s1:
 		return fr.Fail(err)
 	}
 	fr.i = func(v int) *int { return &v }(*fr.i)
-	/*line in.go:33:21*/ (*fr.i)++
+	/*line in.go:33:20*/ (*fr.i) /*line in.go:33:21*/ ++
 	goto for1
 endfor3:
-	/*line in.go:41:8*/ fr.await1 = lwt.All[int](fr.ps...)
+	/*line in.go:41:7*/ fr.await1 = lwt.All[int]( /*line in.go:41:20*/ fr.ps...)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -249,9 +255,9 @@ s2:
 	} else {
 		fr.vs1 = v
 	}
-	/*line in.go:41:2*/ fr.vs = fr.vs1
-	/*line in.go:42:2*/ fmt.Println("values", fr.vs, "total", (*fr.total))
-	/*line in.go:44:12*/ fr.await = fr.try()
+	/*line in.go:41:1*/ fr.vs = fr.vs1
+	/*line in.go:42:1*/ fmt.Println("values", fr.vs /*line in.go:42:26*/, "total", (*fr.total) /*line in.go:42:42*/)
+	/*line in.go:44:11*/ fr.await = fr.try()
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -262,21 +268,22 @@ s3:
 		return r1
 	}
 	fr.v, fr.err = fr.await.Result()
-	/*line in.go:50:2*/ fmt.Println("try block:", fr.v, fr.err)
-	/*line in.go:51:2*/ return fr.Become(lwt.Return((*fr.total)))
+	/*line in.go:50:1*/ fmt.Println("try block:", fr.v /*line in.go:50:29*/, fr.err /*line in.go:50:34*/)
+	/*line in.go:51:1*/ return fr.Become( /*line in.go:51:8*/ lwt.Return((*fr.total) /*line in.go:51:25*/))
 }
 
 func (fr *outerFrame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
-	/*line in.go:44:20*/ return func(nPtr *int) func() lwt.Promise[int] {
+	/*line in.go:44:19*/ return /*line in.go:44:19*/ func(nPtr *int) func() lwt.Promise[int] {
 		return func() lwt.Promise[int] {
 			fr1 := outerFunc2Frame{n: nPtr}
 			return fr1.step()
 		}
-	}(fr.n)()
+	}(fr.n) /*line in.go:49:2*/ ()
 }
 
 //line in.go:54:1
+
 func main() {
 	base := 100
 	add := func(basePtr *int) func(x int) lwt.Promise[int] {
@@ -308,6 +315,7 @@ type mainFunc1Func1Frame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:58:13
 func (fr1 *mainFunc1Func1Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr1.Key())
@@ -315,11 +323,12 @@ func (fr1 *mainFunc1Func1Frame) Resume() {
 	fr1.step()
 }
 
+//line in.go:58:13
 func (fr1 *mainFunc1Func1Frame) step() (r2 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1.func1", "in.go:58", "panicked"))
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1.func1", debugtrace.PanicSite("mainFunc1Func1Frame", "in.go:58"), "panicked"))
 			}
 		}()
 	} else {
@@ -329,7 +338,7 @@ func (fr1 *mainFunc1Func1Frame) step() (r2 lwt.Promise[int]) {
 	case 1:
 		goto s11
 	}
-	/*line in.go:59:22*/ fr1.await = later((*fr1.y))
+	/*line in.go:59:21*/ fr1.await = /*line in.go:59:31*/ later((*fr1.y) /*line in.go:59:39*/)
 s11:
 	if !fr1.await.Ready() {
 		fr1.state = 1
@@ -347,7 +356,7 @@ s11:
 	} else {
 		fr1.v = v
 	}
-	/*line in.go:59:4*/ return fr1.Become(lwt.Return(fr1.v + (*fr1.base)))
+	/*line in.go:59:3*/ return fr1.Become( /*line in.go:59:10*/ lwt.Return /*line in.go:59:20*/ ( /*line in.go:59:21*/ fr1.v /*line in.go:59:41*/ + (*fr1.base) /*line in.go:59:48*/))
 }
 
 // mainFunc1Frame is the state of a call of an async func literal while it waits.
@@ -365,6 +374,7 @@ type mainFunc1Frame struct {
 	v1     int
 }
 
+//line in.go:56:9
 func (fr *mainFunc1Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -372,11 +382,12 @@ func (fr *mainFunc1Frame) Resume() {
 	fr.step()
 }
 
+//line in.go:56:9
 func (fr *mainFunc1Frame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1", "in.go:56", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), ".func1", debugtrace.PanicSite("mainFunc1Frame", "in.go:56"), "panicked"))
 			}
 		}()
 	} else {
@@ -388,7 +399,7 @@ func (fr *mainFunc1Frame) step() (r1 lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:57:8*/ fr.await = later(fr.x)
+	/*line in.go:57:7*/ fr.await = /*line in.go:57:17*/ later(fr.x /*line in.go:57:25*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -407,14 +418,14 @@ s1:
 		fr.v = v
 	}
 	fr.y = new(int)
-	/*line in.go:57:3*/ (*fr.y) = fr.v
-	/*line in.go:58:3*/ fr.nested = func(basePtr *int, yPtr *int) func() lwt.Promise[int] {
+	/*line in.go:57:2*/ (*fr.y) = fr.v
+	fr.nested = /*line in.go:58:12*/ func(basePtr *int, yPtr *int) func() lwt.Promise[int] {
 		return func() lwt.Promise[int] {
 			fr1 := mainFunc1Func1Frame{base: basePtr, y: yPtr}
 			return fr1.step()
 		}
 	}(fr.base, fr.y)
-	/*line in.go:61:21*/ fr.await = fr.nested()
+	/*line in.go:61:20*/ fr.await = /*line in.go:61:30*/ fr.nested /*line in.go:61:36*/ ()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -432,7 +443,7 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:61:3*/ return fr.Become(lwt.Return(fr.v1 + 1))
+	/*line in.go:61:2*/ return fr.Become( /*line in.go:61:9*/ lwt.Return /*line in.go:61:19*/ ( /*line in.go:61:20*/ fr.v1 /*line in.go:61:40*/ + 1 /*line in.go:61:44*/))
 }
 
-// lwtgen:sum fb26f06d5e1dd96f
+// lwtgen:sum 19192a71b1abe168

@@ -33,6 +33,7 @@ type fFrame struct {
 	await1 lwt.Promise[[]int]
 }
 
+//line in.go:15:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -40,11 +41,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:15:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:15", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:15"), "panicked"))
 			}
 		}()
 	} else {
@@ -56,7 +58,7 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:16:2*/ fr.await = lwt.Pause()
+	/*line in.go:16:1*/ fr.await = /*line in.go:16:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -72,7 +74,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:17:10*/ fr.await1 = lwt.All[int]()
+	/*line in.go:17:9*/ fr.await1 = lwt.All[int]()
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -90,8 +92,8 @@ s2:
 	} else {
 		fr.vs = v
 	}
-	/*line in.go:17:2*/ fr.none = fr.vs
-	/*line in.go:18:2*/ return fr.Become(lwt.Return(len(fr.none)))
+	/*line in.go:17:1*/ fr.none = fr.vs
+	/*line in.go:18:1*/ return fr.Become( /*line in.go:18:8*/ lwt.Return(len(fr.none /*line in.go:18:28*/)))
 }
 
 //line in.go:21:1
@@ -99,4 +101,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 98ce609c86e3694a
+// lwtgen:sum 9cb2f0550d6efc97

@@ -57,6 +57,7 @@ type closuresFrame struct {
 	v1    int
 }
 
+//line in.go:30:1
 func (fr *closuresFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -64,11 +65,12 @@ func (fr *closuresFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:30:1
 func (fr *closuresFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.closures", "in.go:30", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.closures", debugtrace.PanicSite("closuresFrame", "in.go:30"), "panicked"))
 			}
 		}()
 	} else {
@@ -84,14 +86,14 @@ func (fr *closuresFrame) step() (r1 lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:31:6*/ fr.fs = nil
+	/*line in.go:31:5*/ fr.fs = nil
 	fr.i = new(int)
-	/*line in.go:32:6*/ (*fr.i) = 0
+	/*line in.go:32:5*/ (*fr.i) = /*line in.go:32:10*/ 0
 for1:
-	/*line in.go:32:14*/ if !((*fr.i) < 3) {
+	/*line in.go:32:13*/ if !( /*line in.go:32:13*/ (*fr.i) /*line in.go:32:15*/ < 3) {
 		goto endfor3
 	}
-	/*line in.go:33:3*/ fr.await = later((*fr.i))
+	/*line in.go:33:2*/ fr.await = /*line in.go:33:12*/ later((*fr.i) /*line in.go:33:20*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -107,24 +109,24 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:34:3*/ fr.fs = append(fr.fs, func(iCell *int) func() int {
-		return func() int { return (*iCell) }
-	}(fr.i))
+	/*line in.go:34:2*/ fr.fs /*line in.go:34:5*/ = append(fr.fs /*line in.go:34:17*/, func(iCell *int) func() int {
+		return /*line in.go:34:18*/ func() int { return (*iCell) /*line in.go:34:40*/ }
+	}(fr.i) /*line in.go:34:42*/)
 	fr.i = func(v int) *int { return &v }(*fr.i)
-	/*line in.go:32:21*/ (*fr.i)++
+	/*line in.go:32:20*/ (*fr.i) /*line in.go:32:21*/ ++
 	goto for1
 endfor3:
-	/*line in.go:36:2*/ for _, f := range fr.fs {
+	/*line in.go:36:1*/ for _, f := range fr.fs /*line in.go:36:22*/ {
 		fmt.Print(f(), " ")
 	}
-	/*line in.go:39:2*/ fmt.Println()
+	/*line in.go:39:1*/ fmt.Println()
 	fr.count = new(int)
-	/*line in.go:40:2*/ (*fr.count) = 0
-	/*line in.go:41:2*/ fr.inc = func(countCell *int) func() {
-		return func() { (*countCell)++ }
+	/*line in.go:40:1*/ (*fr.count) = /*line in.go:40:10*/ 0
+	/*line in.go:41:1*/ fr.inc = /*line in.go:41:8*/ func(countCell *int) func() {
+		return /*line in.go:41:8*/ func() { (*countCell) /*line in.go:41:22*/ ++ }
 	}(fr.count)
-	/*line in.go:42:2*/ fr.inc()
-	/*line in.go:43:2*/ fr.await = later(0)
+	/*line in.go:42:1*/ fr.inc /*line in.go:42:4*/ ()
+	/*line in.go:43:1*/ fr.await = /*line in.go:43:11*/ later(0)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -140,9 +142,9 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:44:2*/ fr.inc()
-	/*line in.go:45:2*/ fr.p = &(*fr.count)
-	/*line in.go:46:8*/ fr.await = later(10)
+	/*line in.go:44:1*/ fr.inc /*line in.go:44:4*/ ()
+	/*line in.go:45:1*/ fr.p = /*line in.go:45:6*/ fr.count
+	/*line in.go:46:7*/ fr.await = /*line in.go:46:17*/ later(10)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -160,10 +162,10 @@ s3:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:46:2*/ *fr.p += fr.v
-	/*line in.go:47:2*/ fmt.Println("count", (*fr.count))
-	/*line in.go:48:2*/ fr.x = 1
-	/*line in.go:50:8*/ fr.await = later(2)
+	/*line in.go:46:1*/ * /*line in.go:46:2*/ fr.p += fr.v
+	/*line in.go:47:1*/ fmt.Println("count", (*fr.count) /*line in.go:47:28*/)
+	/*line in.go:48:1*/ fr.x = /*line in.go:48:6*/ 1
+	/*line in.go:50:7*/ fr.await = /*line in.go:50:17*/ later(2)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -181,11 +183,11 @@ s4:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:50:3*/ fr.x1 = fr.v1
-	/*line in.go:51:3*/ fr.x1++
-	/*line in.go:52:3*/ fmt.Println("inner x", fr.x1)
-	/*line in.go:54:2*/ fmt.Println("outer x", fr.x)
-	/*line in.go:55:2*/ return fr.Become(lwt.Return((*fr.count)))
+	/*line in.go:50:2*/ fr.x1 = fr.v1
+	fr.x1 /*line in.go:51:3*/ ++
+	fmt.Println("inner x", fr.x1 /*line in.go:52:27*/)
+	/*line in.go:54:1*/ fmt.Println("outer x", fr.x /*line in.go:54:26*/)
+	/*line in.go:55:1*/ return fr.Become( /*line in.go:55:8*/ lwt.Return((*fr.count) /*line in.go:55:25*/))
 }
 
 //line in.go:58:1
@@ -195,4 +197,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum a79f78169e4af8db
+// lwtgen:sum 70ee94a115234ba5

@@ -68,6 +68,7 @@ type nestedFunc1Frame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:57:13
 func (fr1 *nestedFunc1Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr1.Key())
@@ -75,11 +76,12 @@ func (fr1 *nestedFunc1Frame) Resume() {
 	fr1.step()
 }
 
+//line in.go:57:13
 func (fr1 *nestedFunc1Frame) step() (r2 lwt.Promise[[]int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nested.func1", "in.go:57", "panicked"))
+				r2 = fr1.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nested.func1", debugtrace.PanicSite("nestedFunc1Frame", "in.go:57"), "panicked"))
 			}
 		}()
 	} else {
@@ -89,16 +91,16 @@ func (fr1 *nestedFunc1Frame) step() (r2 lwt.Promise[[]int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:58:7*/ fr1.ok = nil
-	/*line in.go:59:3*/ fr1.coll = fr1.n
+	/*line in.go:58:6*/ fr1.ok = nil
+	fr1.coll = /*line in.go:59:17*/ fr1.n
 	fr1.i1 = 0
 range1:
 	if fr1.i1 >= fr1.coll {
 		goto endrange3
 	}
 	fr1.i = new(int)
-	/*line in.go:59:3*/ (*fr1.i) = fr1.i1
-	/*line in.go:60:14*/ fr1.await = fr1.try()
+	/*line in.go:59:2*/ (*fr1.i) = fr1.i1
+	/*line in.go:60:13*/ fr1.await = fr1.try()
 s1:
 	if !fr1.await.Ready() {
 		fr1.state = 1
@@ -109,27 +111,27 @@ s1:
 		return r2
 	}
 	fr1.v, fr1.err = fr1.await.Result()
-	/*line in.go:66:4*/ if fr1.err != nil {
+	/*line in.go:66:3*/ if fr1.err /*line in.go:66:10*/ != nil {
 		goto next2
 	}
-	/*line in.go:69:4*/ fr1.ok = append(fr1.ok, fr1.v)
+	/*line in.go:69:3*/ fr1.ok /*line in.go:69:6*/ = append(fr1.ok /*line in.go:69:18*/, fr1.v /*line in.go:69:21*/)
 next2:
 	fr1.i1++
 	goto range1
 endrange3:
-	/*line in.go:71:3*/ return fr1.Become(lwt.Return(fr1.ok))
+	/*line in.go:71:2*/ return fr1.Become( /*line in.go:71:9*/ lwt.Return(fr1.ok /*line in.go:71:23*/))
 }
 
 func (fr1 *nestedFunc1Frame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
-	/*line in.go:60:22*/ return func(iCell *int) func() lwt.Promise[int] {
-		return func() lwt.Promise[int] {
-			if (*iCell)%2 == 1 {
+	/*line in.go:60:21*/ return /*line in.go:60:21*/ func(iCell *int) func() lwt.Promise[int] {
+		return /*line in.go:60:21*/ func() lwt.Promise[int] {
+			if (*iCell) /*line in.go:61:8*/ %2 == 1 {
 				return failLater[int](errOdd)
 			}
-			return later((*iCell) * (*iCell))
+			return later((*iCell) /*line in.go:64:19*/ * (*iCell) /*line in.go:64:23*/)
 		}
-	}(fr1.i)()
+	}(fr1.i) /*line in.go:65:4*/ ()
 }
 
 // nestedFrame is the state of a call of nested while it waits.
@@ -172,6 +174,7 @@ type nestedFrame struct {
 	await3  lwt.Promise[lwtstream.Option[string]]
 }
 
+//line in.go:41:1
 func (fr *nestedFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -179,12 +182,13 @@ func (fr *nestedFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:41:1
 func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.nested", "in.go:41", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.nested", debugtrace.PanicSite("nestedFrame", "in.go:41"), "panicked")
 			}
 			fr.state = 5
 			r1 = fr.step()
@@ -206,14 +210,14 @@ func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 	case 7:
 		goto s7
 	}
-	/*line in.go:42:2*/ fr.log = ""
-	/*line in.go:43:2*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:42:1*/ fr.log = /*line in.go:42:8*/ ""
+	/*line in.go:43:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:57:2*/ fr.collect = func(n int) lwt.Promise[[]int] {
+	/*line in.go:57:1*/ fr.collect = /*line in.go:57:12*/ func(n int) lwt.Promise[[]int] {
 		fr1 := nestedFunc1Frame{n: n}
 		return fr1.step()
 	}
-	/*line in.go:73:13*/ fr.await = fr.collect(5)
+	/*line in.go:73:12*/ fr.await = /*line in.go:73:22*/ fr.collect /*line in.go:73:29*/ (5)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -232,16 +236,16 @@ s1:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:73:2*/ fr.squares = fr.v1
-	/*line in.go:74:2*/ fr.log += fmt.Sprint(fr.squares)
-	/*line in.go:76:2*/ fr.coll = []any{1, "two", 3.0, nil}
+	/*line in.go:73:1*/ fr.squares = fr.v1
+	/*line in.go:74:1*/ fr.log /*line in.go:74:5*/ += fmt.Sprint(fr.squares /*line in.go:74:27*/)
+	/*line in.go:76:1*/ fr.coll = /*line in.go:76:19*/ []any{1, "two", 3.0, nil}
 	fr.i1 = 0
 range3:
 	if fr.i1 >= len(fr.coll) {
 		goto endrange5
 	}
-	/*line in.go:76:2*/ fr.v = fr.coll[fr.i1]
-	/*line in.go:77:15*/ fr.await1 = later(fr.v)
+	/*line in.go:76:1*/ fr.v = fr.coll[fr.i1]
+	/*line in.go:77:14*/ fr.await1 = /*line in.go:77:24*/ later(fr.v /*line in.go:77:32*/)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -260,25 +264,25 @@ s2:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:77:3*/ fr.x1 = fr.v2
-	/*line in.go:78:8*/ if v, ok := fr.x1.(int); ok {
+	/*line in.go:77:2*/ fr.x1 = fr.v2
+	/*line in.go:78:7*/ if v, ok := fr.x1.(int); ok {
 		fr.t = v
 		goto case7
 	}
-	/*line in.go:84:8*/ if v, ok := fr.x1.(string); ok {
+	/*line in.go:84:7*/ if v, ok := fr.x1.(string); ok {
 		fr.t1 = v
 		goto case8
 	}
-	/*line in.go:86:8*/ if fr.x1 == nil {
+	/*line in.go:86:7*/ if fr.x1 == nil {
 		fr.t2 = fr.x1
 		goto case9
 	}
 	fr.t3 = fr.x1
 	goto case10
 case7:
-	/*line in.go:79:8*/ fr.j = 0
+	/*line in.go:79:7*/ fr.j = /*line in.go:79:12*/ 0
 for11:
-	/*line in.go:80:8*/ fr.await2 = later(fr.j)
+	/*line in.go:80:7*/ fr.await2 = /*line in.go:80:17*/ later(fr.j /*line in.go:80:25*/)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
@@ -297,36 +301,36 @@ s3:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:80:5*/ if fr.v3 == fr.t {
+	/*line in.go:80:4*/ if fr.v3 /*line in.go:80:27*/ == fr.t /*line in.go:80:32*/ {
 		goto next4
 	}
-	/*line in.go:79:18*/ fr.j++
+	/*line in.go:79:17*/ fr.j /*line in.go:79:18*/ ++
 	goto for11
 case8:
-	/*line in.go:85:4*/ fr.log += fr.t1
+	/*line in.go:85:3*/ fr.log /*line in.go:85:7*/ += fr.t1
 	goto endswitch6
 case9:
-	/*line in.go:87:4*/ goto endrange5
+	/*line in.go:87:3*/ goto endrange5
 case10:
-	/*line in.go:89:4*/ fr.log += "?"
+	/*line in.go:89:3*/ fr.log /*line in.go:89:7*/ += "?"
 	goto endswitch6
 endswitch6:
 next4:
 	fr.i1++
 	goto range3
 endrange5:
-	/*line in.go:92:2*/ if fr.mode == 1 {
+	/*line in.go:92:1*/ if fr.mode /*line in.go:92:9*/ == 1 {
 		{
 			if debugtrace.Enabled {
-				fr.ret = lwt.Fail[string](debugtrace.Note(errOdd, "main.nested", "in.go:93", "raised"))
+				fr.ret = /*line in.go:93:9*/ lwt.Fail[string](debugtrace.Note( /*line in.go:93:26*/ errOdd, "main.nested", "in.go:93", "raised") /*line in.go:93:33*/)
 				goto ret1
 			}
-			fr.ret = lwt.Fail[string](errOdd)
+			fr.ret = /*line in.go:93:9*/ lwt.Fail[string](errOdd)
 			goto ret1
 		}
 	}
-	/*line in.go:95:2*/ {
-		fr.ret = lwt.Return(fr.log)
+	/*line in.go:95:1*/ {
+		fr.ret = /*line in.go:95:8*/ lwt.Return(fr.log /*line in.go:95:23*/)
 		goto ret1
 	}
 ret1:
@@ -352,21 +356,21 @@ s5:
 	}
 	panic("unreachable")
 deferred15:
-	/*line in.go:44:10*/ fr.tag = fr.mode
-	/*line in.go:45:8*/ if fr.tag == 0 {
+	/*line in.go:44:9*/ fr.tag = /*line in.go:44:9*/ fr.mode
+	/*line in.go:45:7*/ if fr.tag == /*line in.go:45:7*/ 0 {
 		goto case18
 	}
-	/*line in.go:45:11*/ if fr.tag == 1 {
+	/*line in.go:45:10*/ if fr.tag == /*line in.go:45:10*/ 1 {
 		goto case18
 	}
 	goto case19
 case18:
-	/*line in.go:46:8*/ fr.i = 0
+	/*line in.go:46:7*/ fr.i = /*line in.go:46:12*/ 0
 for20:
-	/*line in.go:46:16*/ if !(fr.i < 3) {
+	/*line in.go:46:15*/ if !( /*line in.go:46:15*/ fr.i /*line in.go:46:17*/ < 3) {
 		goto endfor22
 	}
-	/*line in.go:47:23*/ fr.await2 = later(fr.i)
+	/*line in.go:47:22*/ fr.await2 = /*line in.go:47:32*/ later(fr.i /*line in.go:47:40*/)
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
@@ -385,16 +389,16 @@ s6:
 	} else {
 		fr.v4 = v
 	}
-	/*line in.go:47:5*/ fr.log += fmt.Sprint(fr.v4)
-	/*line in.go:46:23*/ fr.i++
+	/*line in.go:47:4*/ fr.log += /*line in.go:47:11*/ fmt.Sprint /*line in.go:47:21*/ (fr.v4 /*line in.go:47:42*/)
+	/*line in.go:46:22*/ fr.i /*line in.go:46:23*/ ++
 	goto for20
 endfor22:
 	goto endswitch17
 case19:
-	/*line in.go:50:4*/ fr.s = lwtstream.OfSlice([]string{"a", "b"})
-	/*line in.go:51:4*/ fr.stream = fr.s
+	/*line in.go:50:3*/ fr.s = /*line in.go:50:8*/ lwtstream.OfSlice([]string{"a", "b"})
+	/*line in.go:51:3*/ fr.stream = /*line in.go:51:18*/ fr.s
 range23:
-	/*line in.go:51:4*/ fr.await3 = fr.stream.Get()
+	/*line in.go:51:3*/ fr.await3 = fr.stream.Get()
 s7:
 	if !fr.await3.Ready() {
 		fr.state = 7
@@ -416,15 +420,15 @@ s7:
 	if !fr.elem.OK {
 		goto endrange24
 	}
-	/*line in.go:51:4*/ fr.x = fr.elem.Value
-	/*line in.go:52:5*/ {
-		fr.log += fr.x
+	/*line in.go:51:3*/ fr.x = fr.elem.Value
+	/*line in.go:52:4*/ {
+		/*line in.go:52:4*/ fr.log /*line in.go:52:8*/ += fr.x
 	}
 	goto range23
 endrange24:
 	goto endswitch17
 endswitch17:
-	/*line in.go:55:3*/ fmt.Println("deferred log:", fr.log)
+	/*line in.go:55:2*/ fmt.Println("deferred log:", fr.log /*line in.go:55:35*/)
 	goto unwind2
 finish14:
 	if fr.rerr != nil {
@@ -442,4 +446,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum a77617eb61c7bcc3
+// lwtgen:sum 994a0ce34ace64dd

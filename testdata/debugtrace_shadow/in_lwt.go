@@ -34,6 +34,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line in.go:18:1
 func (fr *fFrame) Resume() {
 	if debugtrace2.Enabled {
 		debugtrace2.Resume(fr.Key())
@@ -41,11 +42,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:18:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace2.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.f", "in.go:18", "panicked"))
+				r = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.f", debugtrace2.PanicSite("fFrame", "in.go:18"), "panicked"))
 			}
 		}()
 	} else {
@@ -55,7 +57,7 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:19:2*/ fr.await = lwt.Pause()
+	/*line in.go:19:1*/ fr.await = /*line in.go:19:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -71,17 +73,17 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:20:2*/ if fr.x > 0 {
+	/*line in.go:20:1*/ if fr.x /*line in.go:20:6*/ > 0 {
 		debugtrace := "a local variable"
 		fmt.Println(debugtrace)
 		{
 			if debugtrace2.Enabled {
-				return fr.Become(lwt.Fail[int](debugtrace2.Note(errors.New("failed"), "main.f", "in.go:23", "raised")))
+				return fr.Become( /*line in.go:23:9*/ lwt.Fail[int](debugtrace2.Note( /*line in.go:23:23*/ errors.New("failed"), "main.f", "in.go:23", "raised") /*line in.go:23:44*/))
 			}
-			return fr.Become(lwt.Fail[int](errors.New("failed")))
+			return fr.Become( /*line in.go:23:9*/ lwt.Fail[int](errors.New("failed")))
 		}
 	}
-	/*line in.go:25:2*/ return fr.Become(lwt.Return(fr.x))
+	/*line in.go:25:1*/ return fr.Become( /*line in.go:25:8*/ lwt.Return(fr.x /*line in.go:25:21*/))
 }
 
 //line in.go:28:1
@@ -89,4 +91,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f(1)))
 }
 
-// lwtgen:sum 104727c85015bd2d
+// lwtgen:sum 1339b324bcb222c6

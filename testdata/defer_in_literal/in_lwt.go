@@ -55,6 +55,7 @@ type workFunc1Frame struct {
 	await   lwt.Promise[int]
 }
 
+//line in.go:31:11
 func (fr1 *workFunc1Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr1.Key())
@@ -62,12 +63,13 @@ func (fr1 *workFunc1Frame) Resume() {
 	fr1.step()
 }
 
+//line in.go:31:11
 func (fr1 *workFunc1Frame) step() (r2 lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr1.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr1.rerr = debugtrace.Note(fr1.rerr, "main.work.func1", "in.go:31", "panicked")
+				fr1.rerr = debugtrace.Note(fr1.rerr, "main.work.func1", debugtrace.PanicSite("workFunc1Frame", "in.go:31"), "panicked")
 			}
 			fr1.state = 2
 			r2 = fr1.step()
@@ -81,11 +83,11 @@ func (fr1 *workFunc1Frame) step() (r2 lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:32:3*/ fr1.defers[fr1.ndefers] = 1
+	/*line in.go:32:2*/ fr1.defers[fr1.ndefers] = 1
 	fr1.ndefers++
-	/*line in.go:35:3*/ fmt.Println("inner body", fr1.y)
-	/*line in.go:36:3*/ {
-		fr1.ret = lwt.Return(fr1.y + 1)
+	/*line in.go:35:2*/ fmt.Println("inner body", fr1.y /*line in.go:35:30*/)
+	{
+		fr1.ret = /*line in.go:36:9*/ lwt.Return(fr1.y /*line in.go:36:22*/ + 1)
 		goto ret1
 	}
 ret1:
@@ -111,7 +113,7 @@ s2:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:33:33*/ fr1.await = later(fr1.y * 10)
+	/*line in.go:33:32*/ fr1.await = /*line in.go:33:42*/ later(fr1.y /*line in.go:33:49*/ * 10)
 s3:
 	if !fr1.await.Ready() {
 		fr1.state = 3
@@ -130,7 +132,7 @@ s3:
 	} else {
 		fr1.v = v
 	}
-	/*line in.go:33:4*/ fmt.Println("inner cleanup", fr1.v)
+	/*line in.go:33:3*/ fmt.Println /*line in.go:33:14*/ ( /*line in.go:33:15*/ "inner cleanup" /*line in.go:33:31*/, fr1.v /*line in.go:33:55*/)
 	goto unwind2
 finish3:
 	if fr1.rerr != nil {
@@ -152,6 +154,7 @@ type workFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:30:1
 func (fr *workFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -159,11 +162,12 @@ func (fr *workFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:30:1
 func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.work", "in.go:30", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.work", debugtrace.PanicSite("workFrame", "in.go:30"), "panicked"))
 			}
 		}()
 	} else {
@@ -173,11 +177,11 @@ func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:31:2*/ fr.inner = func(y int) lwt.Promise[int] {
+	/*line in.go:31:1*/ fr.inner = /*line in.go:31:10*/ func(y int) lwt.Promise[int] {
 		fr1 := workFunc1Frame{y: y}
 		return fr1.step()
 	}
-	/*line in.go:38:7*/ fr.await = fr.inner(fr.x)
+	/*line in.go:38:6*/ fr.await = /*line in.go:38:16*/ fr.inner /*line in.go:38:21*/ (fr.x /*line in.go:38:24*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -195,19 +199,19 @@ s1:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:38:2*/ fr.v = fr.v1
-	/*line in.go:39:2*/ fmt.Println("after inner", fr.v)
-	/*line in.go:40:2*/ return fr.Become(lwt.Return(fr.v))
+	/*line in.go:38:1*/ fr.v = fr.v1
+	/*line in.go:39:1*/ fmt.Println("after inner", fr.v /*line in.go:39:30*/)
+	/*line in.go:40:1*/ return fr.Become( /*line in.go:40:8*/ lwt.Return(fr.v /*line in.go:40:21*/))
 }
 
-// plain is not annotated; its async literal defers an awaiting literal.
-//
 //line in.go:43:1
+// plain is not annotated; its async literal defers an awaiting literal.
+
 func plain() lwt.Promise[string] {
 	return func() lwt.Promise[string] {
 		fr := plainFunc1Frame{}
 		return fr.step()
-	}()
+	} /*line in.go:50:2*/ ()
 }
 
 // plainFunc1Frame is the state of a call of an async func literal while it waits.
@@ -225,6 +229,7 @@ type plainFunc1Frame struct {
 	await   lwt.Promise[string]
 }
 
+//line in.go:45:9
 func (fr *plainFunc1Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -232,12 +237,13 @@ func (fr *plainFunc1Frame) Resume() {
 	fr.step()
 }
 
+//line in.go:45:9
 func (fr *plainFunc1Frame) step() (r1 lwt.Promise[string]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, ".func1", "in.go:45", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, ".func1", debugtrace.PanicSite("plainFunc1Frame", "in.go:45"), "panicked")
 			}
 			fr.state = 2
 			r1 = fr.step()
@@ -251,10 +257,10 @@ func (fr *plainFunc1Frame) step() (r1 lwt.Promise[string]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:46:3*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:46:2*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:49:3*/ {
-		fr.ret = lwt.Return("plain")
+	/*line in.go:49:2*/ {
+		fr.ret = /*line in.go:49:9*/ lwt.Return("plain")
 		goto ret1
 	}
 ret1:
@@ -280,7 +286,7 @@ s2:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:47:33*/ fr.await = later("late")
+	/*line in.go:47:32*/ fr.await = /*line in.go:47:42*/ later("late")
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -299,7 +305,7 @@ s3:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:47:4*/ fmt.Println("plain cleanup", fr.v)
+	/*line in.go:47:3*/ fmt.Println /*line in.go:47:14*/ ( /*line in.go:47:15*/ "plain cleanup" /*line in.go:47:31*/, fr.v /*line in.go:47:57*/)
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -316,4 +322,4 @@ func main() {
 	fmt.Println("=>", p, q)
 }
 
-// lwtgen:sum 7b14c75e2b861db9
+// lwtgen:sum 815faf43643185a2

@@ -61,6 +61,7 @@ type workFunc1Frame struct {
 	defer1Arg0 any
 }
 
+//line in.go:37:9
 func (fr1 *workFunc1Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr1.Key())
@@ -68,12 +69,13 @@ func (fr1 *workFunc1Frame) Resume() {
 	fr1.step()
 }
 
+//line in.go:37:9
 func (fr1 *workFunc1Frame) step() (r2 lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr1.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr1.rerr = debugtrace.Note(fr1.rerr, "main.work.func1", "in.go:37", "panicked")
+				fr1.rerr = debugtrace.Note(fr1.rerr, "main.work.func1", debugtrace.PanicSite("workFunc1Frame", "in.go:37"), "panicked")
 			}
 			fr1.state = 2
 			r2 = fr1.step()
@@ -85,15 +87,15 @@ func (fr1 *workFunc1Frame) step() (r2 lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:38:3*/ fr1.defer1Func = fmt.Println
-	fr1.defer1Arg0 = "get's deferred call"
+	/*line in.go:38:2*/ fr1.defer1Func = /*line in.go:38:8*/ fmt.Println
+	fr1.defer1Arg0 = /*line in.go:38:20*/ "get's deferred call"
 	fr1.defers[fr1.ndefers] = 1
 	fr1.ndefers++
-	/*line in.go:39:3*/ if fr1.y < 0 {
+	/*line in.go:39:2*/ if fr1.y /*line in.go:39:7*/ < 0 {
 		panic("negative")
 	}
-	/*line in.go:42:3*/ {
-		fr1.ret = later(fr1.y * 2)
+	{
+		fr1.ret = /*line in.go:42:9*/ later(fr1.y /*line in.go:42:17*/ * 2)
 		goto ret1
 	}
 ret1:
@@ -119,7 +121,7 @@ s2:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:38:3*/ fr1.defer1Func(fr1.defer1Arg0)
+	/*line in.go:38:2*/ fr1.defer1Func(fr1.defer1Arg0)
 	goto unwind2
 finish3:
 	if fr1.rerr != nil {
@@ -142,6 +144,7 @@ type workFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:36:1
 func (fr *workFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -149,11 +152,12 @@ func (fr *workFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:36:1
 func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.work", "in.go:36", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.work", debugtrace.PanicSite("workFrame", "in.go:36"), "panicked"))
 			}
 		}()
 	} else {
@@ -165,11 +169,11 @@ func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:37:2*/ fr.get = func(y int) lwt.Promise[int] {
+	/*line in.go:37:1*/ fr.get = /*line in.go:37:8*/ func(y int) lwt.Promise[int] {
 		fr1 := workFunc1Frame{y: y}
 		return fr1.step()
 	}
-	/*line in.go:44:7*/ fr.await = fr.get(fr.x)
+	/*line in.go:44:6*/ fr.await = /*line in.go:44:16*/ fr.get /*line in.go:44:19*/ (fr.x /*line in.go:44:22*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -187,9 +191,9 @@ s1:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:44:2*/ fr.v = fr.v1
-	/*line in.go:45:2*/ fmt.Println("got", fr.v)
-	/*line in.go:46:12*/ fr.await = fr.try()
+	/*line in.go:44:1*/ fr.v = fr.v1
+	/*line in.go:45:1*/ fmt.Println("got", fr.v /*line in.go:45:22*/)
+	/*line in.go:46:11*/ fr.await = fr.try()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -200,18 +204,18 @@ s2:
 		return r1
 	}
 	_, fr.err = fr.await.Result()
-	/*line in.go:47:2*/ fmt.Println("failed:", fr.err)
-	/*line in.go:48:2*/ return fr.Become(lwt.Return(fr.v))
+	/*line in.go:47:1*/ fmt.Println("failed:", fr.err /*line in.go:47:28*/)
+	/*line in.go:48:1*/ return fr.Become( /*line in.go:48:8*/ lwt.Return(fr.v /*line in.go:48:21*/))
 }
 
 func (fr *workFrame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
-	/*line in.go:46:20*/ return fr.get(-1)
+	/*line in.go:46:19*/ return /*line in.go:46:19*/ fr.get /*line in.go:46:22*/ (-1)
 }
 
-// plain is not annotated: the rule is the same for its literals.
-//
 //line in.go:51:1
+// plain is not annotated: the rule is the same for its literals.
+
 func plain() lwt.Promise[string] {
 	f := func() lwt.Promise[string] {
 		fr := plainFunc1Frame{}
@@ -233,6 +237,7 @@ type plainFunc1Frame struct {
 	ndefers int
 }
 
+//line in.go:53:7
 func (fr *plainFunc1Frame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -240,12 +245,13 @@ func (fr *plainFunc1Frame) Resume() {
 	fr.step()
 }
 
+//line in.go:53:7
 func (fr *plainFunc1Frame) step() (r1 lwt.Promise[string]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, ".func1", "in.go:53", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, ".func1", debugtrace.PanicSite("plainFunc1Frame", "in.go:53"), "panicked")
 			}
 			fr.state = 2
 			r1 = fr.step()
@@ -257,10 +263,10 @@ func (fr *plainFunc1Frame) step() (r1 lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:54:3*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:54:2*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:57:3*/ {
-		fr.ret = later("plain")
+	/*line in.go:57:2*/ {
+		fr.ret = /*line in.go:57:9*/ later("plain")
 		goto ret1
 	}
 ret1:
@@ -286,7 +292,7 @@ s2:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:55:4*/ fmt.Println("plain's deferred call")
+	/*line in.go:55:3*/ fmt.Println("plain's deferred call")
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -307,4 +313,4 @@ func main() {
 	fmt.Println("=>", p, q)
 }
 
-// lwtgen:sum 2605701b2434fbaa
+// lwtgen:sum b21f7fad57946463

@@ -49,6 +49,7 @@ type directFrame struct {
 	await      lwt.Promise[lwt.Unit]
 }
 
+//line in.go:26:1
 func (fr *directFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -56,12 +57,13 @@ func (fr *directFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:26:1
 func (fr *directFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.direct", "in.go:26", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.direct", debugtrace.PanicSite("directFrame", "in.go:26"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -77,11 +79,11 @@ func (fr *directFrame) step() (r lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:27:2*/ fr.defer1Func = closeLater
-	fr.defer1Arg0 = "direct"
+	/*line in.go:27:1*/ fr.defer1Func = /*line in.go:27:7*/ closeLater
+	fr.defer1Arg0 = /*line in.go:27:18*/ "direct"
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:28:2*/ fr.await = lwt.Pause()
+	/*line in.go:28:1*/ fr.await = /*line in.go:28:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -98,8 +100,8 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line in.go:29:2*/ {
-		fr.ret = lwt.Return(1)
+	/*line in.go:29:1*/ {
+		fr.ret = /*line in.go:29:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
@@ -125,7 +127,7 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:27:2*/ /*line in.go:27:8*/ fr.await = fr.defer1Func(fr.defer1Arg0)
+	/*line in.go:27:7*/ fr.await = fr.defer1Func(fr.defer1Arg0)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -171,6 +173,7 @@ type viaLiteralFrame struct {
 	deferred lwt.Promise[lwt.Unit]
 }
 
+//line in.go:33:1
 func (fr *viaLiteralFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -178,12 +181,13 @@ func (fr *viaLiteralFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:33:1
 func (fr *viaLiteralFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.viaLiteral", "in.go:33", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.viaLiteral", debugtrace.PanicSite("viaLiteralFrame", "in.go:33"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -199,9 +203,9 @@ func (fr *viaLiteralFrame) step() (r lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:34:2*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:34:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:37:2*/ fr.await = lwt.Pause()
+	/*line in.go:37:1*/ fr.await = /*line in.go:37:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -218,8 +222,8 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line in.go:38:2*/ {
-		fr.ret = lwt.Return(1)
+	/*line in.go:38:1*/ {
+		fr.ret = /*line in.go:38:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
@@ -245,12 +249,12 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:35:3*/ {
-		fr.deferred = closeLater("literal")
+	/*line in.go:35:2*/ {
+		fr.deferred = /*line in.go:35:9*/ closeLater("literal")
 		goto awaitdefer6
 	}
 awaitdefer6:
-	/*line in.go:34:8*/ fr.await = fr.deferred
+	/*line in.go:34:7*/ fr.await = fr.deferred
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -281,4 +285,4 @@ func main() {
 	fmt.Println(lwtmain.Run(viaLiteral()))
 }
 
-// lwtgen:sum f5dc972f6050c17a
+// lwtgen:sum 4ff52c370a2ca233

@@ -64,6 +64,7 @@ type workFrame struct {
 	v1      int
 }
 
+//line in.go:36:1
 func (fr *workFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -71,12 +72,13 @@ func (fr *workFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:36:1
 func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.work", "in.go:36", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.work", debugtrace.PanicSite("workFrame", "in.go:36"), "panicked")
 			}
 			fr.state = 2
 			r1 = fr.step()
@@ -92,15 +94,15 @@ func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:37:2*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:37:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:40:2*/ fr.defers[fr.ndefers] = 2
+	/*line in.go:40:1*/ fr.defers[fr.ndefers] = 2
 	fr.ndefers++
-	/*line in.go:46:2*/ fr.defers[fr.ndefers] = 3
+	/*line in.go:46:1*/ fr.defers[fr.ndefers] = 3
 	fr.ndefers++
-	/*line in.go:49:2*/ fmt.Println("body", fr.x)
-	/*line in.go:50:2*/ {
-		fr.ret = lwt.Return(fr.x)
+	/*line in.go:49:1*/ fmt.Println("body", fr.x /*line in.go:49:23*/)
+	/*line in.go:50:1*/ {
+		fr.ret = /*line in.go:50:8*/ lwt.Return(fr.x /*line in.go:50:21*/)
 		goto ret1
 	}
 ret1:
@@ -130,7 +132,7 @@ s2:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:38:10*/ fr.await = later(fr.x)
+	/*line in.go:38:9*/ fr.await = /*line in.go:38:19*/ later(fr.x /*line in.go:38:27*/)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -149,16 +151,16 @@ s3:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:38:3*/ _ = fr.v - f(6)
+	/*line in.go:38:2*/ _ = /*line in.go:38:9*/ fr.v /*line in.go:38:29*/ - f(6)
 	goto enddefer7
 enddefer7:
 	goto unwind2
 deferred5:
-	/*line in.go:41:3*/ if !(fr.x > 1) {
+	/*line in.go:41:2*/ if !( /*line in.go:41:5*/ fr.x /*line in.go:41:7*/ > 1) {
 		goto endif9
 	}
-	fr.t = f(1)
-	/*line in.go:42:18*/ fr.await = later(2)
+	fr.t = /*line in.go:42:10*/ f(1)
+	/*line in.go:42:17*/ fr.await = /*line in.go:42:27*/ later(2)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -177,17 +179,17 @@ s4:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:42:4*/ _ = fr.t + fr.v1
+	/*line in.go:42:3*/ _ = /*line in.go:42:10*/ fr.t + fr.v1
 	goto enddefer8
 endif9:
-	/*line in.go:44:3*/ {
-		_ = 0
+	/*line in.go:44:2*/ {
+		_ = /*line in.go:44:9*/ 0
 		goto enddefer8
 	}
 enddefer8:
 	goto unwind2
 deferred6:
-	/*line in.go:47:3*/ {
+	/*line in.go:47:2*/ {
 		goto enddefer10
 	}
 enddefer10:
@@ -206,4 +208,4 @@ func main() {
 	fmt.Println("=>", p)
 }
 
-// lwtgen:sum 6732379b96733305
+// lwtgen:sum 2a6c3e7ca8e49b9a

@@ -36,6 +36,7 @@ type fFrame struct {
 	await   lwt.Promise[lwt.Unit]
 }
 
+//line in.go:15:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -43,12 +44,13 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:15:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.f", "in.go:15", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:15"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -62,10 +64,10 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:16:2*/ fr.xs = nil
+	/*line in.go:16:1*/ fr.xs = nil
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:19:2*/ fr.await = lwt.Pause()
+	/*line in.go:19:1*/ fr.await = /*line in.go:19:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -82,8 +84,8 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line in.go:20:2*/ {
-		fr.ret = lwt.Return(1)
+	/*line in.go:20:1*/ {
+		fr.ret = /*line in.go:20:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
@@ -109,7 +111,7 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:17:3*/ fmt.Println("xs == nil:", fr.xs == nil, "len:", len(fr.xs))
+	/*line in.go:17:2*/ fmt.Println("xs == nil:", fr.xs /*line in.go:17:31*/ == nil, "len:", len(fr.xs /*line in.go:17:54*/))
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -123,4 +125,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum a5c6f27284ecc330
+// lwtgen:sum 560abc76153a0eed

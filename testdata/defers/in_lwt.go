@@ -83,6 +83,7 @@ type workFrame struct {
 	await1     lwt.Promise[lwt.Unit]
 }
 
+//line in.go:45:1
 func (fr *workFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -90,12 +91,13 @@ func (fr *workFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:45:1
 func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.work", "in.go:45", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.work", debugtrace.PanicSite("workFrame", "in.go:45"), "panicked")
 			}
 			fr.state = 4
 			r1 = fr.step()
@@ -117,26 +119,26 @@ func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 	case 7:
 		goto s7
 	}
-	/*line in.go:46:2*/ fmt.Println("start", fr.mode)
-	/*line in.go:47:2*/ fr.defer1Func = fmt.Println
-	fr.defer1Arg0 = "deferred print, registered first"
+	/*line in.go:46:1*/ fmt.Println("start", fr.mode /*line in.go:46:27*/)
+	/*line in.go:47:1*/ fr.defer1Func = /*line in.go:47:7*/ fmt.Println
+	fr.defer1Arg0 = /*line in.go:47:19*/ "deferred print, registered first"
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:48:2*/ fr.defer2Func = closeLater
-	fr.defer2Arg0 = "file"
+	/*line in.go:48:1*/ fr.defer2Func = /*line in.go:48:7*/ closeLater
+	fr.defer2Arg0 = /*line in.go:48:18*/ "file"
 	fr.defers[fr.ndefers] = 2
 	fr.ndefers++
-	/*line in.go:49:2*/ fr.x = 1
-	/*line in.go:50:2*/ fr.defers[fr.ndefers] = 3
+	/*line in.go:49:1*/ fr.x = /*line in.go:49:6*/ 1
+	/*line in.go:50:1*/ fr.defers[fr.ndefers] = 3
 	fr.ndefers++
-	/*line in.go:57:2*/ if !(fr.mode == 4) {
+	/*line in.go:57:1*/ if !( /*line in.go:57:4*/ fr.mode /*line in.go:57:9*/ == 4) {
 		goto endif3
 	}
-	/*line in.go:58:3*/ fr.n = fr.x
+	/*line in.go:58:2*/ fr.n = /*line in.go:60:4*/ fr.x
 	fr.defers[fr.ndefers] = 4
 	fr.ndefers++
 endif3:
-	/*line in.go:62:6*/ fr.await = later(10)
+	/*line in.go:62:5*/ fr.await = /*line in.go:62:15*/ later(10)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -155,17 +157,17 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:62:2*/ fr.x = fr.v
-	/*line in.go:63:9*/ fr.tag = fr.mode
-	/*line in.go:64:7*/ if fr.tag == 1 {
+	/*line in.go:62:1*/ fr.x = fr.v
+	/*line in.go:63:8*/ fr.tag = /*line in.go:63:8*/ fr.mode
+	/*line in.go:64:6*/ if fr.tag == /*line in.go:64:6*/ 1 {
 		goto case5
 	}
-	/*line in.go:66:7*/ if fr.tag == 2 {
+	/*line in.go:66:6*/ if fr.tag == /*line in.go:66:6*/ 2 {
 		goto case6
 	}
 	goto endswitch4
 case5:
-	/*line in.go:65:3*/ fr.await = failLater[int](errBoom)
+	/*line in.go:65:2*/ fr.await = /*line in.go:65:12*/ failLater[int](errBoom)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -184,12 +186,12 @@ s2:
 	}
 	goto endswitch4
 case6:
-	/*line in.go:67:3*/ {
-		panic("kaboom")
+	/*line in.go:67:2*/ {
+		/*line in.go:67:2*/ panic("kaboom")
 	}
 endswitch4:
-	/*line in.go:69:2*/ {
-		fr.ret = later(fr.x + fr.mode)
+	/*line in.go:69:1*/ {
+		fr.ret = /*line in.go:69:8*/ later(fr.x /*line in.go:69:16*/ + fr.mode /*line in.go:69:23*/)
 		goto ret1
 	}
 ret1:
@@ -221,10 +223,10 @@ s4:
 	}
 	panic("unreachable")
 deferred8:
-	/*line in.go:47:2*/ fr.defer1Func(fr.defer1Arg0)
+	/*line in.go:47:1*/ fr.defer1Func(fr.defer1Arg0)
 	goto unwind2
 deferred9:
-	/*line in.go:48:2*/ /*line in.go:48:8*/ fr.await1 = fr.defer2Func(fr.defer2Arg0)
+	/*line in.go:48:7*/ fr.await1 = fr.defer2Func(fr.defer2Arg0)
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
@@ -243,7 +245,7 @@ s5:
 	}
 	goto unwind2
 deferred10:
-	/*line in.go:51:3*/ fr.await = later(0)
+	/*line in.go:51:2*/ fr.await = /*line in.go:51:12*/ later(0)
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
@@ -260,11 +262,11 @@ s6:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line in.go:52:3*/ fmt.Println("cleanup sees x =", fr.x)
-	/*line in.go:53:3*/ if !(fr.mode == 3) {
+	/*line in.go:52:2*/ fmt.Println("cleanup sees x =", fr.x /*line in.go:52:36*/)
+	if !( /*line in.go:53:5*/ fr.mode /*line in.go:53:10*/ == 3) {
 		goto endif13
 	}
-	/*line in.go:54:4*/ fr.await = failLater[int](errCleanup)
+	/*line in.go:54:3*/ fr.await = /*line in.go:54:13*/ failLater[int](errCleanup)
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
@@ -284,7 +286,7 @@ s7:
 endif13:
 	goto unwind2
 deferred11:
-	/*line in.go:59:4*/ fmt.Println("conditional defer with argument", fr.n)
+	/*line in.go:59:3*/ fmt.Println("conditional defer with argument", fr.n /*line in.go:59:52*/)
 	goto unwind2
 finish7:
 	if fr.rerr != nil {
@@ -302,4 +304,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum 8aec06a89d1c8a1c
+// lwtgen:sum 103c4c85a3276992

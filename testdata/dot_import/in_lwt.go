@@ -36,6 +36,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line in.go:15:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -43,11 +44,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:15:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:15", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:15"), "panicked"))
 			}
 		}()
 	} else {
@@ -57,15 +59,15 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:16:2*/ fr.s = 0
-	/*line in.go:17:2*/ fr.coll = fr.n
+	/*line in.go:16:1*/ fr.s = /*line in.go:16:6*/ 0
+	/*line in.go:17:1*/ fr.coll = /*line in.go:17:16*/ fr.n
 	fr.i1 = 0
 range1:
 	if fr.i1 >= fr.coll {
 		goto endrange3
 	}
-	/*line in.go:17:2*/ fr.i = fr.i1
-	/*line in.go:18:3*/ fr.await = Pause()
+	/*line in.go:17:1*/ fr.i = fr.i1
+	fr.await = /*line in.go:18:8*/ Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -81,11 +83,11 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:19:3*/ fr.s += fr.i
+	/*line in.go:19:2*/ fr.s /*line in.go:19:4*/ += fr.i
 	fr.i1++
 	goto range1
 endrange3:
-	/*line in.go:21:2*/ return fr.Become(Return(fr.s))
+	/*line in.go:21:1*/ return fr.Become( /*line in.go:21:8*/ Return(fr.s /*line in.go:21:17*/))
 }
 
 //line in.go:24:1
@@ -93,4 +95,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f(4)))
 }
 
-// lwtgen:sum 21dbe59b4977840b
+// lwtgen:sum 3662f8dd7d23900b

@@ -28,6 +28,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line in.go:14:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -35,11 +36,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:14:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:14", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:14"), "panicked"))
 			}
 		}()
 	} else {
@@ -49,7 +51,7 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:15:2*/ fr.await = lwt.Pause()
+	/*line in.go:15:1*/ fr.await = /*line in.go:15:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -65,7 +67,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:16:2*/ return fr.Become(lwt.Return(1))
+	/*line in.go:16:1*/ return fr.Become( /*line in.go:16:8*/ lwt.Return(1))
 }
 
 //line in.go:21:1
@@ -73,4 +75,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 4e42581175c44aa2
+// lwtgen:sum 44cc9c01bb435c1b

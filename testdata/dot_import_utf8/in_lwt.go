@@ -40,6 +40,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line in.go:17:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -47,11 +48,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:17:1
 func (fr *fFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:17", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked"))
 			}
 		}()
 	} else {
@@ -61,16 +63,16 @@ func (fr *fFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:18:2*/ fr.n = 0
-	/*line in.go:19:2*/ fr.coll = fr.s
+	/*line in.go:18:1*/ fr.n = /*line in.go:18:6*/ 0
+	/*line in.go:19:1*/ fr.coll = /*line in.go:19:19*/ fr.s
 	fr.i = 0
 range1:
 	if fr.i >= len(fr.coll) {
 		goto endrange3
 	}
 	fr.r1, fr.size = utf8.DecodeRuneInString(string(fr.coll[fr.i:]))
-	/*line in.go:19:2*/ fr.r = fr.r1
-	/*line in.go:20:3*/ fr.await = lwt.Pause()
+	/*line in.go:19:1*/ fr.r = fr.r1
+	fr.await = /*line in.go:20:12*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -86,11 +88,11 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:21:3*/ fr.n += RuneLen(fr.r)
+	/*line in.go:21:2*/ fr.n /*line in.go:21:4*/ += RuneLen(fr.r /*line in.go:21:17*/)
 	fr.i += fr.size
 	goto range1
 endrange3:
-	/*line in.go:23:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line in.go:23:1*/ return fr.Become( /*line in.go:23:8*/ lwt.Return(fr.n /*line in.go:23:21*/))
 }
 
 //line in.go:26:1
@@ -98,4 +100,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f("héllo")))
 }
 
-// lwtgen:sum 4c8191eb438cef89
+// lwtgen:sum 4c8a8b50af00a337

@@ -36,6 +36,7 @@ type fFrame struct {
 	await   lwt.Promise[lwt.Unit]
 }
 
+//line in.go:16:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -43,12 +44,13 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:16:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.f", "in.go:16", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:16"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -62,13 +64,13 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:17:2*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:17:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
 	/*line in.go:24:1*/ done:
 	for {
 		break done
 	}
-	/*line in.go:28:2*/ fr.await = lwt.Pause()
+	/*line in.go:28:1*/ fr.await = /*line in.go:28:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -85,8 +87,8 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line in.go:29:2*/ {
-		fr.ret = lwt.Return(1)
+	/*line in.go:29:1*/ {
+		fr.ret = /*line in.go:29:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
@@ -112,11 +114,11 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:18:2*/ done1:
+	/*line in.go:18:1*/ done1 /*line in.go:18:5*/ :
 	for {
 		break done1
 	}
-	/*line in.go:22:3*/ fmt.Println("deferred")
+	fmt.Println("deferred")
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -130,4 +132,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 3fc989594eb73c06
+// lwtgen:sum 74e3840f90d0b8f1

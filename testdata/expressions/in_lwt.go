@@ -88,6 +88,7 @@ type exprsFrame struct {
 	v12    int
 }
 
+//line in.go:40:1
 func (fr *exprsFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -95,11 +96,12 @@ func (fr *exprsFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:40:1
 func (fr *exprsFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.exprs", "in.go:40", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.exprs", debugtrace.PanicSite("exprsFrame", "in.go:40"), "panicked"))
 			}
 		}()
 	} else {
@@ -135,7 +137,7 @@ func (fr *exprsFrame) step() (r1 lwt.Promise[int]) {
 	case 14:
 		goto s14
 	}
-	/*line in.go:41:7*/ fr.await = later(1)
+	/*line in.go:41:6*/ fr.await = /*line in.go:41:16*/ later(1)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -153,8 +155,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:41:2*/ fr.a = fr.v
-	/*line in.go:42:14*/ fr.await = lwt.Return(2)
+	/*line in.go:41:1*/ fr.a = fr.v
+	/*line in.go:42:13*/ fr.await = /*line in.go:42:23*/ lwt.Return(2)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -172,8 +174,8 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:42:6*/ fr.b = fr.v1
-	/*line in.go:43:7*/ fr.await = later(10)
+	/*line in.go:42:5*/ fr.b = fr.v1
+	/*line in.go:43:6*/ fr.await = /*line in.go:43:16*/ later(10)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -191,8 +193,8 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:43:2*/ fr.b += fr.v2
-	/*line in.go:44:2*/ fr.await = later(0)
+	/*line in.go:43:1*/ fr.b += fr.v2
+	/*line in.go:44:1*/ fr.await = /*line in.go:44:11*/ later(0)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -208,8 +210,8 @@ s4:
 		}
 		return fr.Fail(err)
 	}
-	fr.t = trace("left", 100)
-	/*line in.go:46:28*/ fr.await = later(trace("middle", 20))
+	fr.t = /*line in.go:46:6*/ trace("left", 100)
+	/*line in.go:46:27*/ fr.await = /*line in.go:46:37*/ later(trace("middle", 20))
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
@@ -227,13 +229,13 @@ s5:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:46:2*/ fr.c = fr.t + fr.v3 + trace("right", 3)
-	/*line in.go:47:2*/ fmt.Println("a b c", fr.a, fr.b, fr.c)
-	/*line in.go:49:5*/ fr.cond = fr.a > 5
+	/*line in.go:46:1*/ fr.c = /*line in.go:46:6*/ fr.t /*line in.go:46:25*/ + fr.v3 /*line in.go:46:65*/ + trace("right", 3)
+	/*line in.go:47:1*/ fmt.Println("a b c", fr.a /*line in.go:47:24*/, fr.b /*line in.go:47:27*/, fr.c /*line in.go:47:30*/)
+	/*line in.go:49:4*/ fr.cond = /*line in.go:49:4*/ fr.a /*line in.go:49:6*/ > 5
 	if !fr.cond {
 		goto skip1
 	}
-	/*line in.go:49:14*/ fr.await = later(trace("and", 1))
+	/*line in.go:49:13*/ fr.await = /*line in.go:49:23*/ later(trace("and", 1))
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
@@ -251,16 +253,16 @@ s6:
 	} else {
 		fr.v4 = v
 	}
-	fr.cond = fr.v4 > 0
+	fr.cond = /*line in.go:49:13*/ fr.v4 /*line in.go:49:47*/ > 0
 skip1:
-	/*line in.go:49:2*/ if fr.cond {
+	/*line in.go:49:1*/ if fr.cond /*line in.go:49:51*/ {
 		fmt.Println("unexpected")
 	}
-	/*line in.go:52:5*/ fr.cond1 = fr.a == 1
+	/*line in.go:52:4*/ fr.cond1 = /*line in.go:52:4*/ fr.a /*line in.go:52:6*/ == 1
 	if fr.cond1 {
 		goto skip2
 	}
-	/*line in.go:52:15*/ fr.await = later(trace("or", 1))
+	/*line in.go:52:14*/ fr.await = /*line in.go:52:24*/ later(trace("or", 1))
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
@@ -278,16 +280,16 @@ s7:
 	} else {
 		fr.v5 = v
 	}
-	fr.cond1 = fr.v5 > 0
+	fr.cond1 = /*line in.go:52:14*/ fr.v5 /*line in.go:52:47*/ > 0
 skip2:
-	/*line in.go:52:2*/ if fr.cond1 {
+	/*line in.go:52:1*/ if fr.cond1 /*line in.go:52:51*/ {
 		fmt.Println("or short-circuited")
 	}
-	/*line in.go:55:8*/ fr.cond2 = fr.a == 1
+	/*line in.go:55:7*/ fr.cond2 = /*line in.go:55:7*/ fr.a /*line in.go:55:9*/ == 1
 	if !fr.cond2 {
 		goto skip3
 	}
-	/*line in.go:55:18*/ fr.await1 = later(true)
+	/*line in.go:55:17*/ fr.await1 = /*line in.go:55:27*/ later(true)
 s8:
 	if !fr.await1.Ready() {
 		fr.state = 8
@@ -307,9 +309,9 @@ s8:
 	}
 	fr.cond2 = fr.v6
 skip3:
-	/*line in.go:55:2*/ fr.ok = fr.cond2
-	/*line in.go:56:2*/ fmt.Println("ok", fr.ok)
-	/*line in.go:58:14*/ fr.await = later(7)
+	/*line in.go:55:1*/ fr.ok = fr.cond2
+	/*line in.go:56:1*/ fmt.Println("ok", fr.ok /*line in.go:56:22*/)
+	/*line in.go:58:13*/ fr.await = /*line in.go:58:23*/ later(7)
 s9:
 	if !fr.await.Ready() {
 		fr.state = 9
@@ -327,7 +329,7 @@ s9:
 	} else {
 		fr.v7 = v
 	}
-	/*line in.go:58:38*/ fr.await = later(9)
+	/*line in.go:58:37*/ fr.await = /*line in.go:58:47*/ later(9)
 s10:
 	if !fr.await.Ready() {
 		fr.state = 10
@@ -345,8 +347,8 @@ s10:
 	} else {
 		fr.v8 = v
 	}
-	/*line in.go:58:2*/ fr.xs = []int{fr.v7, 8, fr.v8}
-	/*line in.go:59:27*/ fr.await = later(5)
+	/*line in.go:58:1*/ fr.xs = /*line in.go:58:7*/ []int{fr.v7 /*line in.go:58:35*/, 8 /*line in.go:58:36*/, fr.v8 /*line in.go:58:57*/}
+	/*line in.go:59:26*/ fr.await = /*line in.go:59:36*/ later(5)
 s11:
 	if !fr.await.Ready() {
 		fr.state = 11
@@ -364,8 +366,8 @@ s11:
 	} else {
 		fr.v9 = v
 	}
-	/*line in.go:59:2*/ fr.m = map[string]int{"k": fr.v9}
-	/*line in.go:60:5*/ fr.await = later(1)
+	/*line in.go:59:1*/ fr.m = /*line in.go:59:6*/ map[string]int{ /*line in.go:59:21*/ "k" /*line in.go:59:24*/ : fr.v9 /*line in.go:59:46*/}
+	/*line in.go:60:4*/ fr.await = /*line in.go:60:14*/ later(1)
 s12:
 	if !fr.await.Ready() {
 		fr.state = 12
@@ -383,9 +385,9 @@ s12:
 	} else {
 		fr.v10 = v
 	}
-	/*line in.go:60:2*/ fr.xs[fr.v10] = fr.m["k"]
-	/*line in.go:61:2*/ fr.bx = &box{}
-	/*line in.go:62:9*/ fr.await = later(4)
+	/*line in.go:60:1*/ fr.xs /*line in.go:60:3*/ [fr.v10 /*line in.go:60:24*/] = fr.m /*line in.go:60:28*/ ["k"]
+	/*line in.go:61:1*/ fr.bx = /*line in.go:61:7*/ &box{}
+	/*line in.go:62:8*/ fr.await = /*line in.go:62:18*/ later(4)
 s13:
 	if !fr.await.Ready() {
 		fr.state = 13
@@ -403,9 +405,9 @@ s13:
 	} else {
 		fr.v11 = v
 	}
-	/*line in.go:62:2*/ fr.bx.add(fr.v11)
-	fr.t1 = len(fr.xs)
-	/*line in.go:63:35*/ fr.await = later(100)
+	/*line in.go:62:1*/ fr.bx. /*line in.go:62:3*/ add(fr.v11 /*line in.go:62:28*/)
+	fr.t1 = /*line in.go:63:26*/ len(fr.xs /*line in.go:63:33*/)
+	/*line in.go:63:34*/ fr.await = /*line in.go:63:44*/ later(100)
 s14:
 	if !fr.await.Ready() {
 		fr.state = 14
@@ -423,8 +425,8 @@ s14:
 	} else {
 		fr.v12 = v
 	}
-	/*line in.go:63:2*/ fmt.Println(fr.xs, fr.m, fr.bx.n, fr.t1+fr.v12)
-	/*line in.go:64:2*/ return fr.Become(lwt.Return(fr.a + fr.b + fr.c))
+	/*line in.go:63:1*/ fmt.Println /*line in.go:63:12*/ ( /*line in.go:63:13*/ fr.xs /*line in.go:63:18*/, fr.m /*line in.go:63:21*/, fr.bx. /*line in.go:63:22*/ n /*line in.go:63:27*/, fr.t1 /*line in.go:63:33*/ +fr.v12 /*line in.go:63:56*/)
+	/*line in.go:64:1*/ return fr.Become( /*line in.go:64:8*/ lwt.Return(fr.a /*line in.go:64:21*/ + fr.b /*line in.go:64:25*/ + fr.c /*line in.go:64:29*/))
 }
 
 //line in.go:67:1
@@ -435,4 +437,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum 0391a320a132743e
+// lwtgen:sum 95fd8391916c9336

@@ -43,6 +43,7 @@ type fFrame struct {
 	v1    int
 }
 
+//line in.go:20:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -50,11 +51,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:20:1
 func (fr *fFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:20", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:20"), "panicked"))
 			}
 		}()
 	} else {
@@ -66,9 +68,9 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:21:2*/ fr.items = []item{{1}}
-	fr.t = first()
-	/*line in.go:22:21*/ fr.await = lwt.Return(5)
+	/*line in.go:21:1*/ fr.items = /*line in.go:21:10*/ []item{{1}}
+	fr.t = /*line in.go:22:7*/ first()
+	/*line in.go:22:20*/ fr.await = /*line in.go:22:30*/ lwt.Return(5)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -86,10 +88,10 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:22:2*/ fr.items[fr.t].n = fr.v
-	/*line in.go:23:6*/ fr.arr = *new([1]item)
-	fr.t1 = first()
-	/*line in.go:24:20*/ fr.await = lwt.Map(lwt.Pause(), func(lwt.Unit) int { return 7 })
+	/*line in.go:22:1*/ fr.items /*line in.go:22:6*/ [fr.t /*line in.go:22:15*/]. /*line in.go:22:15*/ n = fr.v
+	/*line in.go:23:5*/ fr.arr = *new([1]item)
+	fr.t1 = /*line in.go:24:5*/ first()
+	/*line in.go:24:19*/ fr.await = /*line in.go:24:29*/ lwt.Map(lwt.Pause(), func(lwt.Unit) int { return 7 })
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -107,8 +109,8 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:24:2*/ fr.arr[fr.t1].n += fr.v1
-	/*line in.go:25:2*/ return fr.Become(lwt.Return(fmt.Sprint(fr.items, fr.arr)))
+	/*line in.go:24:1*/ fr.arr /*line in.go:24:4*/ [fr.t1 /*line in.go:24:13*/]. /*line in.go:24:13*/ n += fr.v1
+	/*line in.go:25:1*/ return fr.Become( /*line in.go:25:8*/ lwt.Return(fmt.Sprint(fr.items /*line in.go:25:36*/, fr.arr /*line in.go:25:41*/)))
 }
 
 //line in.go:28:1
@@ -116,4 +118,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum d1a94b6d1a099d2e
+// lwtgen:sum 537074656bd0b0db

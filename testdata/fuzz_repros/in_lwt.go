@@ -61,6 +61,7 @@ type declarationsFrame struct {
 	v2    int
 }
 
+//line in.go:34:1
 func (fr *declarationsFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -68,11 +69,12 @@ func (fr *declarationsFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:34:1
 func (fr *declarationsFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.declarations", "in.go:34", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.declarations", debugtrace.PanicSite("declarationsFrame", "in.go:34"), "panicked"))
 			}
 		}()
 	} else {
@@ -86,17 +88,17 @@ func (fr *declarationsFrame) step() (r1 lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:35:2*/ fr.s = 0
-	/*line in.go:36:2*/ if !(fr.n > 0) {
+	/*line in.go:35:1*/ fr.s = /*line in.go:35:6*/ 0
+	/*line in.go:36:1*/ if !( /*line in.go:36:4*/ fr.n /*line in.go:36:6*/ > 0) {
 		goto else2
 	}
-	/*line in.go:37:3*/ {
-		x := fr.n * 2
-		fr.s += x
+	/*line in.go:37:2*/ {
+		/*line in.go:37:2*/ x := fr.n /*line in.go:37:9*/ * 2
+		/*line in.go:38:2*/ fr.s /*line in.go:38:4*/ += x
 	}
 	goto endif1
 else2:
-	/*line in.go:40:8*/ fr.await = later(1)
+	/*line in.go:40:7*/ fr.await = /*line in.go:40:17*/ later(1)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -114,21 +116,21 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:40:3*/ fr.s += fr.v
+	/*line in.go:40:2*/ fr.s += fr.v
 endif1:
-	/*line in.go:42:2*/ fr.coll = 3
+	/*line in.go:42:1*/ fr.coll = /*line in.go:42:16*/ 3
 	fr.i1 = 0
 range3:
 	if fr.i1 >= fr.coll {
 		goto endrange5
 	}
-	/*line in.go:42:2*/ fr.i = fr.i1
-	/*line in.go:43:3*/ if fr.i == 1 {
-		y := fr.i + 100
-		fr.s += y
+	/*line in.go:42:1*/ fr.i = fr.i1
+	if fr.i /*line in.go:43:7*/ == 1 {
+		y := fr.i /*line in.go:44:10*/ + 100
+		fr.s /*line in.go:45:5*/ += y
 		goto next4
 	}
-	/*line in.go:48:8*/ fr.await = later(fr.i)
+	/*line in.go:48:7*/ fr.await = /*line in.go:48:17*/ later(fr.i /*line in.go:48:25*/)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -146,24 +148,24 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:48:3*/ fr.s += fr.v1
+	/*line in.go:48:2*/ fr.s += fr.v1
 next4:
 	fr.i1++
 	goto range3
 endrange5:
-	/*line in.go:50:9*/ fr.tag = fr.n
-	/*line in.go:51:7*/ if fr.tag == 1 {
+	/*line in.go:50:8*/ fr.tag = /*line in.go:50:8*/ fr.n
+	/*line in.go:51:6*/ if fr.tag == /*line in.go:51:6*/ 1 {
 		goto case7
 	}
 	goto case8
 case7:
-	/*line in.go:52:3*/ {
-		z := 7
-		fr.s += z
+	/*line in.go:52:2*/ {
+		/*line in.go:52:2*/ z := 7
+		/*line in.go:53:2*/ fr.s /*line in.go:53:4*/ += z
 	}
 	goto endswitch6
 case8:
-	/*line in.go:55:8*/ fr.await = later(10)
+	/*line in.go:55:7*/ fr.await = /*line in.go:55:17*/ later(10)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -181,10 +183,10 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:55:3*/ fr.s += fr.v2
+	/*line in.go:55:2*/ fr.s += fr.v2
 	goto endswitch6
 endswitch6:
-	/*line in.go:57:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in.go:57:1*/ return fr.Become( /*line in.go:57:8*/ lwt.Return(fr.s /*line in.go:57:21*/))
 }
 
 //line in.go:61:1
@@ -203,6 +205,7 @@ type gotoNoAwaitFrame struct {
 	i     int
 }
 
+//line in.go:61:1
 func (fr *gotoNoAwaitFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -210,23 +213,24 @@ func (fr *gotoNoAwaitFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:61:1
 func (fr *gotoNoAwaitFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.gotoNoAwait", "in.go:61", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.gotoNoAwait", debugtrace.PanicSite("gotoNoAwaitFrame", "in.go:61"), "panicked"))
 			}
 		}()
 	} else {
 		defer fr.Recover(&r1)
 	}
-	/*line in.go:62:2*/ fr.i = 0
+	/*line in.go:62:1*/ fr.i = /*line in.go:62:6*/ 0
 	/*line in.go:63:1*/ again:
-	fr.i++
-	/*line in.go:65:2*/ if fr.i < fr.n {
+	fr.i /*line in.go:64:2*/ ++
+	/*line in.go:65:1*/ if fr.i /*line in.go:65:6*/ < fr.n /*line in.go:65:10*/ {
 		goto again
 	}
-	/*line in.go:68:2*/ return fr.Become(lwt.Return(fr.i))
+	/*line in.go:68:1*/ return fr.Become( /*line in.go:68:8*/ lwt.Return(fr.i /*line in.go:68:21*/))
 }
 
 //line in.go:72:1
@@ -250,6 +254,7 @@ type labeledSwitchFrame struct {
 	await1 lwt.Promise[any]
 }
 
+//line in.go:72:1
 func (fr *labeledSwitchFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -257,11 +262,12 @@ func (fr *labeledSwitchFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:72:1
 func (fr *labeledSwitchFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.labeledSwitch", "in.go:72", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.labeledSwitch", debugtrace.PanicSite("labeledSwitchFrame", "in.go:72"), "panicked"))
 			}
 		}()
 	} else {
@@ -273,8 +279,8 @@ func (fr *labeledSwitchFrame) step() (r1 lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:73:2*/ fr.out = ""
-	/*line in.go:75:9*/ fr.await = later(fr.n)
+	/*line in.go:73:1*/ fr.out = /*line in.go:73:8*/ ""
+	/*line in.go:75:8*/ fr.await = /*line in.go:75:18*/ later(fr.n /*line in.go:75:26*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -292,19 +298,19 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:75:2*/ sw:
-	switch fr.v {
+	/*line in.go:75:1*/ sw:
+	switch fr.v /*line in.go:75:28*/ {
 	case 1:
-		fr.out += "one"
-		if fr.n > 0 {
+		fr.out /*line in.go:77:6*/ += "one"
+		if fr.n /*line in.go:78:7*/ > 0 {
 			break sw
 		}
-		fr.out += "unreachable"
+		fr.out /*line in.go:81:6*/ += "unreachable"
 	default:
-		fr.out += "other"
+		fr.out /*line in.go:83:6*/ += "other"
 	}
-	/*line in.go:85:6*/ fr.x = fr.n
-	/*line in.go:87:14*/ fr.await1 = later(fr.x)
+	/*line in.go:85:5*/ fr.x = /*line in.go:85:13*/ fr.n
+	/*line in.go:87:13*/ fr.await1 = /*line in.go:87:23*/ later(fr.x /*line in.go:87:31*/)
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -322,15 +328,15 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:87:2*/ ts:
-	switch v := fr.v1.(type) {
+	/*line in.go:87:1*/ ts:
+	switch /*line in.go:87:8*/ v := fr.v1. /*line in.go:87:32*/ (type) /*line in.go:87:40*/ {
 	case int:
 		if v > 0 {
 			break ts
 		}
-		fr.out += "never"
+		fr.out /*line in.go:92:6*/ += "never"
 	}
-	/*line in.go:94:2*/ return fr.Become(lwt.Return(fr.out))
+	/*line in.go:94:1*/ return fr.Become( /*line in.go:94:8*/ lwt.Return(fr.out /*line in.go:94:23*/))
 }
 
 //line in.go:98:1
@@ -353,6 +359,7 @@ type twiceFrame struct {
 	v1    int
 }
 
+//line in.go:98:1
 func (fr *twiceFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -360,11 +367,12 @@ func (fr *twiceFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:98:1
 func (fr *twiceFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.twice", "in.go:98", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.twice", debugtrace.PanicSite("twiceFrame", "in.go:98"), "panicked"))
 			}
 		}()
 	} else {
@@ -376,7 +384,7 @@ func (fr *twiceFrame) step() (r1 lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:99:7*/ fr.await = later(fr.n)
+	/*line in.go:99:6*/ fr.await = /*line in.go:99:16*/ later(fr.n /*line in.go:99:24*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -394,8 +402,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:99:2*/ fr.a = fr.v
-	/*line in.go:100:7*/ fr.await = later(fr.a + 1)
+	/*line in.go:99:1*/ fr.a = fr.v
+	/*line in.go:100:6*/ fr.await = /*line in.go:100:16*/ later(fr.a /*line in.go:100:24*/ + 1)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -413,8 +421,8 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:100:2*/ fr.b = fr.v1
-	/*line in.go:101:2*/ return fr.Become(lwt.Return(fr.a + fr.b))
+	/*line in.go:100:1*/ fr.b = fr.v1
+	/*line in.go:101:1*/ return fr.Become( /*line in.go:101:8*/ lwt.Return(fr.a /*line in.go:101:21*/ + fr.b /*line in.go:101:25*/))
 }
 
 //line in.go:105:1
@@ -433,6 +441,7 @@ type returnsCallFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:105:1
 func (fr *returnsCallFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -440,11 +449,12 @@ func (fr *returnsCallFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:105:1
 func (fr *returnsCallFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.returnsCall", "in.go:105", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.returnsCall", debugtrace.PanicSite("returnsCallFrame", "in.go:105"), "panicked"))
 			}
 		}()
 	} else {
@@ -454,7 +464,7 @@ func (fr *returnsCallFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:106:2*/ fr.await = later(0)
+	/*line in.go:106:1*/ fr.await = /*line in.go:106:11*/ later(0)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -470,7 +480,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:107:2*/ return fr.Become(twice(fr.n))
+	/*line in.go:107:1*/ return fr.Become( /*line in.go:107:8*/ twice(fr.n /*line in.go:107:16*/))
 }
 
 //line in.go:110:1
@@ -521,6 +531,7 @@ type variadicFrame struct {
 	await1     lwt.Promise[lwt.Unit]
 }
 
+//line in.go:120:1
 func (fr *variadicFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -528,12 +539,13 @@ func (fr *variadicFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:120:1
 func (fr *variadicFrame) step() (r1 lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.variadic", "in.go:120", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.variadic", debugtrace.PanicSite("variadicFrame", "in.go:120"), "panicked")
 			}
 			fr.state = 3
 			r1 = fr.step()
@@ -549,31 +561,31 @@ func (fr *variadicFrame) step() (r1 lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:121:2*/ fr.defer1Func = say
-	fr.defer1Arg0 = fr.k
+	/*line in.go:121:1*/ fr.defer1Func = /*line in.go:121:7*/ say
+	fr.defer1Arg0 = /*line in.go:121:11*/ fr.k
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:122:2*/ fr.defer2Func = say
-	fr.defer2Arg0 = fr.k
-	fr.defer2Arg1 = 1
-	fr.defer2Arg2 = 2
+	/*line in.go:122:1*/ fr.defer2Func = /*line in.go:122:7*/ say
+	fr.defer2Arg0 = /*line in.go:122:11*/ fr.k
+	fr.defer2Arg1 = /*line in.go:122:14*/ 1
+	fr.defer2Arg2 = /*line in.go:122:17*/ 2
 	fr.defers[fr.ndefers] = 2
 	fr.ndefers++
-	/*line in.go:123:2*/ fr.defer3Func = say
-	fr.defer3Arg0 = fr.k
-	fr.defer3Arg1 = []int{3}
+	/*line in.go:123:1*/ fr.defer3Func = /*line in.go:123:7*/ say
+	fr.defer3Arg0 = /*line in.go:123:11*/ fr.k
+	fr.defer3Arg1 = /*line in.go:123:14*/ []int{3}
 	fr.defers[fr.ndefers] = 3
 	fr.ndefers++
-	/*line in.go:124:2*/ fr.defer4Func = sayLater
-	fr.defer4Arg0 = fr.k
+	/*line in.go:124:1*/ fr.defer4Func = /*line in.go:124:7*/ sayLater
+	fr.defer4Arg0 = /*line in.go:124:16*/ fr.k
 	fr.defers[fr.ndefers] = 4
 	fr.ndefers++
-	/*line in.go:125:2*/ fr.defer5Func = fmt.Println
-	fr.defer5Arg0 = "println"
-	fr.defer5Arg1 = fr.k
+	/*line in.go:125:1*/ fr.defer5Func = /*line in.go:125:7*/ fmt.Println
+	fr.defer5Arg0 = /*line in.go:125:19*/ "println"
+	fr.defer5Arg1 = /*line in.go:125:30*/ fr.k
 	fr.defers[fr.ndefers] = 5
 	fr.ndefers++
-	/*line in.go:126:20*/ fr.await = later(fr.k)
+	/*line in.go:126:19*/ fr.await = /*line in.go:126:29*/ later(fr.k /*line in.go:126:37*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -592,7 +604,7 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:126:2*/ fr.ret = lwt.Return(fr.v)
+	/*line in.go:126:1*/ fr.ret = /*line in.go:126:8*/ lwt.Return /*line in.go:126:18*/ (fr.v /*line in.go:126:39*/)
 	goto ret1
 ret1:
 s2:
@@ -625,16 +637,16 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:121:2*/ fr.defer1Func(fr.defer1Arg0)
+	/*line in.go:121:1*/ fr.defer1Func(fr.defer1Arg0)
 	goto unwind2
 deferred5:
-	/*line in.go:122:2*/ fr.defer2Func(fr.defer2Arg0, fr.defer2Arg1, fr.defer2Arg2)
+	/*line in.go:122:1*/ fr.defer2Func(fr.defer2Arg0, fr.defer2Arg1, fr.defer2Arg2)
 	goto unwind2
 deferred6:
-	/*line in.go:123:2*/ fr.defer3Func(fr.defer3Arg0, fr.defer3Arg1...)
+	/*line in.go:123:1*/ fr.defer3Func(fr.defer3Arg0, fr.defer3Arg1...)
 	goto unwind2
 deferred7:
-	/*line in.go:124:2*/ /*line in.go:124:8*/ fr.await1 = fr.defer4Func(fr.defer4Arg0)
+	/*line in.go:124:7*/ fr.await1 = fr.defer4Func(fr.defer4Arg0)
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
@@ -653,7 +665,7 @@ s4:
 	}
 	goto unwind2
 deferred8:
-	/*line in.go:125:2*/ fr.defer5Func(fr.defer5Arg0, fr.defer5Arg1)
+	/*line in.go:125:1*/ fr.defer5Func(fr.defer5Arg0, fr.defer5Arg1)
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -671,4 +683,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum d62528d8420abe60
+// lwtgen:sum 70e444547e79b6fc

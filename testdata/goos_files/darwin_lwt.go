@@ -27,6 +27,7 @@ type platformFrame struct {
 	await lwt.Promise[string]
 }
 
+//line darwin.go:8:1
 func (fr *platformFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -34,11 +35,12 @@ func (fr *platformFrame) Resume() {
 	fr.step()
 }
 
+//line darwin.go:8:1
 func (fr *platformFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.platform", "darwin.go:8", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.platform", debugtrace.PanicSite("platformFrame", "darwin.go:8"), "panicked"))
 			}
 		}()
 	} else {
@@ -48,7 +50,7 @@ func (fr *platformFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line darwin.go:9:7*/ fr.await = lwt.Return("darwin")
+	/*line darwin.go:9:6*/ fr.await = /*line darwin.go:9:16*/ lwt.Return("darwin")
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -66,8 +68,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line darwin.go:9:2*/ fr.s = fr.v
-	/*line darwin.go:10:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line darwin.go:9:1*/ fr.s = fr.v
+	/*line darwin.go:10:1*/ return fr.Become( /*line darwin.go:10:8*/ lwt.Return(fr.s /*line darwin.go:10:21*/))
 }
 
-// lwtgen:sum 59f49de9357090bc
+// lwtgen:sum ac98b08d294c1292

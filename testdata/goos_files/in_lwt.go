@@ -32,6 +32,7 @@ type greetFrame struct {
 	await lwt.Promise[string]
 }
 
+//line in.go:15:1
 func (fr *greetFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -39,11 +40,12 @@ func (fr *greetFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:15:1
 func (fr *greetFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.greet", "in.go:15", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.greet", debugtrace.PanicSite("greetFrame", "in.go:15"), "panicked"))
 			}
 		}()
 	} else {
@@ -53,7 +55,7 @@ func (fr *greetFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:16:36*/ fr.await = fr.p
+	/*line in.go:16:35*/ fr.await = /*line in.go:16:45*/ fr.p
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -71,7 +73,7 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:16:2*/ return fr.Become(lwt.Return("hello from " + fr.v))
+	/*line in.go:16:1*/ return fr.Become( /*line in.go:16:8*/ lwt.Return /*line in.go:16:18*/ ( /*line in.go:16:19*/ "hello from " + fr.v /*line in.go:16:48*/))
 }
 
 //line in.go:19:1
@@ -79,4 +81,4 @@ func main() {
 	fmt.Println(greet(platform()))
 }
 
-// lwtgen:sum 56635b718b5f0a47
+// lwtgen:sum d8fa202d2eb650ac

@@ -27,6 +27,7 @@ type platformFrame struct {
 	await lwt.Promise[string]
 }
 
+//line in_windows.go:8:1
 func (fr *platformFrame) Resume() {
 	if debugtrace2.Enabled {
 		debugtrace2.Resume(fr.Key())
@@ -34,11 +35,12 @@ func (fr *platformFrame) Resume() {
 	fr.step()
 }
 
+//line in_windows.go:8:1
 func (fr *platformFrame) step() (r lwt.Promise[string]) {
 	if debugtrace2.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.platform", "in_windows.go:8", "panicked"))
+				r = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.platform", debugtrace2.PanicSite("platformFrame", "in_windows.go:8"), "panicked"))
 			}
 		}()
 	} else {
@@ -48,7 +50,7 @@ func (fr *platformFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line in_windows.go:9:7*/ fr.await = lwt.Return("windows")
+	/*line in_windows.go:9:6*/ fr.await = /*line in_windows.go:9:16*/ lwt.Return("windows")
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -66,8 +68,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in_windows.go:9:2*/ fr.s = fr.v
-	/*line in_windows.go:10:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in_windows.go:9:1*/ fr.s = fr.v
+	/*line in_windows.go:10:1*/ return fr.Become( /*line in_windows.go:10:8*/ lwt.Return(fr.s /*line in_windows.go:10:21*/))
 }
 
-// lwtgen:sum c5d713c6c145d4a3
+// lwtgen:sum 7df44abb14414b4b

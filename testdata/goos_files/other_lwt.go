@@ -27,6 +27,7 @@ type platformFrame struct {
 	await lwt.Promise[string]
 }
 
+//line other.go:8:1
 func (fr *platformFrame) Resume() {
 	if debugtrace2.Enabled {
 		debugtrace2.Resume(fr.Key())
@@ -34,11 +35,12 @@ func (fr *platformFrame) Resume() {
 	fr.step()
 }
 
+//line other.go:8:1
 func (fr *platformFrame) step() (r lwt.Promise[string]) {
 	if debugtrace2.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.platform", "other.go:8", "panicked"))
+				r = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.platform", debugtrace2.PanicSite("platformFrame", "other.go:8"), "panicked"))
 			}
 		}()
 	} else {
@@ -48,7 +50,7 @@ func (fr *platformFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line other.go:9:7*/ fr.await = lwt.Return("elsewhere")
+	/*line other.go:9:6*/ fr.await = /*line other.go:9:16*/ lwt.Return("elsewhere")
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -66,8 +68,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line other.go:9:2*/ fr.s = fr.v
-	/*line other.go:10:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line other.go:9:1*/ fr.s = fr.v
+	/*line other.go:10:1*/ return fr.Become( /*line other.go:10:8*/ lwt.Return(fr.s /*line other.go:10:21*/))
 }
 
-// lwtgen:sum b07e5e63a1b78831
+// lwtgen:sum aefb47eacd0061bb

@@ -32,6 +32,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line in.go:16:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -39,11 +40,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:16:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:16", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:16"), "panicked"))
 			}
 		}()
 	} else {
@@ -53,7 +55,7 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:17:2*/ fr.await = lwt.Pause()
+	/*line in.go:17:1*/ fr.await = /*line in.go:17:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -69,17 +71,17 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:18:2*/ fr.n = 0
-	/*line in.go:19:2*/ {
+	/*line in.go:18:1*/ fr.n = /*line in.go:18:6*/ 0
+	/*line in.go:19:1*/ {
 		i := 0
 	again:
 		if i < 3 {
 			i++
 			goto again
 		}
-		fr.n = i
+		fr.n /*line in.go:26:4*/ = i
 	}
-	/*line in.go:28:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line in.go:28:1*/ return fr.Become( /*line in.go:28:8*/ lwt.Return(fr.n /*line in.go:28:21*/))
 }
 
 //line in.go:31:1
@@ -87,4 +89,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum e69c622790a7aa38
+// lwtgen:sum f594a9440f102e89

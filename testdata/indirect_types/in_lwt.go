@@ -39,6 +39,7 @@ type describeFrame struct {
 	await1 lwt.Promise[lwt.Unit]
 }
 
+//line in.go:18:1
 func (fr *describeFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -46,11 +47,12 @@ func (fr *describeFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:18:1
 func (fr *describeFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.describe", "in.go:18", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.describe", debugtrace.PanicSite("describeFrame", "in.go:18"), "panicked"))
 			}
 		}()
 	} else {
@@ -62,7 +64,7 @@ func (fr *describeFrame) step() (r lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:19:10*/ fr.await = lwtunix.Stat(fr.path)
+	/*line in.go:19:9*/ fr.await = /*line in.go:19:19*/ lwtunix.Stat(fr.path /*line in.go:19:37*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -80,8 +82,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:19:2*/ fr.info = fr.v
-	/*line in.go:20:2*/ fr.await1 = lwt.Pause()
+	/*line in.go:19:1*/ fr.info = fr.v
+	/*line in.go:20:1*/ fr.await1 = /*line in.go:20:11*/ lwt.Pause()
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -97,7 +99,7 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:21:2*/ return fr.Become(lwt.Return(fmt.Sprintf("%s is a directory: %v", fr.info.Name(), fr.info.IsDir())))
+	/*line in.go:21:1*/ return fr.Become( /*line in.go:21:8*/ lwt.Return(fmt.Sprintf("%s is a directory: %v", fr.info. /*line in.go:21:60*/ Name(), fr.info. /*line in.go:21:73*/ IsDir())))
 }
 
 //line in.go:25:1
@@ -126,6 +128,7 @@ type pairFamilyFrame struct {
 	await      lwt.Promise[lwt.Unit]
 }
 
+//line in.go:25:1
 func (fr *pairFamilyFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -133,12 +136,13 @@ func (fr *pairFamilyFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:25:1
 func (fr *pairFamilyFrame) step() (r lwt.Promise[string]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.pairFamily", "in.go:25", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.pairFamily", debugtrace.PanicSite("pairFamilyFrame", "in.go:25"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -152,25 +156,25 @@ func (fr *pairFamilyFrame) step() (r lwt.Promise[string]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:26:2*/ fr.a, fr.b, fr.err = lwtunix.Socketpair(1, 1, 0)
-	/*line in.go:27:2*/ if fr.err != nil {
+	/*line in.go:26:1*/ fr.a, fr.b, fr.err = /*line in.go:26:14*/ lwtunix.Socketpair(1, 1, 0)
+	/*line in.go:27:1*/ if fr.err /*line in.go:27:8*/ != nil {
 		{
 			if debugtrace.Enabled {
-				fr.ret = lwt.Fail[string](debugtrace.Note(fr.err, "main.pairFamily", "in.go:28", "raised"))
+				fr.ret = /*line in.go:28:9*/ lwt.Fail[string](debugtrace.Note( /*line in.go:28:26*/ fr.err, "main.pairFamily", "in.go:28", "raised") /*line in.go:28:30*/)
 				goto ret1
 			}
-			fr.ret = lwt.Fail[string](fr.err)
+			fr.ret = /*line in.go:28:9*/ lwt.Fail[string](fr.err /*line in.go:28:30*/)
 			goto ret1
 		}
 	}
-	/*line in.go:30:2*/ fr.defer1Func = fr.a.Close
+	/*line in.go:30:1*/ fr.defer1Func = /*line in.go:30:7*/ fr.a. /*line in.go:30:8*/ Close
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:31:2*/ fr.defer2Func = fr.b.Close
+	/*line in.go:31:1*/ fr.defer2Func = /*line in.go:31:7*/ fr.b. /*line in.go:31:8*/ Close
 	fr.defers[fr.ndefers] = 2
 	fr.ndefers++
-	/*line in.go:32:2*/ fr.sa, fr.err = fr.a.Getsockname()
-	/*line in.go:33:2*/ fr.await = lwt.Pause()
+	/*line in.go:32:1*/ fr.sa, fr.err = /*line in.go:32:12*/ fr.a. /*line in.go:32:13*/ Getsockname()
+	/*line in.go:33:1*/ fr.await = /*line in.go:33:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -187,8 +191,8 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line in.go:34:2*/ {
-		fr.ret = lwt.Return(fmt.Sprintf("%T %v", fr.sa, fr.err))
+	/*line in.go:34:1*/ {
+		fr.ret = /*line in.go:34:8*/ lwt.Return(fmt.Sprintf("%T %v", fr.sa /*line in.go:34:43*/, fr.err /*line in.go:34:48*/))
 		goto ret1
 	}
 ret1:
@@ -216,10 +220,10 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:30:2*/ fr.defer1Func()
+	/*line in.go:30:1*/ fr.defer1Func()
 	goto unwind2
 deferred5:
-	/*line in.go:31:2*/ fr.defer2Func()
+	/*line in.go:31:1*/ fr.defer2Func()
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -236,4 +240,4 @@ func main() {
 	fmt.Println(s, err)
 }
 
-// lwtgen:sum 7304b8bdecebafce
+// lwtgen:sum b99ddec4760a4537

@@ -38,6 +38,7 @@ type fFrame struct {
 	i1    int
 }
 
+//line in.go:17:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -45,11 +46,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:17:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:17", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked"))
 			}
 		}()
 	} else {
@@ -61,7 +63,7 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:18:2*/ fr.await = lwt.Pause()
+	/*line in.go:18:1*/ fr.await = /*line in.go:18:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -79,25 +81,25 @@ s1:
 	}
 	/*line in.go:19:1*/ L:
 	switch {
-	case fr.x > 0:
-		if fr.x == 5 {
+	case fr.x /*line in.go:21:8*/ > 0:
+		if fr.x /*line in.go:22:7*/ == 5 {
 			break L
 		}
-		return fr.Become(lwt.Return(1))
+		return fr.Become( /*line in.go:25:9*/ lwt.Return(1))
 	default:
-		return fr.Become(lwt.Return(2))
+		return fr.Become( /*line in.go:27:9*/ lwt.Return(2))
 	}
-	/*line in.go:29:2*/ reached = append(reached, "after the switch")
-	/*line in.go:30:2*/ fr.n = 0
-	/*line in.go:31:2*/ fr.coll = 3
+	/*line in.go:29:1*/ reached = append(reached, "after the switch")
+	/*line in.go:30:1*/ fr.n = /*line in.go:30:6*/ 0
+	/*line in.go:31:1*/ fr.coll = /*line in.go:31:16*/ 3
 	fr.i1 = 0
 range1:
 	if fr.i1 >= fr.coll {
 		goto endrange3
 	}
-	/*line in.go:31:2*/ fr.i = fr.i1
-	/*line in.go:32:3*/ fr.n += fr.i
-	/*line in.go:33:3*/ fr.await = lwt.Pause()
+	/*line in.go:31:1*/ fr.i = fr.i1
+	fr.n /*line in.go:32:4*/ += fr.i
+	fr.await = /*line in.go:33:12*/ lwt.Pause()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -116,7 +118,7 @@ s2:
 	fr.i1++
 	goto range1
 endrange3:
-	/*line in.go:35:2*/ return fr.Become(lwt.Return(fr.n + 100))
+	/*line in.go:35:1*/ return fr.Become( /*line in.go:35:8*/ lwt.Return(fr.n /*line in.go:35:21*/ + 100))
 }
 
 //line in.go:38:1
@@ -125,4 +127,4 @@ func main() {
 	fmt.Println(reached)
 }
 
-// lwtgen:sum 6b5ffda28dac4462
+// lwtgen:sum c379d852b3fa377f

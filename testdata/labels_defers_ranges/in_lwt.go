@@ -82,6 +82,7 @@ type labelsFrame struct {
 	deferred lwt.Promise[int]
 }
 
+//line in.go:37:1
 func (fr *labelsFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -89,12 +90,13 @@ func (fr *labelsFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:37:1
 func (fr *labelsFrame) step() (r1 lwt.Promise[string]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.labels", "in.go:37", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.labels", debugtrace.PanicSite("labelsFrame", "in.go:37"), "panicked")
 			}
 			fr.state = 9
 			r1 = fr.step()
@@ -122,20 +124,20 @@ func (fr *labelsFrame) step() (r1 lwt.Promise[string]) {
 	case 10:
 		goto s10
 	}
-	/*line in.go:38:2*/ fr.out = ""
-	/*line in.go:39:2*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:38:1*/ fr.out = /*line in.go:38:8*/ ""
+	/*line in.go:39:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:51:2*/ fr.xs = nil
+	/*line in.go:51:1*/ fr.xs = nil
 	fr.defers[fr.ndefers] = 2
 	fr.ndefers++
-	/*line in.go:59:2*/ fr.coll = 3
+	/*line in.go:59:1*/ fr.coll = /*line in.go:59:16*/ 3
 	fr.i1 = 0
 range3:
 	if fr.i1 >= fr.coll {
 		goto endrange5
 	}
-	/*line in.go:59:2*/ fr.i = fr.i1
-	/*line in.go:60:6*/ fr.await = later(fr.i)
+	/*line in.go:59:1*/ fr.i = fr.i1
+	/*line in.go:60:5*/ fr.await = /*line in.go:60:15*/ later(fr.i /*line in.go:60:23*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -154,24 +156,24 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:60:3*/ if fr.v == 1 {
+	/*line in.go:60:2*/ if fr.v /*line in.go:60:25*/ == 1 {
 		goto next4
 	}
-	/*line in.go:63:3*/ fr.out += "m"
+	fr.out /*line in.go:63:6*/ += "m"
 next4:
 	fr.i1++
 	goto range3
 endrange5:
-	/*line in.go:65:2*/ {
+	/*line in.go:65:1*/ {
 		k := 0
 	again:
 		k++
 		if k < 3 {
 			goto again
 		}
-		fr.out += fmt.Sprint(k)
+		fr.out /*line in.go:72:6*/ += fmt.Sprint(k)
 	}
-	/*line in.go:74:23*/ fr.await = later(3)
+	/*line in.go:74:22*/ fr.await = /*line in.go:74:32*/ later(3)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -190,13 +192,13 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:74:2*/ for x := range count(fr.v1) {
-		fr.out += fmt.Sprint(x)
+	/*line in.go:74:1*/ for x := range count /*line in.go:74:21*/ (fr.v1 /*line in.go:74:42*/) {
+		fr.out /*line in.go:75:6*/ += fmt.Sprint(x)
 	}
-	/*line in.go:77:2*/ fr.ch = make(chan int, 2)
-	/*line in.go:78:2*/ fr.ch <- 7
-	/*line in.go:79:2*/ close(fr.ch)
-	/*line in.go:80:31*/ fr.await = later(0)
+	/*line in.go:77:1*/ fr.ch = /*line in.go:77:7*/ make(chan int, 2)
+	/*line in.go:78:1*/ fr.ch /*line in.go:78:4*/ <- 7
+	/*line in.go:79:1*/ close(fr.ch /*line in.go:79:10*/)
+	/*line in.go:80:30*/ fr.await = /*line in.go:80:40*/ later(0)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -215,14 +217,14 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:80:2*/ for v := range chanAfter(fr.ch, fr.v2) {
-		fr.out += fmt.Sprint(v)
+	/*line in.go:80:1*/ for v := range chanAfter /*line in.go:80:25*/ ( /*line in.go:80:26*/ fr.ch /*line in.go:80:29*/, fr.v2 /*line in.go:80:50*/) {
+		fr.out /*line in.go:81:6*/ += fmt.Sprint(v)
 	}
 	fr.ns = new(named)
-	/*line in.go:83:2*/ (*fr.ns) = named{"n", lwtstream.OfSlice([]string{"x", "y"})}
-	/*line in.go:84:2*/ fr.stream = (*fr.ns)
+	/*line in.go:83:1*/ (*fr.ns) = /*line in.go:83:7*/ named{"n", lwtstream.OfSlice([]string{"x", "y"})}
+	/*line in.go:84:1*/ fr.stream = /*line in.go:84:16*/ (*fr.ns)
 range6:
-	/*line in.go:84:2*/ fr.await1 = fr.stream.Get()
+	/*line in.go:84:1*/ fr.await1 = fr.stream.Get()
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
@@ -244,13 +246,13 @@ s4:
 	if !fr.elem.OK {
 		goto endrange7
 	}
-	/*line in.go:84:2*/ fr.s = fr.elem.Value
-	/*line in.go:85:3*/ {
-		fr.out += fr.s
+	/*line in.go:84:1*/ fr.s = fr.elem.Value
+	{
+		/*line in.go:85:2*/ fr.out /*line in.go:85:6*/ += fr.s
 	}
 	goto range6
 endrange7:
-	/*line in.go:87:20*/ fr.await2 = lwt.Return("héllo")
+	/*line in.go:87:19*/ fr.await2 = /*line in.go:87:29*/ lwt.Return("héllo")
 s5:
 	if !fr.await2.Ready() {
 		fr.state = 5
@@ -269,10 +271,10 @@ s5:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:87:2*/ for _, r := range fr.v3 {
-		fr.out += fmt.Sprint(RuneLen(r))
+	/*line in.go:87:1*/ for _, r := range fr.v3 /*line in.go:87:51*/ {
+		fr.out /*line in.go:88:6*/ += fmt.Sprint(RuneLen(r))
 	}
-	/*line in.go:90:8*/ fr.await3 = lwt.All[int]()
+	/*line in.go:90:7*/ fr.await3 = lwt.All[int]()
 s6:
 	if !fr.await3.Ready() {
 		fr.state = 6
@@ -291,8 +293,8 @@ s6:
 	} else {
 		fr.vs1 = v
 	}
-	/*line in.go:90:2*/ fr.vs = fr.vs1
-	/*line in.go:91:7*/ fr.await = later(5)
+	/*line in.go:90:1*/ fr.vs = fr.vs1
+	/*line in.go:91:6*/ fr.await = /*line in.go:91:21*/ later(5)
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
@@ -311,9 +313,9 @@ s7:
 	} else {
 		fr.v4 = v
 	}
-	/*line in.go:91:2*/ fr.w = fr.v4
-	/*line in.go:92:2*/ {
-		fr.ret = lwt.Return(strings.ToUpper(fr.out) + fmt.Sprint(len(fr.vs), fr.w, fr.utf8))
+	/*line in.go:91:1*/ fr.w = fr.v4
+	/*line in.go:92:1*/ {
+		fr.ret = /*line in.go:92:8*/ lwt.Return(strings.ToUpper(fr.out /*line in.go:92:39*/) + fmt.Sprint(len(fr.vs /*line in.go:92:60*/), fr.w /*line in.go:92:64*/, fr.utf8 /*line in.go:92:70*/))
 		goto ret1
 	}
 ret1:
@@ -341,31 +343,31 @@ s9:
 	}
 	panic("unreachable")
 deferred9:
-	/*line in.go:40:2*/ loop1:
+	/*line in.go:40:1*/ loop1 /*line in.go:40:5*/ :
 	for i := range 3 {
 		if i == 1 {
 			continue loop1
 		}
-		fr.out += "d"
+		fr.out /*line in.go:45:7*/ += "d"
 	}
-	/*line in.go:47:3*/ goto skip1
-	/*line in.go:48:2*/ skip1:
-	fmt.Println("deferred", fr.out)
+	goto skip1
+	/*line in.go:48:1*/ skip1 /*line in.go:48:5*/ :
+	fmt.Println("deferred", fr.out /*line in.go:49:30*/)
 	goto unwind2
 deferred10:
-	/*line in.go:52:3*/ fmt.Println("variadic", fr.xs == nil, len(fr.xs))
-	/*line in.go:53:3*/ if len(fr.xs) == 0 {
+	fmt.Println("variadic", fr.xs /*line in.go:52:29*/ == nil, len(fr.xs /*line in.go:52:44*/))
+	if len(fr.xs /*line in.go:53:12*/) == 0 {
 		{
-			fr.deferred = later(1)
+			fr.deferred = /*line in.go:54:10*/ later(1)
 			goto awaitdefer13
 		}
 	}
-	/*line in.go:56:3*/ {
-		fr.deferred = lwt.Fail[int](errors.New("never"))
+	/*line in.go:56:2*/ {
+		fr.deferred = /*line in.go:56:9*/ lwt.Fail[int](errors.New("never"))
 		goto awaitdefer13
 	}
 awaitdefer13:
-	/*line in.go:51:8*/ fr.await = fr.deferred
+	/*line in.go:51:7*/ fr.await = fr.deferred
 s10:
 	if !fr.await.Ready() {
 		fr.state = 10
@@ -413,6 +415,7 @@ type failingDeferFrame struct {
 	await1   lwt.Promise[lwt.Unit]
 }
 
+//line in.go:96:1
 func (fr *failingDeferFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -420,12 +423,13 @@ func (fr *failingDeferFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:96:1
 func (fr *failingDeferFrame) step() (r1 lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.failingDefer", "in.go:96", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.failingDefer", debugtrace.PanicSite("failingDeferFrame", "in.go:96"), "panicked")
 			}
 			fr.state = 2
 			r1 = fr.step()
@@ -441,10 +445,10 @@ func (fr *failingDeferFrame) step() (r1 lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:97:2*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:97:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:103:2*/ {
-		fr.ret = lwt.Return(3)
+	/*line in.go:103:1*/ {
+		fr.ret = /*line in.go:103:8*/ lwt.Return(3)
 		goto ret1
 	}
 ret1:
@@ -470,7 +474,7 @@ s2:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:98:6*/ fr.await = later(1)
+	/*line in.go:98:5*/ fr.await = /*line in.go:98:15*/ later(1)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -489,18 +493,18 @@ s3:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:98:3*/ if fr.v == 1 {
+	/*line in.go:98:2*/ if fr.v /*line in.go:98:25*/ == 1 {
 		{
-			fr.deferred = lwt.Fail[lwt.Unit](errors.New("cleanup failed"))
+			fr.deferred = /*line in.go:99:10*/ lwt.Fail[lwt.Unit](errors.New("cleanup failed"))
 			goto awaitdefer6
 		}
 	}
-	/*line in.go:101:3*/ {
-		fr.deferred = lwt.Return(lwt.Unit{})
+	/*line in.go:101:2*/ {
+		fr.deferred = /*line in.go:101:9*/ lwt.Return(lwt.Unit{})
 		goto awaitdefer6
 	}
 awaitdefer6:
-	/*line in.go:97:8*/ fr.await1 = fr.deferred
+	/*line in.go:97:7*/ fr.await1 = fr.deferred
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
@@ -534,4 +538,4 @@ func main() {
 	fmt.Println(lwtmain.Run(failingDefer()))
 }
 
-// lwtgen:sum 1886bcbf126e491c
+// lwtgen:sum b310a45c71a89a25

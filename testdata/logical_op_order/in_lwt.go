@@ -47,6 +47,7 @@ type fFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:26:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -54,11 +55,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:26:1
 func (fr *fFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:26", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:26"), "panicked"))
 			}
 		}()
 	} else {
@@ -68,8 +70,8 @@ func (fr *fFrame) step() (r1 lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	fr.t = open && ready
-	/*line in.go:27:33*/ fr.await = pending()
+	fr.t = /*line in.go:27:17*/ open && ready
+	/*line in.go:27:32*/ fr.await = /*line in.go:27:42*/ pending()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -87,8 +89,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:27:2*/ fr.s = fmt.Sprint(fr.t, fr.v)
-	/*line in.go:28:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in.go:27:1*/ fr.s = /*line in.go:27:6*/ fmt.Sprint /*line in.go:27:16*/ (fr.t /*line in.go:27:31*/, fr.v /*line in.go:27:53*/)
+	/*line in.go:28:1*/ return fr.Become( /*line in.go:28:8*/ lwt.Return(fr.s /*line in.go:28:21*/))
 }
 
 //line in.go:32:1
@@ -108,6 +110,7 @@ type gFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:32:1
 func (fr *gFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -115,11 +118,12 @@ func (fr *gFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:32:1
 func (fr *gFrame) step() (r1 lwt.Promise[[]bool]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.g", "in.go:32", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.g", debugtrace.PanicSite("gFrame", "in.go:32"), "panicked"))
 			}
 		}()
 	} else {
@@ -129,9 +133,9 @@ func (fr *gFrame) step() (r1 lwt.Promise[[]bool]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:33:2*/ open = true
-	fr.t = open || !ready
-	/*line in.go:34:43*/ fr.await = pending()
+	/*line in.go:33:1*/ open = true
+	fr.t = /*line in.go:34:26*/ open || !ready
+	/*line in.go:34:42*/ fr.await = /*line in.go:34:52*/ pending()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -149,7 +153,7 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:34:2*/ return fr.Become(lwt.Return([]bool{fr.t, fr.v == 1}))
+	/*line in.go:34:1*/ return fr.Become( /*line in.go:34:8*/ lwt.Return /*line in.go:34:18*/ ( /*line in.go:34:19*/ []bool{fr.t /*line in.go:34:43*/, fr.v /*line in.go:34:63*/ == 1 /*line in.go:34:68*/} /*line in.go:34:69*/))
 }
 
 //line in.go:37:1
@@ -164,4 +168,4 @@ func main() {
 	fmt.Println(q.State())
 }
 
-// lwtgen:sum 647096c42f7e145d
+// lwtgen:sum 47e347b7ce63e6ce

@@ -45,6 +45,7 @@ type workFrame struct {
 	await1 lwt.Promise[lwt.Unit]
 }
 
+//line in.go:24:1
 func (fr *workFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -52,11 +53,12 @@ func (fr *workFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:24:1
 func (fr *workFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.work", "in.go:24", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.work", debugtrace.PanicSite("workFrame", "in.go:24"), "panicked"))
 			}
 		}()
 	} else {
@@ -68,15 +70,15 @@ func (fr *workFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s21
 	}
-	/*line in.go:25:2*/ if s1 := section; s1.Enabled(lwtlog.LevelInfo) {
-		lwtlog.At("in.go", 25, 2).Infof(s1, "starting with %s", expensive("info argument"))
+	/*line in.go:25:1*/ if s1 := /*line in.go:25:14*/ section; s1.Enabled(lwtlog.LevelInfo) {
+		lwtlog.At("in.go", 25, 2).Infof(s1 /*line in.go:25:24*/, "starting with %s" /*line in.go:25:44*/, expensive("info argument"))
 	}
-	/*line in.go:26:2*/ if lwtlog.DebugBuild {
-		if s2 := section; s2.Enabled(lwtlog.LevelDebug) {
-			lwtlog.At("in.go", 26, 2).Debugf(s2, "a secret debug format %s", expensive("debug argument"))
+	/*line in.go:26:1*/ if lwtlog.DebugBuild {
+		if s2 := /*line in.go:26:15*/ section; s2.Enabled(lwtlog.LevelDebug) {
+			lwtlog.At("in.go", 26, 2).Debugf(s2 /*line in.go:26:25*/, "a secret debug format %s" /*line in.go:26:53*/, expensive("debug argument"))
 		}
 	}
-	/*line in.go:27:7*/ fr.await = lwt.Return(fr.n)
+	/*line in.go:27:6*/ fr.await = /*line in.go:27:16*/ lwt.Return(fr.n /*line in.go:27:29*/)
 s11:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -94,10 +96,10 @@ s11:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:27:2*/ fr.v = fr.v1 * 2
-	/*line in.go:28:2*/ fr.await1 = func() lwt.Promise[lwt.Unit] {
-		if s3 := section; s3.Enabled(lwtlog.LevelWarning) {
-			return lwtlog.At("in.go", 28, 12).Warning(s3, "warning "+expensive("warning argument"))
+	/*line in.go:27:1*/ fr.v = /*line in.go:27:6*/ fr.v1 /*line in.go:27:31*/ * 2
+	/*line in.go:28:1*/ fr.await1 = /*line in.go:28:11*/ func() lwt.Promise[lwt.Unit] {
+		if s3 := /*line in.go:28:26*/ section; s3.Enabled(lwtlog.LevelWarning) {
+			return lwtlog.At("in.go", 28, 12).Warning(s3 /*line in.go:28:36*/, "warning "+expensive("warning argument"))
 		}
 		return lwt.ReturnUnit()
 	}()
@@ -116,15 +118,15 @@ s21:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:29:2*/ return fr.Become(lwt.Return(fr.v))
+	/*line in.go:29:1*/ return fr.Become( /*line in.go:29:8*/ lwt.Return(fr.v /*line in.go:29:21*/))
 }
 
-// Not annotated, but in an annotated file: its log calls are guarded too.
-//
 //line in.go:32:1
+// Not annotated, but in an annotated file: its log calls are guarded too.
+
 func plain() {
-	if s1 := section; s1.Enabled(lwtlog.LevelError) {
-		lwtlog.At("in.go", 34, 2).Error(s1, expensive("error argument"))
+	if s1 := /*line in.go:34:14*/ section; s1.Enabled(lwtlog.LevelError) {
+		lwtlog.At("in.go", 34, 2).Error(s1 /*line in.go:34:24*/, expensive("error argument"))
 	}
 }
 
@@ -138,4 +140,4 @@ func main() {
 	fmt.Println(work(2))
 }
 
-// lwtgen:sum 15a9e8bb59564f2c
+// lwtgen:sum 6accfd08d5d6574f

@@ -35,6 +35,7 @@ type sumFrame struct {
 	v1    int
 }
 
+//line in.go:14:1
 func (fr *sumFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -42,11 +43,12 @@ func (fr *sumFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:14:1
 func (fr *sumFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", "in.go:14", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", debugtrace.PanicSite("sumFrame", "in.go:14"), "panicked"))
 			}
 		}()
 	} else {
@@ -58,13 +60,13 @@ func (fr *sumFrame) step() (r1 lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:15:2*/ fr.s = 0
-	/*line in.go:16:6*/ fr.i = 0
+	/*line in.go:15:1*/ fr.s = /*line in.go:15:6*/ 0
+	/*line in.go:16:5*/ fr.i = /*line in.go:16:10*/ 0
 for1:
-	/*line in.go:16:14*/ if !(fr.i < fr.n) {
+	/*line in.go:16:13*/ if !( /*line in.go:16:13*/ fr.i /*line in.go:16:15*/ < fr.n) {
 		goto endfor3
 	}
-	/*line in.go:17:8*/ fr.await = fr.get(fr.i)
+	/*line in.go:17:7*/ fr.await = /*line in.go:17:17*/ fr.get /*line in.go:17:20*/ (fr.i /*line in.go:17:23*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -82,15 +84,15 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:17:3*/ fr.s += fr.v
-	/*line in.go:16:21*/ fr.i++
+	/*line in.go:17:2*/ fr.s += fr.v
+	/*line in.go:16:20*/ fr.i /*line in.go:16:21*/ ++
 	goto for1
 endfor3:
-	/*line in.go:19:5*/ fr.cond = fr.s > 10
+	/*line in.go:19:4*/ fr.cond = /*line in.go:19:4*/ fr.s /*line in.go:19:6*/ > 10
 	if !fr.cond {
 		goto skip4
 	}
-	/*line in.go:19:15*/ fr.await = fr.get(100)
+	/*line in.go:19:14*/ fr.await = /*line in.go:19:24*/ fr.get /*line in.go:19:27*/ (100)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -108,12 +110,12 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	fr.cond = fr.v1 > 0
+	fr.cond = /*line in.go:19:14*/ fr.v1 /*line in.go:19:34*/ > 0
 skip4:
-	/*line in.go:19:2*/ if fr.cond {
+	/*line in.go:19:1*/ if fr.cond /*line in.go:19:38*/ {
 		fmt.Println("big")
 	}
-	/*line in.go:22:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in.go:22:1*/ return fr.Become( /*line in.go:22:8*/ lwt.Return(fr.s /*line in.go:22:21*/))
 }
 
 //line in.go:25:1
@@ -134,4 +136,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum beb5a261898e8a1a
+// lwtgen:sum dedb32fc9616635c

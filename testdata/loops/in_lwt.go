@@ -90,6 +90,7 @@ type loopsFrame struct {
 	v11    int
 }
 
+//line in.go:30:1
 func (fr *loopsFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -97,11 +98,12 @@ func (fr *loopsFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:30:1
 func (fr *loopsFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.loops", "in.go:30", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.loops", debugtrace.PanicSite("loopsFrame", "in.go:30"), "panicked"))
 			}
 		}()
 	} else {
@@ -127,16 +129,16 @@ func (fr *loopsFrame) step() (r1 lwt.Promise[string]) {
 	case 9:
 		goto s9
 	}
-	/*line in.go:31:2*/ fr.s = ""
-	/*line in.go:32:6*/ fr.i = 0
+	/*line in.go:31:1*/ fr.s = /*line in.go:31:6*/ ""
+	/*line in.go:32:5*/ fr.i = /*line in.go:32:10*/ 0
 for1:
-	/*line in.go:32:14*/ if !(fr.i < 5) {
+	/*line in.go:32:13*/ if !( /*line in.go:32:13*/ fr.i /*line in.go:32:15*/ < 5) {
 		goto endfor3
 	}
-	/*line in.go:33:3*/ if fr.i == 1 {
+	/*line in.go:33:2*/ if fr.i /*line in.go:33:7*/ == 1 {
 		goto post2
 	}
-	/*line in.go:36:6*/ fr.await = later(fr.i)
+	/*line in.go:36:5*/ fr.await = /*line in.go:36:15*/ later(fr.i /*line in.go:36:23*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -154,20 +156,20 @@ s1:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:36:3*/ if fr.v3 == 3 {
+	/*line in.go:36:2*/ if fr.v3 /*line in.go:36:25*/ == 3 {
 		goto endfor3
 	}
-	/*line in.go:39:3*/ fr.s += fmt.Sprint(fr.i)
+	fr.s /*line in.go:39:4*/ += fmt.Sprint(fr.i /*line in.go:39:20*/)
 post2:
-	/*line in.go:32:21*/ fr.i++
+	/*line in.go:32:20*/ fr.i /*line in.go:32:21*/ ++
 	goto for1
 endfor3:
-	/*line in.go:41:2*/ fr.n = 0
+	/*line in.go:41:1*/ fr.n = /*line in.go:41:6*/ 0
 for4:
-	/*line in.go:42:6*/ if !(fr.n < 3) {
+	/*line in.go:42:5*/ if !( /*line in.go:42:5*/ fr.n /*line in.go:42:7*/ < 3) {
 		goto endfor6
 	}
-	/*line in.go:43:8*/ fr.await = later(1)
+	/*line in.go:43:7*/ fr.await = /*line in.go:43:17*/ later(1)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -185,12 +187,12 @@ s2:
 	} else {
 		fr.v4 = v
 	}
-	/*line in.go:43:3*/ fr.n += fr.v4
+	/*line in.go:43:2*/ fr.n += fr.v4
 	goto for4
 endfor6:
 for7:
-	/*line in.go:46:3*/ fr.n++
-	/*line in.go:47:6*/ fr.await = later(fr.n)
+	/*line in.go:46:2*/ fr.n /*line in.go:46:3*/ ++
+	/*line in.go:47:5*/ fr.await = /*line in.go:47:15*/ later(fr.n /*line in.go:47:23*/)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -208,30 +210,30 @@ s3:
 	} else {
 		fr.v5 = v
 	}
-	/*line in.go:47:3*/ if fr.v5 > 5 {
+	/*line in.go:47:2*/ if fr.v5 /*line in.go:47:25*/ > 5 {
 		goto endfor9
 	}
 	goto for7
 endfor9:
-	/*line in.go:51:2*/ fr.s += fmt.Sprintf(" n=%d", fr.n)
-	/*line in.go:53:2*/ fr.coll = 3
+	/*line in.go:51:1*/ fr.s /*line in.go:51:3*/ += fmt.Sprintf(" n=%d", fr.n /*line in.go:51:29*/)
+	/*line in.go:53:1*/ fr.coll = /*line in.go:53:16*/ 3
 	fr.i4 = 0
 range10:
 	if fr.i4 >= fr.coll {
 		goto endrange12
 	}
-	/*line in.go:53:2*/ fr.i1 = fr.i4
-	/*line in.go:54:3*/ fr.coll1 = 3
+	/*line in.go:53:1*/ fr.i1 = fr.i4
+	fr.coll1 = /*line in.go:54:17*/ 3
 	fr.i5 = 0
 range13:
 	if fr.i5 >= fr.coll1 {
 		goto endrange15
 	}
-	/*line in.go:54:3*/ fr.j = fr.i5
-	/*line in.go:55:4*/ if fr.j > fr.i1 {
+	/*line in.go:54:2*/ fr.j = fr.i5
+	/*line in.go:55:3*/ if fr.j /*line in.go:55:8*/ > fr.i1 /*line in.go:55:12*/ {
 		goto next11
 	}
-	/*line in.go:58:7*/ fr.await = later(fr.i1 * fr.j)
+	/*line in.go:58:6*/ fr.await = /*line in.go:58:16*/ later(fr.i1 /*line in.go:58:23*/ * fr.j /*line in.go:58:26*/)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -249,10 +251,10 @@ s4:
 	} else {
 		fr.v6 = v
 	}
-	/*line in.go:58:4*/ if fr.v6 == 4 {
+	/*line in.go:58:3*/ if fr.v6 /*line in.go:58:28*/ == 4 {
 		goto endrange12
 	}
-	/*line in.go:61:4*/ fr.s += fmt.Sprintf(" %d%d", fr.i1, fr.j)
+	/*line in.go:61:3*/ fr.s /*line in.go:61:5*/ += fmt.Sprintf(" %d%d", fr.i1 /*line in.go:61:31*/, fr.j /*line in.go:61:34*/)
 	fr.i5++
 	goto range13
 endrange15:
@@ -260,14 +262,14 @@ next11:
 	fr.i4++
 	goto range10
 endrange12:
-	/*line in.go:64:2*/ fr.coll2 = []string{"a", "b"}
+	/*line in.go:64:1*/ fr.coll2 = /*line in.go:64:19*/ []string{"a", "b"}
 	fr.i6 = 0
 range16:
 	if fr.i6 >= len(fr.coll2) {
 		goto endrange18
 	}
-	/*line in.go:64:2*/ fr.i2, fr.v = fr.i6, fr.coll2[fr.i6]
-	/*line in.go:65:32*/ fr.await1 = later(fr.v)
+	/*line in.go:64:1*/ fr.i2, fr.v = fr.i6, fr.coll2[fr.i6]
+	/*line in.go:65:31*/ fr.await1 = /*line in.go:65:41*/ later(fr.v /*line in.go:65:49*/)
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
@@ -285,20 +287,20 @@ s5:
 	} else {
 		fr.v7 = v
 	}
-	/*line in.go:65:3*/ fr.s += fmt.Sprintf(" %d%s", fr.i2, fr.v7)
+	/*line in.go:65:2*/ fr.s += /*line in.go:65:7*/ fmt.Sprintf /*line in.go:65:18*/ ( /*line in.go:65:19*/ " %d%s" /*line in.go:65:29*/, fr.i2 /*line in.go:65:30*/, fr.v7 /*line in.go:65:51*/)
 	fr.i6++
 	goto range16
 endrange18:
-	/*line in.go:67:2*/ fr.arr = [3]int{1, 2, 3}
-	/*line in.go:68:2*/ fr.coll3 = fr.arr
+	/*line in.go:67:1*/ fr.arr = /*line in.go:67:8*/ [3]int{1, 2, 3}
+	/*line in.go:68:1*/ fr.coll3 = /*line in.go:68:19*/ fr.arr
 	fr.i7 = 0
 range19:
 	if fr.i7 >= len(fr.coll3) {
 		goto endrange21
 	}
-	/*line in.go:68:2*/ fr.v1 = fr.coll3[fr.i7]
-	/*line in.go:69:3*/ fr.arr[2] = 100
-	/*line in.go:70:24*/ fr.await = later(fr.v1)
+	/*line in.go:68:1*/ fr.v1 = fr.coll3[fr.i7]
+	fr.arr /*line in.go:69:5*/ [2] = 100
+	/*line in.go:70:23*/ fr.await = /*line in.go:70:33*/ later(fr.v1 /*line in.go:70:41*/)
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
@@ -316,22 +318,22 @@ s6:
 	} else {
 		fr.v8 = v
 	}
-	/*line in.go:70:3*/ fr.s += fmt.Sprint(" ", fr.v8)
+	/*line in.go:70:2*/ fr.s += /*line in.go:70:7*/ fmt.Sprint /*line in.go:70:17*/ ( /*line in.go:70:18*/ " " /*line in.go:70:22*/, fr.v8 /*line in.go:70:43*/)
 	fr.i7++
 	goto range19
 endrange21:
-	/*line in.go:72:2*/ fr.coll4 = "héllo"
+	/*line in.go:72:1*/ fr.coll4 = /*line in.go:72:19*/ "héllo"
 	fr.i8 = 0
 range22:
 	if fr.i8 >= len(fr.coll4) {
 		goto endrange24
 	}
 	fr.r1, fr.size = utf8.DecodeRuneInString(string(fr.coll4[fr.i8:]))
-	/*line in.go:72:2*/ fr.i3, fr.r = fr.i8, fr.r1
-	/*line in.go:73:3*/ if !(fr.r == 'é') {
+	/*line in.go:72:1*/ fr.i3, fr.r = fr.i8, fr.r1
+	if !( /*line in.go:73:5*/ fr.r /*line in.go:73:7*/ == 'é') {
 		goto endif25
 	}
-	/*line in.go:74:28*/ fr.await = later(fr.i3)
+	/*line in.go:74:27*/ fr.await = /*line in.go:74:37*/ later(fr.i3 /*line in.go:74:45*/)
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
@@ -349,15 +351,15 @@ s7:
 	} else {
 		fr.v9 = v
 	}
-	/*line in.go:74:4*/ fr.s += fmt.Sprint(" é@", fr.v9)
+	/*line in.go:74:3*/ fr.s += /*line in.go:74:8*/ fmt.Sprint /*line in.go:74:18*/ ( /*line in.go:74:19*/ " é@" /*line in.go:74:26*/, fr.v9 /*line in.go:74:47*/)
 endif25:
 	fr.i8 += fr.size
 	goto range22
 endrange24:
-	/*line in.go:77:6*/ fr.keys = nil
-	/*line in.go:78:2*/ fr.m = map[string]int{"x": 1, "y": 2, "z": 3}
-	/*line in.go:79:2*/ fr.total = 0
-	/*line in.go:80:2*/ fr.coll5 = fr.m
+	/*line in.go:77:5*/ fr.keys = nil
+	/*line in.go:78:1*/ fr.m = /*line in.go:78:6*/ map[string]int{"x": 1, "y": 2, "z": 3}
+	/*line in.go:79:1*/ fr.total = /*line in.go:79:10*/ 0
+	/*line in.go:80:1*/ fr.coll5 = /*line in.go:80:19*/ fr.m
 	fr.i9 = 0
 	fr.keys1 = make([]string, 0, len(fr.coll5))
 	for k1 := range fr.coll5 {
@@ -371,8 +373,8 @@ range26:
 		fr.i9++
 		goto range26
 	}
-	/*line in.go:80:2*/ fr.k, fr.v2 = fr.keys1[fr.i9], fr.coll5[fr.keys1[fr.i9]]
-	/*line in.go:81:12*/ fr.await = later(fr.v2)
+	/*line in.go:80:1*/ fr.k, fr.v2 = fr.keys1[fr.i9], fr.coll5[fr.keys1[fr.i9]]
+	/*line in.go:81:11*/ fr.await = /*line in.go:81:21*/ later(fr.v2 /*line in.go:81:29*/)
 s8:
 	if !fr.await.Ready() {
 		fr.state = 8
@@ -390,15 +392,15 @@ s8:
 	} else {
 		fr.v10 = v
 	}
-	/*line in.go:81:3*/ fr.total += fr.v10
-	/*line in.go:82:3*/ fr.keys = append(fr.keys, fr.k)
-	/*line in.go:83:3*/ delete(fr.m, "zz")
+	/*line in.go:81:2*/ fr.total += fr.v10
+	fr.keys /*line in.go:82:7*/ = append(fr.keys /*line in.go:82:21*/, fr.k /*line in.go:82:24*/)
+	delete(fr.m /*line in.go:83:11*/, "zz")
 	fr.i9++
 	goto range26
 endrange28:
-	/*line in.go:85:2*/ sort.Strings(fr.keys)
-	/*line in.go:86:2*/ fr.s += fmt.Sprint(" ", fr.keys, fr.total)
-	/*line in.go:87:12*/ fr.await = later(2)
+	/*line in.go:85:1*/ sort.Strings(fr.keys /*line in.go:85:19*/)
+	/*line in.go:86:1*/ fr.s /*line in.go:86:3*/ += fmt.Sprint(" ", fr.keys /*line in.go:86:27*/, fr.total /*line in.go:86:34*/)
+	/*line in.go:87:11*/ fr.await = /*line in.go:87:21*/ later(2)
 s9:
 	if !fr.await.Ready() {
 		fr.state = 9
@@ -416,10 +418,10 @@ s9:
 	} else {
 		fr.v11 = v
 	}
-	/*line in.go:87:2*/ for range fr.v11 {
-		fr.s += " tick"
+	/*line in.go:87:1*/ for range fr.v11 /*line in.go:87:31*/ {
+		fr.s /*line in.go:88:4*/ += " tick"
 	}
-	/*line in.go:90:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in.go:90:1*/ return fr.Become( /*line in.go:90:8*/ lwt.Return(fr.s /*line in.go:90:21*/))
 }
 
 // A loop of ten million awaits of resolved promises: constant stack.
@@ -443,6 +445,7 @@ type countFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:96:1
 func (fr *countFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -450,11 +453,12 @@ func (fr *countFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:96:1
 func (fr *countFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.count", "in.go:96", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.count", debugtrace.PanicSite("countFrame", "in.go:96"), "panicked"))
 			}
 		}()
 	} else {
@@ -464,13 +468,13 @@ func (fr *countFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:97:2*/ fr.s = 0
-	/*line in.go:98:6*/ fr.i = 0
+	/*line in.go:97:1*/ fr.s = /*line in.go:97:6*/ 0
+	/*line in.go:98:5*/ fr.i = /*line in.go:98:10*/ 0
 for1:
-	/*line in.go:98:14*/ if !(fr.i < fr.n) {
+	/*line in.go:98:13*/ if !( /*line in.go:98:13*/ fr.i /*line in.go:98:15*/ < fr.n) {
 		goto endfor3
 	}
-	/*line in.go:99:8*/ fr.await = lwt.Return(1)
+	/*line in.go:99:7*/ fr.await = /*line in.go:99:17*/ lwt.Return(1)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -488,11 +492,11 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:99:3*/ fr.s += fr.v
-	/*line in.go:98:21*/ fr.i++
+	/*line in.go:99:2*/ fr.s += fr.v
+	/*line in.go:98:20*/ fr.i /*line in.go:98:21*/ ++
 	goto for1
 endfor3:
-	/*line in.go:101:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in.go:101:1*/ return fr.Become( /*line in.go:101:8*/ lwt.Return(fr.s /*line in.go:101:21*/))
 }
 
 //line in.go:104:1
@@ -503,4 +507,4 @@ func main() {
 	fmt.Println(count(10_000_000))
 }
 
-// lwtgen:sum 52834cc8c1ec9e8a
+// lwtgen:sum 5bc7876fa390ed1e

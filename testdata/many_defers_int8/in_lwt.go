@@ -38,6 +38,7 @@ type fFrame struct {
 	await   lwt.Promise[lwt.Unit]
 }
 
+//line in.go:17:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -45,12 +46,13 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:17:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.f", "in.go:17", "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -64,267 +66,267 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:18:2*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:18:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:19:2*/ fr.defers[fr.ndefers] = 2
+	/*line in.go:19:1*/ fr.defers[fr.ndefers] = 2
 	fr.ndefers++
-	/*line in.go:20:2*/ fr.defers[fr.ndefers] = 3
+	/*line in.go:20:1*/ fr.defers[fr.ndefers] = 3
 	fr.ndefers++
-	/*line in.go:21:2*/ fr.defers[fr.ndefers] = 4
+	/*line in.go:21:1*/ fr.defers[fr.ndefers] = 4
 	fr.ndefers++
-	/*line in.go:22:2*/ fr.defers[fr.ndefers] = 5
+	/*line in.go:22:1*/ fr.defers[fr.ndefers] = 5
 	fr.ndefers++
-	/*line in.go:23:2*/ fr.defers[fr.ndefers] = 6
+	/*line in.go:23:1*/ fr.defers[fr.ndefers] = 6
 	fr.ndefers++
-	/*line in.go:24:2*/ fr.defers[fr.ndefers] = 7
+	/*line in.go:24:1*/ fr.defers[fr.ndefers] = 7
 	fr.ndefers++
-	/*line in.go:25:2*/ fr.defers[fr.ndefers] = 8
+	/*line in.go:25:1*/ fr.defers[fr.ndefers] = 8
 	fr.ndefers++
-	/*line in.go:26:2*/ fr.defers[fr.ndefers] = 9
+	/*line in.go:26:1*/ fr.defers[fr.ndefers] = 9
 	fr.ndefers++
-	/*line in.go:27:2*/ fr.defers[fr.ndefers] = 10
+	/*line in.go:27:1*/ fr.defers[fr.ndefers] = 10
 	fr.ndefers++
-	/*line in.go:28:2*/ fr.defers[fr.ndefers] = 11
+	/*line in.go:28:1*/ fr.defers[fr.ndefers] = 11
 	fr.ndefers++
-	/*line in.go:29:2*/ fr.defers[fr.ndefers] = 12
+	/*line in.go:29:1*/ fr.defers[fr.ndefers] = 12
 	fr.ndefers++
-	/*line in.go:30:2*/ fr.defers[fr.ndefers] = 13
+	/*line in.go:30:1*/ fr.defers[fr.ndefers] = 13
 	fr.ndefers++
-	/*line in.go:31:2*/ fr.defers[fr.ndefers] = 14
+	/*line in.go:31:1*/ fr.defers[fr.ndefers] = 14
 	fr.ndefers++
-	/*line in.go:32:2*/ fr.defers[fr.ndefers] = 15
+	/*line in.go:32:1*/ fr.defers[fr.ndefers] = 15
 	fr.ndefers++
-	/*line in.go:33:2*/ fr.defers[fr.ndefers] = 16
+	/*line in.go:33:1*/ fr.defers[fr.ndefers] = 16
 	fr.ndefers++
-	/*line in.go:34:2*/ fr.defers[fr.ndefers] = 17
+	/*line in.go:34:1*/ fr.defers[fr.ndefers] = 17
 	fr.ndefers++
-	/*line in.go:35:2*/ fr.defers[fr.ndefers] = 18
+	/*line in.go:35:1*/ fr.defers[fr.ndefers] = 18
 	fr.ndefers++
-	/*line in.go:36:2*/ fr.defers[fr.ndefers] = 19
+	/*line in.go:36:1*/ fr.defers[fr.ndefers] = 19
 	fr.ndefers++
-	/*line in.go:37:2*/ fr.defers[fr.ndefers] = 20
+	/*line in.go:37:1*/ fr.defers[fr.ndefers] = 20
 	fr.ndefers++
-	/*line in.go:38:2*/ fr.defers[fr.ndefers] = 21
+	/*line in.go:38:1*/ fr.defers[fr.ndefers] = 21
 	fr.ndefers++
-	/*line in.go:39:2*/ fr.defers[fr.ndefers] = 22
+	/*line in.go:39:1*/ fr.defers[fr.ndefers] = 22
 	fr.ndefers++
-	/*line in.go:40:2*/ fr.defers[fr.ndefers] = 23
+	/*line in.go:40:1*/ fr.defers[fr.ndefers] = 23
 	fr.ndefers++
-	/*line in.go:41:2*/ fr.defers[fr.ndefers] = 24
+	/*line in.go:41:1*/ fr.defers[fr.ndefers] = 24
 	fr.ndefers++
-	/*line in.go:42:2*/ fr.defers[fr.ndefers] = 25
+	/*line in.go:42:1*/ fr.defers[fr.ndefers] = 25
 	fr.ndefers++
-	/*line in.go:43:2*/ fr.defers[fr.ndefers] = 26
+	/*line in.go:43:1*/ fr.defers[fr.ndefers] = 26
 	fr.ndefers++
-	/*line in.go:44:2*/ fr.defers[fr.ndefers] = 27
+	/*line in.go:44:1*/ fr.defers[fr.ndefers] = 27
 	fr.ndefers++
-	/*line in.go:45:2*/ fr.defers[fr.ndefers] = 28
+	/*line in.go:45:1*/ fr.defers[fr.ndefers] = 28
 	fr.ndefers++
-	/*line in.go:46:2*/ fr.defers[fr.ndefers] = 29
+	/*line in.go:46:1*/ fr.defers[fr.ndefers] = 29
 	fr.ndefers++
-	/*line in.go:47:2*/ fr.defers[fr.ndefers] = 30
+	/*line in.go:47:1*/ fr.defers[fr.ndefers] = 30
 	fr.ndefers++
-	/*line in.go:48:2*/ fr.defers[fr.ndefers] = 31
+	/*line in.go:48:1*/ fr.defers[fr.ndefers] = 31
 	fr.ndefers++
-	/*line in.go:49:2*/ fr.defers[fr.ndefers] = 32
+	/*line in.go:49:1*/ fr.defers[fr.ndefers] = 32
 	fr.ndefers++
-	/*line in.go:50:2*/ fr.defers[fr.ndefers] = 33
+	/*line in.go:50:1*/ fr.defers[fr.ndefers] = 33
 	fr.ndefers++
-	/*line in.go:51:2*/ fr.defers[fr.ndefers] = 34
+	/*line in.go:51:1*/ fr.defers[fr.ndefers] = 34
 	fr.ndefers++
-	/*line in.go:52:2*/ fr.defers[fr.ndefers] = 35
+	/*line in.go:52:1*/ fr.defers[fr.ndefers] = 35
 	fr.ndefers++
-	/*line in.go:53:2*/ fr.defers[fr.ndefers] = 36
+	/*line in.go:53:1*/ fr.defers[fr.ndefers] = 36
 	fr.ndefers++
-	/*line in.go:54:2*/ fr.defers[fr.ndefers] = 37
+	/*line in.go:54:1*/ fr.defers[fr.ndefers] = 37
 	fr.ndefers++
-	/*line in.go:55:2*/ fr.defers[fr.ndefers] = 38
+	/*line in.go:55:1*/ fr.defers[fr.ndefers] = 38
 	fr.ndefers++
-	/*line in.go:56:2*/ fr.defers[fr.ndefers] = 39
+	/*line in.go:56:1*/ fr.defers[fr.ndefers] = 39
 	fr.ndefers++
-	/*line in.go:57:2*/ fr.defers[fr.ndefers] = 40
+	/*line in.go:57:1*/ fr.defers[fr.ndefers] = 40
 	fr.ndefers++
-	/*line in.go:58:2*/ fr.defers[fr.ndefers] = 41
+	/*line in.go:58:1*/ fr.defers[fr.ndefers] = 41
 	fr.ndefers++
-	/*line in.go:59:2*/ fr.defers[fr.ndefers] = 42
+	/*line in.go:59:1*/ fr.defers[fr.ndefers] = 42
 	fr.ndefers++
-	/*line in.go:60:2*/ fr.defers[fr.ndefers] = 43
+	/*line in.go:60:1*/ fr.defers[fr.ndefers] = 43
 	fr.ndefers++
-	/*line in.go:61:2*/ fr.defers[fr.ndefers] = 44
+	/*line in.go:61:1*/ fr.defers[fr.ndefers] = 44
 	fr.ndefers++
-	/*line in.go:62:2*/ fr.defers[fr.ndefers] = 45
+	/*line in.go:62:1*/ fr.defers[fr.ndefers] = 45
 	fr.ndefers++
-	/*line in.go:63:2*/ fr.defers[fr.ndefers] = 46
+	/*line in.go:63:1*/ fr.defers[fr.ndefers] = 46
 	fr.ndefers++
-	/*line in.go:64:2*/ fr.defers[fr.ndefers] = 47
+	/*line in.go:64:1*/ fr.defers[fr.ndefers] = 47
 	fr.ndefers++
-	/*line in.go:65:2*/ fr.defers[fr.ndefers] = 48
+	/*line in.go:65:1*/ fr.defers[fr.ndefers] = 48
 	fr.ndefers++
-	/*line in.go:66:2*/ fr.defers[fr.ndefers] = 49
+	/*line in.go:66:1*/ fr.defers[fr.ndefers] = 49
 	fr.ndefers++
-	/*line in.go:67:2*/ fr.defers[fr.ndefers] = 50
+	/*line in.go:67:1*/ fr.defers[fr.ndefers] = 50
 	fr.ndefers++
-	/*line in.go:68:2*/ fr.defers[fr.ndefers] = 51
+	/*line in.go:68:1*/ fr.defers[fr.ndefers] = 51
 	fr.ndefers++
-	/*line in.go:69:2*/ fr.defers[fr.ndefers] = 52
+	/*line in.go:69:1*/ fr.defers[fr.ndefers] = 52
 	fr.ndefers++
-	/*line in.go:70:2*/ fr.defers[fr.ndefers] = 53
+	/*line in.go:70:1*/ fr.defers[fr.ndefers] = 53
 	fr.ndefers++
-	/*line in.go:71:2*/ fr.defers[fr.ndefers] = 54
+	/*line in.go:71:1*/ fr.defers[fr.ndefers] = 54
 	fr.ndefers++
-	/*line in.go:72:2*/ fr.defers[fr.ndefers] = 55
+	/*line in.go:72:1*/ fr.defers[fr.ndefers] = 55
 	fr.ndefers++
-	/*line in.go:73:2*/ fr.defers[fr.ndefers] = 56
+	/*line in.go:73:1*/ fr.defers[fr.ndefers] = 56
 	fr.ndefers++
-	/*line in.go:74:2*/ fr.defers[fr.ndefers] = 57
+	/*line in.go:74:1*/ fr.defers[fr.ndefers] = 57
 	fr.ndefers++
-	/*line in.go:75:2*/ fr.defers[fr.ndefers] = 58
+	/*line in.go:75:1*/ fr.defers[fr.ndefers] = 58
 	fr.ndefers++
-	/*line in.go:76:2*/ fr.defers[fr.ndefers] = 59
+	/*line in.go:76:1*/ fr.defers[fr.ndefers] = 59
 	fr.ndefers++
-	/*line in.go:77:2*/ fr.defers[fr.ndefers] = 60
+	/*line in.go:77:1*/ fr.defers[fr.ndefers] = 60
 	fr.ndefers++
-	/*line in.go:78:2*/ fr.defers[fr.ndefers] = 61
+	/*line in.go:78:1*/ fr.defers[fr.ndefers] = 61
 	fr.ndefers++
-	/*line in.go:79:2*/ fr.defers[fr.ndefers] = 62
+	/*line in.go:79:1*/ fr.defers[fr.ndefers] = 62
 	fr.ndefers++
-	/*line in.go:80:2*/ fr.defers[fr.ndefers] = 63
+	/*line in.go:80:1*/ fr.defers[fr.ndefers] = 63
 	fr.ndefers++
-	/*line in.go:81:2*/ fr.defers[fr.ndefers] = 64
+	/*line in.go:81:1*/ fr.defers[fr.ndefers] = 64
 	fr.ndefers++
-	/*line in.go:82:2*/ fr.defers[fr.ndefers] = 65
+	/*line in.go:82:1*/ fr.defers[fr.ndefers] = 65
 	fr.ndefers++
-	/*line in.go:83:2*/ fr.defers[fr.ndefers] = 66
+	/*line in.go:83:1*/ fr.defers[fr.ndefers] = 66
 	fr.ndefers++
-	/*line in.go:84:2*/ fr.defers[fr.ndefers] = 67
+	/*line in.go:84:1*/ fr.defers[fr.ndefers] = 67
 	fr.ndefers++
-	/*line in.go:85:2*/ fr.defers[fr.ndefers] = 68
+	/*line in.go:85:1*/ fr.defers[fr.ndefers] = 68
 	fr.ndefers++
-	/*line in.go:86:2*/ fr.defers[fr.ndefers] = 69
+	/*line in.go:86:1*/ fr.defers[fr.ndefers] = 69
 	fr.ndefers++
-	/*line in.go:87:2*/ fr.defers[fr.ndefers] = 70
+	/*line in.go:87:1*/ fr.defers[fr.ndefers] = 70
 	fr.ndefers++
-	/*line in.go:88:2*/ fr.defers[fr.ndefers] = 71
+	/*line in.go:88:1*/ fr.defers[fr.ndefers] = 71
 	fr.ndefers++
-	/*line in.go:89:2*/ fr.defers[fr.ndefers] = 72
+	/*line in.go:89:1*/ fr.defers[fr.ndefers] = 72
 	fr.ndefers++
-	/*line in.go:90:2*/ fr.defers[fr.ndefers] = 73
+	/*line in.go:90:1*/ fr.defers[fr.ndefers] = 73
 	fr.ndefers++
-	/*line in.go:91:2*/ fr.defers[fr.ndefers] = 74
+	/*line in.go:91:1*/ fr.defers[fr.ndefers] = 74
 	fr.ndefers++
-	/*line in.go:92:2*/ fr.defers[fr.ndefers] = 75
+	/*line in.go:92:1*/ fr.defers[fr.ndefers] = 75
 	fr.ndefers++
-	/*line in.go:93:2*/ fr.defers[fr.ndefers] = 76
+	/*line in.go:93:1*/ fr.defers[fr.ndefers] = 76
 	fr.ndefers++
-	/*line in.go:94:2*/ fr.defers[fr.ndefers] = 77
+	/*line in.go:94:1*/ fr.defers[fr.ndefers] = 77
 	fr.ndefers++
-	/*line in.go:95:2*/ fr.defers[fr.ndefers] = 78
+	/*line in.go:95:1*/ fr.defers[fr.ndefers] = 78
 	fr.ndefers++
-	/*line in.go:96:2*/ fr.defers[fr.ndefers] = 79
+	/*line in.go:96:1*/ fr.defers[fr.ndefers] = 79
 	fr.ndefers++
-	/*line in.go:97:2*/ fr.defers[fr.ndefers] = 80
+	/*line in.go:97:1*/ fr.defers[fr.ndefers] = 80
 	fr.ndefers++
-	/*line in.go:98:2*/ fr.defers[fr.ndefers] = 81
+	/*line in.go:98:1*/ fr.defers[fr.ndefers] = 81
 	fr.ndefers++
-	/*line in.go:99:2*/ fr.defers[fr.ndefers] = 82
+	/*line in.go:99:1*/ fr.defers[fr.ndefers] = 82
 	fr.ndefers++
-	/*line in.go:100:2*/ fr.defers[fr.ndefers] = 83
+	/*line in.go:100:1*/ fr.defers[fr.ndefers] = 83
 	fr.ndefers++
-	/*line in.go:101:2*/ fr.defers[fr.ndefers] = 84
+	/*line in.go:101:1*/ fr.defers[fr.ndefers] = 84
 	fr.ndefers++
-	/*line in.go:102:2*/ fr.defers[fr.ndefers] = 85
+	/*line in.go:102:1*/ fr.defers[fr.ndefers] = 85
 	fr.ndefers++
-	/*line in.go:103:2*/ fr.defers[fr.ndefers] = 86
+	/*line in.go:103:1*/ fr.defers[fr.ndefers] = 86
 	fr.ndefers++
-	/*line in.go:104:2*/ fr.defers[fr.ndefers] = 87
+	/*line in.go:104:1*/ fr.defers[fr.ndefers] = 87
 	fr.ndefers++
-	/*line in.go:105:2*/ fr.defers[fr.ndefers] = 88
+	/*line in.go:105:1*/ fr.defers[fr.ndefers] = 88
 	fr.ndefers++
-	/*line in.go:106:2*/ fr.defers[fr.ndefers] = 89
+	/*line in.go:106:1*/ fr.defers[fr.ndefers] = 89
 	fr.ndefers++
-	/*line in.go:107:2*/ fr.defers[fr.ndefers] = 90
+	/*line in.go:107:1*/ fr.defers[fr.ndefers] = 90
 	fr.ndefers++
-	/*line in.go:108:2*/ fr.defers[fr.ndefers] = 91
+	/*line in.go:108:1*/ fr.defers[fr.ndefers] = 91
 	fr.ndefers++
-	/*line in.go:109:2*/ fr.defers[fr.ndefers] = 92
+	/*line in.go:109:1*/ fr.defers[fr.ndefers] = 92
 	fr.ndefers++
-	/*line in.go:110:2*/ fr.defers[fr.ndefers] = 93
+	/*line in.go:110:1*/ fr.defers[fr.ndefers] = 93
 	fr.ndefers++
-	/*line in.go:111:2*/ fr.defers[fr.ndefers] = 94
+	/*line in.go:111:1*/ fr.defers[fr.ndefers] = 94
 	fr.ndefers++
-	/*line in.go:112:2*/ fr.defers[fr.ndefers] = 95
+	/*line in.go:112:1*/ fr.defers[fr.ndefers] = 95
 	fr.ndefers++
-	/*line in.go:113:2*/ fr.defers[fr.ndefers] = 96
+	/*line in.go:113:1*/ fr.defers[fr.ndefers] = 96
 	fr.ndefers++
-	/*line in.go:114:2*/ fr.defers[fr.ndefers] = 97
+	/*line in.go:114:1*/ fr.defers[fr.ndefers] = 97
 	fr.ndefers++
-	/*line in.go:115:2*/ fr.defers[fr.ndefers] = 98
+	/*line in.go:115:1*/ fr.defers[fr.ndefers] = 98
 	fr.ndefers++
-	/*line in.go:116:2*/ fr.defers[fr.ndefers] = 99
+	/*line in.go:116:1*/ fr.defers[fr.ndefers] = 99
 	fr.ndefers++
-	/*line in.go:117:2*/ fr.defers[fr.ndefers] = 100
+	/*line in.go:117:1*/ fr.defers[fr.ndefers] = 100
 	fr.ndefers++
-	/*line in.go:118:2*/ fr.defers[fr.ndefers] = 101
+	/*line in.go:118:1*/ fr.defers[fr.ndefers] = 101
 	fr.ndefers++
-	/*line in.go:119:2*/ fr.defers[fr.ndefers] = 102
+	/*line in.go:119:1*/ fr.defers[fr.ndefers] = 102
 	fr.ndefers++
-	/*line in.go:120:2*/ fr.defers[fr.ndefers] = 103
+	/*line in.go:120:1*/ fr.defers[fr.ndefers] = 103
 	fr.ndefers++
-	/*line in.go:121:2*/ fr.defers[fr.ndefers] = 104
+	/*line in.go:121:1*/ fr.defers[fr.ndefers] = 104
 	fr.ndefers++
-	/*line in.go:122:2*/ fr.defers[fr.ndefers] = 105
+	/*line in.go:122:1*/ fr.defers[fr.ndefers] = 105
 	fr.ndefers++
-	/*line in.go:123:2*/ fr.defers[fr.ndefers] = 106
+	/*line in.go:123:1*/ fr.defers[fr.ndefers] = 106
 	fr.ndefers++
-	/*line in.go:124:2*/ fr.defers[fr.ndefers] = 107
+	/*line in.go:124:1*/ fr.defers[fr.ndefers] = 107
 	fr.ndefers++
-	/*line in.go:125:2*/ fr.defers[fr.ndefers] = 108
+	/*line in.go:125:1*/ fr.defers[fr.ndefers] = 108
 	fr.ndefers++
-	/*line in.go:126:2*/ fr.defers[fr.ndefers] = 109
+	/*line in.go:126:1*/ fr.defers[fr.ndefers] = 109
 	fr.ndefers++
-	/*line in.go:127:2*/ fr.defers[fr.ndefers] = 110
+	/*line in.go:127:1*/ fr.defers[fr.ndefers] = 110
 	fr.ndefers++
-	/*line in.go:128:2*/ fr.defers[fr.ndefers] = 111
+	/*line in.go:128:1*/ fr.defers[fr.ndefers] = 111
 	fr.ndefers++
-	/*line in.go:129:2*/ fr.defers[fr.ndefers] = 112
+	/*line in.go:129:1*/ fr.defers[fr.ndefers] = 112
 	fr.ndefers++
-	/*line in.go:130:2*/ fr.defers[fr.ndefers] = 113
+	/*line in.go:130:1*/ fr.defers[fr.ndefers] = 113
 	fr.ndefers++
-	/*line in.go:131:2*/ fr.defers[fr.ndefers] = 114
+	/*line in.go:131:1*/ fr.defers[fr.ndefers] = 114
 	fr.ndefers++
-	/*line in.go:132:2*/ fr.defers[fr.ndefers] = 115
+	/*line in.go:132:1*/ fr.defers[fr.ndefers] = 115
 	fr.ndefers++
-	/*line in.go:133:2*/ fr.defers[fr.ndefers] = 116
+	/*line in.go:133:1*/ fr.defers[fr.ndefers] = 116
 	fr.ndefers++
-	/*line in.go:134:2*/ fr.defers[fr.ndefers] = 117
+	/*line in.go:134:1*/ fr.defers[fr.ndefers] = 117
 	fr.ndefers++
-	/*line in.go:135:2*/ fr.defers[fr.ndefers] = 118
+	/*line in.go:135:1*/ fr.defers[fr.ndefers] = 118
 	fr.ndefers++
-	/*line in.go:136:2*/ fr.defers[fr.ndefers] = 119
+	/*line in.go:136:1*/ fr.defers[fr.ndefers] = 119
 	fr.ndefers++
-	/*line in.go:137:2*/ fr.defers[fr.ndefers] = 120
+	/*line in.go:137:1*/ fr.defers[fr.ndefers] = 120
 	fr.ndefers++
-	/*line in.go:138:2*/ fr.defers[fr.ndefers] = 121
+	/*line in.go:138:1*/ fr.defers[fr.ndefers] = 121
 	fr.ndefers++
-	/*line in.go:139:2*/ fr.defers[fr.ndefers] = 122
+	/*line in.go:139:1*/ fr.defers[fr.ndefers] = 122
 	fr.ndefers++
-	/*line in.go:140:2*/ fr.defers[fr.ndefers] = 123
+	/*line in.go:140:1*/ fr.defers[fr.ndefers] = 123
 	fr.ndefers++
-	/*line in.go:141:2*/ fr.defers[fr.ndefers] = 124
+	/*line in.go:141:1*/ fr.defers[fr.ndefers] = 124
 	fr.ndefers++
-	/*line in.go:142:2*/ fr.defers[fr.ndefers] = 125
+	/*line in.go:142:1*/ fr.defers[fr.ndefers] = 125
 	fr.ndefers++
-	/*line in.go:143:2*/ fr.defers[fr.ndefers] = 126
+	/*line in.go:143:1*/ fr.defers[fr.ndefers] = 126
 	fr.ndefers++
-	/*line in.go:144:2*/ fr.defers[fr.ndefers] = 127
+	/*line in.go:144:1*/ fr.defers[fr.ndefers] = 127
 	fr.ndefers++
-	/*line in.go:145:2*/ fr.defers[fr.ndefers] = 128
+	/*line in.go:145:1*/ fr.defers[fr.ndefers] = 128
 	fr.ndefers++
-	/*line in.go:146:2*/ fr.defers[fr.ndefers] = 129
+	/*line in.go:146:1*/ fr.defers[fr.ndefers] = 129
 	fr.ndefers++
-	/*line in.go:147:2*/ fr.defers[fr.ndefers] = 130
+	/*line in.go:147:1*/ fr.defers[fr.ndefers] = 130
 	fr.ndefers++
-	/*line in.go:148:2*/ fr.await = lwt.Pause()
+	/*line in.go:148:1*/ fr.await = /*line in.go:148:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -341,8 +343,8 @@ s1:
 		fr.rerr = err
 		goto unwind2
 	}
-	/*line in.go:149:2*/ {
-		fr.ret = lwt.Return(1)
+	/*line in.go:149:1*/ {
+		fr.ret = /*line in.go:149:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
@@ -626,394 +628,394 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:18:17*/ ran++
+	/*line in.go:18:16*/ ran++
 	goto unwind2
 deferred5:
-	/*line in.go:19:17*/ ran++
+	/*line in.go:19:16*/ ran++
 	goto unwind2
 deferred6:
-	/*line in.go:20:17*/ ran++
+	/*line in.go:20:16*/ ran++
 	goto unwind2
 deferred7:
-	/*line in.go:21:17*/ ran++
+	/*line in.go:21:16*/ ran++
 	goto unwind2
 deferred8:
-	/*line in.go:22:17*/ ran++
+	/*line in.go:22:16*/ ran++
 	goto unwind2
 deferred9:
-	/*line in.go:23:17*/ ran++
+	/*line in.go:23:16*/ ran++
 	goto unwind2
 deferred10:
-	/*line in.go:24:17*/ ran++
+	/*line in.go:24:16*/ ran++
 	goto unwind2
 deferred11:
-	/*line in.go:25:17*/ ran++
+	/*line in.go:25:16*/ ran++
 	goto unwind2
 deferred12:
-	/*line in.go:26:17*/ ran++
+	/*line in.go:26:16*/ ran++
 	goto unwind2
 deferred13:
-	/*line in.go:27:17*/ ran++
+	/*line in.go:27:16*/ ran++
 	goto unwind2
 deferred14:
-	/*line in.go:28:17*/ ran++
+	/*line in.go:28:16*/ ran++
 	goto unwind2
 deferred15:
-	/*line in.go:29:17*/ ran++
+	/*line in.go:29:16*/ ran++
 	goto unwind2
 deferred16:
-	/*line in.go:30:17*/ ran++
+	/*line in.go:30:16*/ ran++
 	goto unwind2
 deferred17:
-	/*line in.go:31:17*/ ran++
+	/*line in.go:31:16*/ ran++
 	goto unwind2
 deferred18:
-	/*line in.go:32:17*/ ran++
+	/*line in.go:32:16*/ ran++
 	goto unwind2
 deferred19:
-	/*line in.go:33:17*/ ran++
+	/*line in.go:33:16*/ ran++
 	goto unwind2
 deferred20:
-	/*line in.go:34:17*/ ran++
+	/*line in.go:34:16*/ ran++
 	goto unwind2
 deferred21:
-	/*line in.go:35:17*/ ran++
+	/*line in.go:35:16*/ ran++
 	goto unwind2
 deferred22:
-	/*line in.go:36:17*/ ran++
+	/*line in.go:36:16*/ ran++
 	goto unwind2
 deferred23:
-	/*line in.go:37:17*/ ran++
+	/*line in.go:37:16*/ ran++
 	goto unwind2
 deferred24:
-	/*line in.go:38:17*/ ran++
+	/*line in.go:38:16*/ ran++
 	goto unwind2
 deferred25:
-	/*line in.go:39:17*/ ran++
+	/*line in.go:39:16*/ ran++
 	goto unwind2
 deferred26:
-	/*line in.go:40:17*/ ran++
+	/*line in.go:40:16*/ ran++
 	goto unwind2
 deferred27:
-	/*line in.go:41:17*/ ran++
+	/*line in.go:41:16*/ ran++
 	goto unwind2
 deferred28:
-	/*line in.go:42:17*/ ran++
+	/*line in.go:42:16*/ ran++
 	goto unwind2
 deferred29:
-	/*line in.go:43:17*/ ran++
+	/*line in.go:43:16*/ ran++
 	goto unwind2
 deferred30:
-	/*line in.go:44:17*/ ran++
+	/*line in.go:44:16*/ ran++
 	goto unwind2
 deferred31:
-	/*line in.go:45:17*/ ran++
+	/*line in.go:45:16*/ ran++
 	goto unwind2
 deferred32:
-	/*line in.go:46:17*/ ran++
+	/*line in.go:46:16*/ ran++
 	goto unwind2
 deferred33:
-	/*line in.go:47:17*/ ran++
+	/*line in.go:47:16*/ ran++
 	goto unwind2
 deferred34:
-	/*line in.go:48:17*/ ran++
+	/*line in.go:48:16*/ ran++
 	goto unwind2
 deferred35:
-	/*line in.go:49:17*/ ran++
+	/*line in.go:49:16*/ ran++
 	goto unwind2
 deferred36:
-	/*line in.go:50:17*/ ran++
+	/*line in.go:50:16*/ ran++
 	goto unwind2
 deferred37:
-	/*line in.go:51:17*/ ran++
+	/*line in.go:51:16*/ ran++
 	goto unwind2
 deferred38:
-	/*line in.go:52:17*/ ran++
+	/*line in.go:52:16*/ ran++
 	goto unwind2
 deferred39:
-	/*line in.go:53:17*/ ran++
+	/*line in.go:53:16*/ ran++
 	goto unwind2
 deferred40:
-	/*line in.go:54:17*/ ran++
+	/*line in.go:54:16*/ ran++
 	goto unwind2
 deferred41:
-	/*line in.go:55:17*/ ran++
+	/*line in.go:55:16*/ ran++
 	goto unwind2
 deferred42:
-	/*line in.go:56:17*/ ran++
+	/*line in.go:56:16*/ ran++
 	goto unwind2
 deferred43:
-	/*line in.go:57:17*/ ran++
+	/*line in.go:57:16*/ ran++
 	goto unwind2
 deferred44:
-	/*line in.go:58:17*/ ran++
+	/*line in.go:58:16*/ ran++
 	goto unwind2
 deferred45:
-	/*line in.go:59:17*/ ran++
+	/*line in.go:59:16*/ ran++
 	goto unwind2
 deferred46:
-	/*line in.go:60:17*/ ran++
+	/*line in.go:60:16*/ ran++
 	goto unwind2
 deferred47:
-	/*line in.go:61:17*/ ran++
+	/*line in.go:61:16*/ ran++
 	goto unwind2
 deferred48:
-	/*line in.go:62:17*/ ran++
+	/*line in.go:62:16*/ ran++
 	goto unwind2
 deferred49:
-	/*line in.go:63:17*/ ran++
+	/*line in.go:63:16*/ ran++
 	goto unwind2
 deferred50:
-	/*line in.go:64:17*/ ran++
+	/*line in.go:64:16*/ ran++
 	goto unwind2
 deferred51:
-	/*line in.go:65:17*/ ran++
+	/*line in.go:65:16*/ ran++
 	goto unwind2
 deferred52:
-	/*line in.go:66:17*/ ran++
+	/*line in.go:66:16*/ ran++
 	goto unwind2
 deferred53:
-	/*line in.go:67:17*/ ran++
+	/*line in.go:67:16*/ ran++
 	goto unwind2
 deferred54:
-	/*line in.go:68:17*/ ran++
+	/*line in.go:68:16*/ ran++
 	goto unwind2
 deferred55:
-	/*line in.go:69:17*/ ran++
+	/*line in.go:69:16*/ ran++
 	goto unwind2
 deferred56:
-	/*line in.go:70:17*/ ran++
+	/*line in.go:70:16*/ ran++
 	goto unwind2
 deferred57:
-	/*line in.go:71:17*/ ran++
+	/*line in.go:71:16*/ ran++
 	goto unwind2
 deferred58:
-	/*line in.go:72:17*/ ran++
+	/*line in.go:72:16*/ ran++
 	goto unwind2
 deferred59:
-	/*line in.go:73:17*/ ran++
+	/*line in.go:73:16*/ ran++
 	goto unwind2
 deferred60:
-	/*line in.go:74:17*/ ran++
+	/*line in.go:74:16*/ ran++
 	goto unwind2
 deferred61:
-	/*line in.go:75:17*/ ran++
+	/*line in.go:75:16*/ ran++
 	goto unwind2
 deferred62:
-	/*line in.go:76:17*/ ran++
+	/*line in.go:76:16*/ ran++
 	goto unwind2
 deferred63:
-	/*line in.go:77:17*/ ran++
+	/*line in.go:77:16*/ ran++
 	goto unwind2
 deferred64:
-	/*line in.go:78:17*/ ran++
+	/*line in.go:78:16*/ ran++
 	goto unwind2
 deferred65:
-	/*line in.go:79:17*/ ran++
+	/*line in.go:79:16*/ ran++
 	goto unwind2
 deferred66:
-	/*line in.go:80:17*/ ran++
+	/*line in.go:80:16*/ ran++
 	goto unwind2
 deferred67:
-	/*line in.go:81:17*/ ran++
+	/*line in.go:81:16*/ ran++
 	goto unwind2
 deferred68:
-	/*line in.go:82:17*/ ran++
+	/*line in.go:82:16*/ ran++
 	goto unwind2
 deferred69:
-	/*line in.go:83:17*/ ran++
+	/*line in.go:83:16*/ ran++
 	goto unwind2
 deferred70:
-	/*line in.go:84:17*/ ran++
+	/*line in.go:84:16*/ ran++
 	goto unwind2
 deferred71:
-	/*line in.go:85:17*/ ran++
+	/*line in.go:85:16*/ ran++
 	goto unwind2
 deferred72:
-	/*line in.go:86:17*/ ran++
+	/*line in.go:86:16*/ ran++
 	goto unwind2
 deferred73:
-	/*line in.go:87:17*/ ran++
+	/*line in.go:87:16*/ ran++
 	goto unwind2
 deferred74:
-	/*line in.go:88:17*/ ran++
+	/*line in.go:88:16*/ ran++
 	goto unwind2
 deferred75:
-	/*line in.go:89:17*/ ran++
+	/*line in.go:89:16*/ ran++
 	goto unwind2
 deferred76:
-	/*line in.go:90:17*/ ran++
+	/*line in.go:90:16*/ ran++
 	goto unwind2
 deferred77:
-	/*line in.go:91:17*/ ran++
+	/*line in.go:91:16*/ ran++
 	goto unwind2
 deferred78:
-	/*line in.go:92:17*/ ran++
+	/*line in.go:92:16*/ ran++
 	goto unwind2
 deferred79:
-	/*line in.go:93:17*/ ran++
+	/*line in.go:93:16*/ ran++
 	goto unwind2
 deferred80:
-	/*line in.go:94:17*/ ran++
+	/*line in.go:94:16*/ ran++
 	goto unwind2
 deferred81:
-	/*line in.go:95:17*/ ran++
+	/*line in.go:95:16*/ ran++
 	goto unwind2
 deferred82:
-	/*line in.go:96:17*/ ran++
+	/*line in.go:96:16*/ ran++
 	goto unwind2
 deferred83:
-	/*line in.go:97:17*/ ran++
+	/*line in.go:97:16*/ ran++
 	goto unwind2
 deferred84:
-	/*line in.go:98:17*/ ran++
+	/*line in.go:98:16*/ ran++
 	goto unwind2
 deferred85:
-	/*line in.go:99:17*/ ran++
+	/*line in.go:99:16*/ ran++
 	goto unwind2
 deferred86:
-	/*line in.go:100:17*/ ran++
+	/*line in.go:100:16*/ ran++
 	goto unwind2
 deferred87:
-	/*line in.go:101:17*/ ran++
+	/*line in.go:101:16*/ ran++
 	goto unwind2
 deferred88:
-	/*line in.go:102:17*/ ran++
+	/*line in.go:102:16*/ ran++
 	goto unwind2
 deferred89:
-	/*line in.go:103:17*/ ran++
+	/*line in.go:103:16*/ ran++
 	goto unwind2
 deferred90:
-	/*line in.go:104:17*/ ran++
+	/*line in.go:104:16*/ ran++
 	goto unwind2
 deferred91:
-	/*line in.go:105:17*/ ran++
+	/*line in.go:105:16*/ ran++
 	goto unwind2
 deferred92:
-	/*line in.go:106:17*/ ran++
+	/*line in.go:106:16*/ ran++
 	goto unwind2
 deferred93:
-	/*line in.go:107:17*/ ran++
+	/*line in.go:107:16*/ ran++
 	goto unwind2
 deferred94:
-	/*line in.go:108:17*/ ran++
+	/*line in.go:108:16*/ ran++
 	goto unwind2
 deferred95:
-	/*line in.go:109:17*/ ran++
+	/*line in.go:109:16*/ ran++
 	goto unwind2
 deferred96:
-	/*line in.go:110:17*/ ran++
+	/*line in.go:110:16*/ ran++
 	goto unwind2
 deferred97:
-	/*line in.go:111:17*/ ran++
+	/*line in.go:111:16*/ ran++
 	goto unwind2
 deferred98:
-	/*line in.go:112:17*/ ran++
+	/*line in.go:112:16*/ ran++
 	goto unwind2
 deferred99:
-	/*line in.go:113:17*/ ran++
+	/*line in.go:113:16*/ ran++
 	goto unwind2
 deferred100:
-	/*line in.go:114:17*/ ran++
+	/*line in.go:114:16*/ ran++
 	goto unwind2
 deferred101:
-	/*line in.go:115:17*/ ran++
+	/*line in.go:115:16*/ ran++
 	goto unwind2
 deferred102:
-	/*line in.go:116:17*/ ran++
+	/*line in.go:116:16*/ ran++
 	goto unwind2
 deferred103:
-	/*line in.go:117:17*/ ran++
+	/*line in.go:117:16*/ ran++
 	goto unwind2
 deferred104:
-	/*line in.go:118:17*/ ran++
+	/*line in.go:118:16*/ ran++
 	goto unwind2
 deferred105:
-	/*line in.go:119:17*/ ran++
+	/*line in.go:119:16*/ ran++
 	goto unwind2
 deferred106:
-	/*line in.go:120:17*/ ran++
+	/*line in.go:120:16*/ ran++
 	goto unwind2
 deferred107:
-	/*line in.go:121:17*/ ran++
+	/*line in.go:121:16*/ ran++
 	goto unwind2
 deferred108:
-	/*line in.go:122:17*/ ran++
+	/*line in.go:122:16*/ ran++
 	goto unwind2
 deferred109:
-	/*line in.go:123:17*/ ran++
+	/*line in.go:123:16*/ ran++
 	goto unwind2
 deferred110:
-	/*line in.go:124:17*/ ran++
+	/*line in.go:124:16*/ ran++
 	goto unwind2
 deferred111:
-	/*line in.go:125:17*/ ran++
+	/*line in.go:125:16*/ ran++
 	goto unwind2
 deferred112:
-	/*line in.go:126:17*/ ran++
+	/*line in.go:126:16*/ ran++
 	goto unwind2
 deferred113:
-	/*line in.go:127:17*/ ran++
+	/*line in.go:127:16*/ ran++
 	goto unwind2
 deferred114:
-	/*line in.go:128:17*/ ran++
+	/*line in.go:128:16*/ ran++
 	goto unwind2
 deferred115:
-	/*line in.go:129:17*/ ran++
+	/*line in.go:129:16*/ ran++
 	goto unwind2
 deferred116:
-	/*line in.go:130:17*/ ran++
+	/*line in.go:130:16*/ ran++
 	goto unwind2
 deferred117:
-	/*line in.go:131:17*/ ran++
+	/*line in.go:131:16*/ ran++
 	goto unwind2
 deferred118:
-	/*line in.go:132:17*/ ran++
+	/*line in.go:132:16*/ ran++
 	goto unwind2
 deferred119:
-	/*line in.go:133:17*/ ran++
+	/*line in.go:133:16*/ ran++
 	goto unwind2
 deferred120:
-	/*line in.go:134:17*/ ran++
+	/*line in.go:134:16*/ ran++
 	goto unwind2
 deferred121:
-	/*line in.go:135:17*/ ran++
+	/*line in.go:135:16*/ ran++
 	goto unwind2
 deferred122:
-	/*line in.go:136:17*/ ran++
+	/*line in.go:136:16*/ ran++
 	goto unwind2
 deferred123:
-	/*line in.go:137:17*/ ran++
+	/*line in.go:137:16*/ ran++
 	goto unwind2
 deferred124:
-	/*line in.go:138:17*/ ran++
+	/*line in.go:138:16*/ ran++
 	goto unwind2
 deferred125:
-	/*line in.go:139:17*/ ran++
+	/*line in.go:139:16*/ ran++
 	goto unwind2
 deferred126:
-	/*line in.go:140:17*/ ran++
+	/*line in.go:140:16*/ ran++
 	goto unwind2
 deferred127:
-	/*line in.go:141:17*/ ran++
+	/*line in.go:141:16*/ ran++
 	goto unwind2
 deferred128:
-	/*line in.go:142:17*/ ran++
+	/*line in.go:142:16*/ ran++
 	goto unwind2
 deferred129:
-	/*line in.go:143:17*/ ran++
+	/*line in.go:143:16*/ ran++
 	goto unwind2
 deferred130:
-	/*line in.go:144:17*/ ran++
+	/*line in.go:144:16*/ ran++
 	goto unwind2
 deferred131:
-	/*line in.go:145:17*/ ran++
+	/*line in.go:145:16*/ ran++
 	goto unwind2
 deferred132:
-	/*line in.go:146:17*/ ran++
+	/*line in.go:146:16*/ ran++
 	goto unwind2
 deferred133:
-	/*line in.go:147:17*/ ran++
+	/*line in.go:147:16*/ ran++
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -1028,4 +1030,4 @@ func main() {
 	fmt.Println(ran)
 }
 
-// lwtgen:sum 917898e39c41fbe7
+// lwtgen:sum 2a3f36e0cd603c97

@@ -56,6 +56,7 @@ type counterAddFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:34:1
 func (fr *counterAddFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -63,11 +64,12 @@ func (fr *counterAddFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:34:1
 func (fr *counterAddFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*Counter).Add", "in.go:34", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*Counter).Add", debugtrace.PanicSite("counterAddFrame", "in.go:34"), "panicked"))
 			}
 		}()
 	} else {
@@ -77,7 +79,7 @@ func (fr *counterAddFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:35:9*/ fr.await = later(fr.k)
+	/*line in.go:35:8*/ fr.await = /*line in.go:35:18*/ later(fr.k /*line in.go:35:26*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -95,8 +97,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:35:2*/ fr.c.n += fr.v
-	/*line in.go:36:2*/ return fr.Become(lwt.Return(fr.c.n))
+	/*line in.go:35:1*/ fr.c. /*line in.go:35:2*/ n += fr.v
+	/*line in.go:36:1*/ return fr.Become( /*line in.go:36:8*/ lwt.Return(fr.c. /*line in.go:36:20*/ n))
 }
 
 //line in.go:39:1
@@ -120,6 +122,7 @@ type stackPushLaterFrame[T any] struct {
 	await lwt.Promise[T]
 }
 
+//line in.go:42:1
 func (fr *stackPushLaterFrame[T]) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -127,11 +130,12 @@ func (fr *stackPushLaterFrame[T]) Resume() {
 	fr.step()
 }
 
+//line in.go:42:1
 func (fr *stackPushLaterFrame[T]) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*Stack).PushLater", "in.go:42", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.(*Stack).PushLater", debugtrace.PanicSite("stackPushLaterFrame", "in.go:42"), "panicked"))
 			}
 		}()
 	} else {
@@ -141,7 +145,7 @@ func (fr *stackPushLaterFrame[T]) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:43:28*/ fr.await = later(fr.v)
+	/*line in.go:43:27*/ fr.await = /*line in.go:43:37*/ later(fr.v /*line in.go:43:45*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -159,8 +163,8 @@ s1:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:43:2*/ fr.s.items = append(fr.s.items, fr.v1)
-	/*line in.go:44:2*/ return fr.Become(lwt.Return(len(fr.s.items)))
+	/*line in.go:43:1*/ fr.s. /*line in.go:43:2*/ items = /*line in.go:43:11*/ append /*line in.go:43:17*/ ( /*line in.go:43:18*/ fr.s. /*line in.go:43:19*/ items, fr.v1 /*line in.go:43:47*/)
+	/*line in.go:44:1*/ return fr.Become( /*line in.go:44:8*/ lwt.Return(len(fr.s. /*line in.go:44:24*/ items)))
 }
 
 //line in.go:48:1
@@ -185,6 +189,7 @@ type mapFrame[T any, U any] struct {
 	await lwt.Promise[U]
 }
 
+//line in.go:48:1
 func (fr *mapFrame[T, U]) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -192,11 +197,12 @@ func (fr *mapFrame[T, U]) Resume() {
 	fr.step()
 }
 
+//line in.go:48:1
 func (fr *mapFrame[T, U]) step() (r1 lwt.Promise[[]U]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.Map", "in.go:48", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.Map", debugtrace.PanicSite("mapFrame", "in.go:48"), "panicked"))
 			}
 		}()
 	} else {
@@ -206,15 +212,15 @@ func (fr *mapFrame[T, U]) step() (r1 lwt.Promise[[]U]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:49:6*/ fr.out = nil
-	/*line in.go:50:2*/ fr.coll = fr.xs
+	/*line in.go:49:5*/ fr.out = nil
+	/*line in.go:50:1*/ fr.coll = /*line in.go:50:19*/ fr.xs
 	fr.i = 0
 range1:
 	if fr.i >= len(fr.coll) {
 		goto endrange3
 	}
-	/*line in.go:50:2*/ fr.x = fr.coll[fr.i]
-	/*line in.go:51:21*/ fr.await = fr.f(fr.x)
+	/*line in.go:50:1*/ fr.x = fr.coll[fr.i]
+	/*line in.go:51:20*/ fr.await = /*line in.go:51:30*/ fr.f /*line in.go:51:31*/ (fr.x /*line in.go:51:34*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -232,11 +238,11 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:51:3*/ fr.out = append(fr.out, fr.v)
+	/*line in.go:51:2*/ fr.out = /*line in.go:51:8*/ append /*line in.go:51:14*/ ( /*line in.go:51:15*/ fr.out /*line in.go:51:19*/, fr.v /*line in.go:51:36*/)
 	fr.i++
 	goto range1
 endrange3:
-	/*line in.go:53:2*/ return fr.Become(lwt.Return(fr.out))
+	/*line in.go:53:1*/ return fr.Become( /*line in.go:53:8*/ lwt.Return(fr.out /*line in.go:53:23*/))
 }
 
 //line in.go:57:1
@@ -256,6 +262,7 @@ type namedFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:57:1
 func (fr *namedFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -263,11 +270,12 @@ func (fr *namedFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:57:1
 func (fr *namedFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.named", "in.go:57", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.named", debugtrace.PanicSite("namedFrame", "in.go:57"), "panicked"))
 			}
 		}()
 	} else {
@@ -277,8 +285,8 @@ func (fr *namedFrame) step() (r1 lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:58:2*/ fr.p = later(strings.ToUpper(fr.s))
-	/*line in.go:59:2*/ fr.await = later(0)
+	/*line in.go:58:1*/ fr.p /*line in.go:58:3*/ = later(strings.ToUpper(fr.s /*line in.go:58:29*/))
+	/*line in.go:59:1*/ fr.await = /*line in.go:59:11*/ later(0)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -294,7 +302,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:60:2*/ return fr.Become(fr.p)
+	/*line in.go:60:1*/ return fr.Become(fr.p)
 }
 
 //line in.go:63:1
@@ -316,4 +324,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum ffe2490ac7542d42
+// lwtgen:sum cbf9d1b8e0d39165

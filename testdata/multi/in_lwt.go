@@ -86,6 +86,7 @@ type parallelFrame struct {
 	vs1    []int
 }
 
+//line in.go:43:1
 func (fr *parallelFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -93,11 +94,12 @@ func (fr *parallelFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:43:1
 func (fr *parallelFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.parallel", "in.go:43", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.parallel", debugtrace.PanicSite("parallelFrame", "in.go:43"), "panicked"))
 			}
 		}()
 	} else {
@@ -119,9 +121,9 @@ func (fr *parallelFrame) step() (r1 lwt.Promise[int]) {
 	case 7:
 		goto s7
 	}
-	fr.t = made("x", 1)
-	fr.t1 = later("two")
-	/*line in.go:44:10*/ fr.await = fr.t
+	fr.t = /*line in.go:44:20*/ made("x", 1)
+	fr.t1 = /*line in.go:44:34*/ later("two")
+	/*line in.go:44:9*/ fr.await = fr.t
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -139,7 +141,7 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:44:10*/ fr.await1 = fr.t1
+	/*line in.go:44:9*/ fr.await1 = fr.t1
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -157,11 +159,11 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:44:2*/ fr.x, fr.y = fr.v, fr.v1
-	fr.t2 = made("a", 1)
-	fr.t3 = made("b", 2)
-	fr.t4 = made("c", 3)
-	/*line in.go:45:13*/ fr.await = fr.t2
+	/*line in.go:44:1*/ fr.x, fr.y = fr.v, fr.v1
+	fr.t2 = /*line in.go:45:23*/ made("a", 1)
+	fr.t3 = /*line in.go:45:37*/ made("b", 2)
+	fr.t4 = /*line in.go:45:51*/ made("c", 3)
+	/*line in.go:45:12*/ fr.await = fr.t2
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -179,7 +181,7 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:45:13*/ fr.await = fr.t3
+	/*line in.go:45:12*/ fr.await = fr.t3
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -197,7 +199,7 @@ s4:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:45:13*/ fr.await = fr.t4
+	/*line in.go:45:12*/ fr.await = fr.t4
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
@@ -215,8 +217,8 @@ s5:
 	} else {
 		fr.v4 = v
 	}
-	/*line in.go:45:2*/ fr.a, fr.b, fr.c = fr.v2, fr.v3, fr.v4
-	/*line in.go:46:9*/ fr.await2 = lwt.All[int](made("p", 1), made("q", 2))
+	/*line in.go:45:1*/ fr.a, fr.b, fr.c = fr.v2, fr.v3, fr.v4
+	/*line in.go:46:8*/ fr.await2 = lwt.All[int]( /*line in.go:46:21*/ made("p", 1) /*line in.go:46:36*/, made("q", 2))
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
@@ -234,9 +236,9 @@ s6:
 	} else {
 		fr.vs = v
 	}
-	/*line in.go:46:2*/ fr.all = fr.vs
-	/*line in.go:47:2*/ fr.more = []lwt.Promise[int]{later(4), later(5)}
-	/*line in.go:48:10*/ fr.await2 = lwt.All[int](fr.more...)
+	/*line in.go:46:1*/ fr.all = fr.vs
+	/*line in.go:47:1*/ fr.more = /*line in.go:47:9*/ []lwt.Promise[int]{later(4), later(5)}
+	/*line in.go:48:9*/ fr.await2 = lwt.All[int]( /*line in.go:48:22*/ fr.more...)
 s7:
 	if !fr.await2.Ready() {
 		fr.state = 7
@@ -254,9 +256,9 @@ s7:
 	} else {
 		fr.vs1 = v
 	}
-	/*line in.go:48:2*/ fr.all2 = fr.vs1
-	/*line in.go:49:2*/ fmt.Println(fr.x, fr.y, fr.a, fr.b, fr.c, fr.all, fr.all2)
-	/*line in.go:50:2*/ return fr.Become(lwt.Return(fr.x + fr.a + fr.b + fr.c))
+	/*line in.go:48:1*/ fr.all2 = fr.vs1
+	/*line in.go:49:1*/ fmt.Println(fr.x /*line in.go:49:15*/, fr.y /*line in.go:49:18*/, fr.a /*line in.go:49:21*/, fr.b /*line in.go:49:24*/, fr.c /*line in.go:49:27*/, fr.all /*line in.go:49:32*/, fr.all2 /*line in.go:49:38*/)
+	/*line in.go:50:1*/ return fr.Become( /*line in.go:50:8*/ lwt.Return(fr.x /*line in.go:50:21*/ + fr.a /*line in.go:50:25*/ + fr.b /*line in.go:50:29*/ + fr.c /*line in.go:50:33*/))
 }
 
 //line in.go:53:1
@@ -282,6 +284,7 @@ type triesFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:56:1
 func (fr *triesFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -289,11 +292,12 @@ func (fr *triesFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:56:1
 func (fr *triesFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.tries", "in.go:56", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.tries", debugtrace.PanicSite("triesFrame", "in.go:56"), "panicked"))
 			}
 		}()
 	} else {
@@ -307,7 +311,7 @@ func (fr *triesFrame) step() (r1 lwt.Promise[string]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:57:12*/ fr.await = fr.try()
+	/*line in.go:57:11*/ fr.await = fr.try()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -318,8 +322,8 @@ s1:
 		return r1
 	}
 	fr.v, fr.err = fr.await.Result()
-	/*line in.go:58:2*/ fmt.Println("try failure:", fr.v, fr.err, errors.Is(fr.err, errBoom))
-	/*line in.go:59:11*/ fr.await = fr.try1()
+	/*line in.go:58:1*/ fmt.Println("try failure:", fr.v /*line in.go:58:31*/, fr.err /*line in.go:58:36*/, errors.Is(fr.err /*line in.go:58:51*/, errBoom))
+	/*line in.go:59:10*/ fr.await = fr.try1()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -329,11 +333,11 @@ s2:
 		}
 		return r1
 	}
-	fr.v, fr.err = fr.await.Result()
+	/*line in.go:59:1*/ fr.v /*line in.go:59:5*/, fr.err = fr.await.Result()
 	fr.pe = new(*lwt.PanicError)
-	/*line in.go:60:6*/ (*fr.pe) = nil
-	/*line in.go:61:2*/ fmt.Println("try panic:", fr.v, errors.As(fr.err, &(*fr.pe)) && (*fr.pe).Value == "kaboom")
-	/*line in.go:62:13*/ fr.await = fr.try2()
+	/*line in.go:60:5*/ (*fr.pe) = nil
+	/*line in.go:61:1*/ fmt.Println("try panic:", fr.v /*line in.go:61:29*/, errors.As(fr.err /*line in.go:61:44*/, fr.pe /*line in.go:61:49*/) && (*fr.pe). /*line in.go:61:55*/ Value == "kaboom")
+	/*line in.go:62:12*/ fr.await = fr.try2()
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -344,30 +348,30 @@ s3:
 		return r1
 	}
 	fr.w, fr.err2 = fr.await.Result()
-	/*line in.go:63:2*/ fmt.Println("try success:", fr.w, fr.err2)
-	/*line in.go:64:2*/ if !(fr.w == 7) {
+	/*line in.go:63:1*/ fmt.Println("try success:", fr.w /*line in.go:63:31*/, fr.err2 /*line in.go:63:37*/)
+	/*line in.go:64:1*/ if !( /*line in.go:64:12*/ fr.w /*line in.go:64:14*/ == 7) {
 		e := lwt.AssertionFailed("in.go:64:2")
 		if debugtrace.Enabled {
 			e = debugtrace.Note(e, "main.tries", "in.go:64", "raised")
 		}
 		return fr.Fail(e)
 	}
-	/*line in.go:65:2*/ return fr.Become(lwt.Return("done"))
+	/*line in.go:65:1*/ return fr.Become( /*line in.go:65:8*/ lwt.Return("done"))
 }
 
 func (fr *triesFrame) try() (p1 lwt.Promise[int]) {
 	defer lwt.Recovered(&p1)
-	/*line in.go:57:20*/ return failLater[int](errBoom)
+	/*line in.go:57:19*/ return /*line in.go:57:19*/ failLater[int](errBoom)
 }
 
 func (fr *triesFrame) try1() (p2 lwt.Promise[int]) {
 	defer lwt.Recovered(&p2)
-	/*line in.go:59:19*/ return explode()
+	/*line in.go:59:18*/ return /*line in.go:59:18*/ explode()
 }
 
 func (fr *triesFrame) try2() (p3 lwt.Promise[int]) {
 	defer lwt.Recovered(&p3)
-	/*line in.go:62:21*/ return later(7)
+	/*line in.go:62:20*/ return /*line in.go:62:20*/ later(7)
 }
 
 //line in.go:69:1
@@ -387,6 +391,7 @@ type failsFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:69:1
 func (fr *failsFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -394,11 +399,12 @@ func (fr *failsFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:69:1
 func (fr *failsFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.fails", "in.go:69", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.fails", debugtrace.PanicSite("failsFrame", "in.go:69"), "panicked"))
 			}
 		}()
 	} else {
@@ -410,25 +416,25 @@ func (fr *failsFrame) step() (r1 lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:70:2*/ if !(fr.n > 0) {
+	/*line in.go:70:1*/ if !( /*line in.go:70:12*/ fr.n /*line in.go:70:14*/ > 0) {
 		e := lwt.AssertionFailed("in.go:70:2")
 		if debugtrace.Enabled {
 			e = debugtrace.Note(e, "main.fails", "in.go:70", "raised")
 		}
 		return fr.Fail(e)
 	}
-	/*line in.go:71:2*/ if fr.n == 1 {
+	/*line in.go:71:1*/ if fr.n /*line in.go:71:6*/ == 1 {
 		{
 			if debugtrace.Enabled {
-				return fr.Become(lwt.Fail[int](debugtrace.Note(errBoom, "main.fails", "in.go:72", "raised")))
+				return fr.Become( /*line in.go:72:9*/ lwt.Fail[int](debugtrace.Note( /*line in.go:72:23*/ errBoom, "main.fails", "in.go:72", "raised") /*line in.go:72:31*/))
 			}
-			return fr.Become(lwt.Fail[int](errBoom))
+			return fr.Become( /*line in.go:72:9*/ lwt.Fail[int](errBoom))
 		}
 	}
-	/*line in.go:74:2*/ if !(fr.n == 2) {
+	/*line in.go:74:1*/ if !( /*line in.go:74:4*/ fr.n /*line in.go:74:6*/ == 2) {
 		goto endif1
 	}
-	/*line in.go:75:3*/ fr.await = failLater[int](errBoom)
+	/*line in.go:75:2*/ fr.await = /*line in.go:75:12*/ failLater[int](errBoom)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -444,12 +450,12 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:76:3*/ fmt.Println("not reached")
+	/*line in.go:76:2*/ fmt.Println("not reached")
 endif1:
-	/*line in.go:78:2*/ if !(fr.n == 3) {
+	/*line in.go:78:1*/ if !( /*line in.go:78:4*/ fr.n /*line in.go:78:6*/ == 3) {
 		goto endif2
 	}
-	/*line in.go:79:3*/ fr.await = later(0)
+	/*line in.go:79:2*/ fr.await = /*line in.go:79:12*/ later(0)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -465,10 +471,10 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:80:7*/ fr.m = nil
-	/*line in.go:81:3*/ fr.m["x"] = 1
+	/*line in.go:80:6*/ fr.m = nil
+	fr.m /*line in.go:81:3*/ ["x"] = 1
 endif2:
-	/*line in.go:83:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line in.go:83:1*/ return fr.Become( /*line in.go:83:8*/ lwt.Return(fr.n /*line in.go:83:21*/))
 }
 
 //line in.go:86:1
@@ -487,4 +493,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum 915904e279ab9c3e
+// lwtgen:sum aa71904637d041a4

@@ -113,6 +113,7 @@ type runFrame struct {
 	v14    int
 }
 
+//line in.go:34:1
 func (fr *runFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -120,11 +121,12 @@ func (fr *runFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:34:1
 func (fr *runFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", "in.go:34", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.run", debugtrace.PanicSite("runFrame", "in.go:34"), "panicked"))
 			}
 		}()
 	} else {
@@ -166,15 +168,15 @@ func (fr *runFrame) step() (r lwt.Promise[string]) {
 	case 17:
 		goto s17
 	}
-	/*line in.go:35:2*/ fr.out = ""
-	/*line in.go:37:2*/ fr.coll = 3
+	/*line in.go:35:1*/ fr.out = /*line in.go:35:8*/ ""
+	/*line in.go:37:1*/ fr.coll = /*line in.go:37:16*/ 3
 	fr.i1 = 0
 range1:
 	if fr.i1 >= fr.coll {
 		goto endrange3
 	}
-	/*line in.go:37:2*/ fr.i = fr.i1
-	/*line in.go:38:10*/ fr.await = later(fr.i)
+	/*line in.go:37:1*/ fr.i = fr.i1
+	/*line in.go:38:9*/ fr.await = /*line in.go:38:19*/ later(fr.i /*line in.go:38:27*/)
 s11:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -192,16 +194,16 @@ s11:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:38:10*/ fr.tag = fr.v
-	/*line in.go:39:8*/ if fr.tag == 0 {
+	/*line in.go:38:9*/ fr.tag = fr.v
+	/*line in.go:39:7*/ if fr.tag == /*line in.go:39:7*/ 0 {
 		goto case5
 	}
-	/*line in.go:46:8*/ if fr.tag == 1 {
+	/*line in.go:46:7*/ if fr.tag == /*line in.go:46:7*/ 1 {
 		goto case6
 	}
 	goto case7
 case5:
-	/*line in.go:40:11*/ fr.await = later(10 + fr.i)
+	/*line in.go:40:10*/ fr.await = /*line in.go:40:20*/ later(10 + fr.i /*line in.go:40:33*/)
 s21:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -219,24 +221,24 @@ s21:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:40:4*/ switch fr.v1 {
+	/*line in.go:40:3*/ switch fr.v1 /*line in.go:40:35*/ {
 	case 10:
-		fr.out += "a"
+		fr.out /*line in.go:42:8*/ += "a"
 		break
 	}
-	/*line in.go:45:4*/ fr.out += "b"
+	/*line in.go:45:3*/ fr.out /*line in.go:45:7*/ += "b"
 	goto endswitch4
 case6:
-	/*line in.go:47:8*/ fr.x = fr.i
-	/*line in.go:48:4*/ switch fr.x.(type) {
+	/*line in.go:47:7*/ fr.x = /*line in.go:47:15*/ fr.i
+	/*line in.go:48:3*/ switch fr.x. /*line in.go:48:11*/ (type) {
 	case int:
-		if fr.i == 1 {
+		if fr.i /*line in.go:50:9*/ == 1 {
 			break
 		}
-		fr.out += "never"
+		fr.out /*line in.go:53:8*/ += "never"
 	}
-	/*line in.go:55:4*/ fr.out += "c"
-	/*line in.go:56:4*/ fr.await = later(20)
+	/*line in.go:55:3*/ fr.out /*line in.go:55:7*/ += "c"
+	/*line in.go:56:3*/ fr.await = /*line in.go:56:13*/ later(20)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -254,7 +256,7 @@ s3:
 	}
 	goto endswitch4
 case7:
-	/*line in.go:58:20*/ fr.await = later(fr.i)
+	/*line in.go:58:19*/ fr.await = /*line in.go:58:29*/ later(fr.i /*line in.go:58:37*/)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -272,21 +274,21 @@ s4:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:58:11*/ fr.y = any(fr.v2)
-	/*line in.go:58:4*/ switch fr.y.(type) {
+	/*line in.go:58:10*/ fr.y = /*line in.go:58:15*/ any(fr.v2 /*line in.go:58:39*/)
+	/*line in.go:58:3*/ switch /*line in.go:58:41*/ fr.y. /*line in.go:58:42*/ (type) /*line in.go:58:50*/ {
 	case int:
 		break
 	}
-	/*line in.go:62:4*/ fr.out += "d"
+	/*line in.go:62:3*/ fr.out /*line in.go:62:7*/ += "d"
 	goto endswitch4
 endswitch4:
-	/*line in.go:64:3*/ fr.out += "|"
+	/*line in.go:64:2*/ fr.out /*line in.go:64:6*/ += "|"
 	fr.i1++
 	goto range1
 endrange3:
-	/*line in.go:67:2*/ fr.m = map[int]int{}
-	fr.t = f(1)
-	/*line in.go:68:12*/ fr.await = later(2)
+	/*line in.go:67:1*/ fr.m = /*line in.go:67:6*/ map[int]int{}
+	fr.t = /*line in.go:68:3*/ f(1)
+	/*line in.go:68:11*/ fr.await = /*line in.go:68:21*/ later(2)
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
@@ -304,12 +306,12 @@ s5:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:68:2*/ fr.m[fr.t] = fr.v3
-	/*line in.go:69:6*/ fr.b = *new(box)
-	/*line in.go:70:2*/ fr.bs = []box{fr.b, fr.b}
-	fr.t1 = f(1)
-	fr.t2 = f(2)
-	/*line in.go:71:26*/ fr.await = later(3)
+	/*line in.go:68:1*/ fr.m /*line in.go:68:2*/ [fr.t /*line in.go:68:8*/] = fr.v3
+	/*line in.go:69:5*/ fr.b = *new(box)
+	/*line in.go:70:1*/ fr.bs = /*line in.go:70:7*/ []box{fr.b /*line in.go:70:15*/, fr.b /*line in.go:70:18*/}
+	fr.t1 = /*line in.go:71:4*/ f(1)
+	fr.t2 = /*line in.go:71:14*/ f(2)
+	/*line in.go:71:25*/ fr.await = /*line in.go:71:35*/ later(3)
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
@@ -327,9 +329,9 @@ s6:
 	} else {
 		fr.v4 = v
 	}
-	/*line in.go:71:2*/ fr.bs[fr.t1].arr[fr.t2].n += fr.v4
-	fr.t3 = pick(f(0))
-	/*line in.go:72:21*/ fr.await = later(4)
+	/*line in.go:71:1*/ fr.bs /*line in.go:71:3*/ [fr.t1 /*line in.go:71:9*/]. /*line in.go:71:9*/ arr[fr.t2 /*line in.go:71:19*/]. /*line in.go:71:19*/ n += fr.v4
+	fr.t3 = /*line in.go:72:2*/ pick(f(0))
+	/*line in.go:72:20*/ fr.await = /*line in.go:72:30*/ later(4)
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
@@ -347,13 +349,13 @@ s7:
 	} else {
 		fr.v5 = v
 	}
-	/*line in.go:72:2*/ *fr.t3 = cell{fr.v5}
-	/*line in.go:73:2*/ fr.xs = []cell{{}, {}}
-	fr.t4 = f(0)
-	fr.t5 = f(1)
-	fr.t6 = later(5)
-	fr.t7 = later(6)
-	/*line in.go:74:27*/ fr.await = fr.t6
+	/*line in.go:72:1*/ *fr.t3 = /*line in.go:72:15*/ cell{fr.v5 /*line in.go:72:40*/}
+	/*line in.go:73:1*/ fr.xs = /*line in.go:73:7*/ []cell{{}, {}}
+	fr.t4 = /*line in.go:74:4*/ f(0)
+	fr.t5 = /*line in.go:74:16*/ f(1)
+	fr.t6 = /*line in.go:74:37*/ later(5)
+	fr.t7 = /*line in.go:74:47*/ later(6)
+	/*line in.go:74:26*/ fr.await = fr.t6
 s8:
 	if !fr.await.Ready() {
 		fr.state = 8
@@ -371,7 +373,7 @@ s8:
 	} else {
 		fr.v6 = v
 	}
-	/*line in.go:74:27*/ fr.await = fr.t7
+	/*line in.go:74:26*/ fr.await = fr.t7
 s9:
 	if !fr.await.Ready() {
 		fr.state = 9
@@ -389,11 +391,11 @@ s9:
 	} else {
 		fr.v7 = v
 	}
-	/*line in.go:74:2*/ fr.xs[fr.t4].n, fr.xs[fr.t5].n = fr.v6, fr.v7
-	/*line in.go:75:2*/ fr.ys = []int{0, 0}
-	/*line in.go:76:6*/ fr.err = *new(error)
-	fr.t8 = f(1)
-	/*line in.go:77:18*/ fr.await = fr.try()
+	/*line in.go:74:1*/ fr.xs /*line in.go:74:3*/ [fr.t4 /*line in.go:74:9*/]. /*line in.go:74:9*/ n /*line in.go:74:14*/, fr.xs /*line in.go:74:15*/ [fr.t5 /*line in.go:74:21*/]. /*line in.go:74:21*/ n = fr.v6, fr.v7
+	/*line in.go:75:1*/ fr.ys = /*line in.go:75:7*/ []int{0, 0}
+	/*line in.go:76:5*/ fr.err = *new(error)
+	fr.t8 = /*line in.go:77:4*/ f(1)
+	/*line in.go:77:17*/ fr.await = fr.try()
 s10:
 	if !fr.await.Ready() {
 		fr.state = 10
@@ -403,10 +405,10 @@ s10:
 		}
 		return r
 	}
-	fr.ys[fr.t8], fr.err = fr.await.Result()
-	/*line in.go:79:2*/ fr.grid = [][3]int{{1, 2, 3}, {4, 5, 6}}
-	fr.t9 = f(1)
-	/*line in.go:80:21*/ fr.await = later(2)
+	/*line in.go:77:1*/ fr.ys /*line in.go:77:3*/ [fr.t8 /*line in.go:77:9*/] /*line in.go:77:12*/, fr.err = fr.await.Result()
+	/*line in.go:79:1*/ fr.grid = /*line in.go:79:9*/ [][3]int{{1, 2, 3}, {4, 5, 6}}
+	fr.t9 = /*line in.go:80:13*/ f(1)
+	/*line in.go:80:20*/ fr.await = /*line in.go:80:30*/ later(2)
 s111:
 	if !fr.await.Ready() {
 		fr.state = 11
@@ -424,10 +426,10 @@ s111:
 	} else {
 		fr.v8 = v
 	}
-	/*line in.go:80:2*/ fr.row = fr.grid[fr.t9][:fr.v8]
-	/*line in.go:81:2*/ fr.row[0] = 40
-	fr.t10 = f(0)
-	/*line in.go:82:23*/ fr.await = later(1)
+	/*line in.go:80:1*/ fr.row = /*line in.go:80:8*/ fr.grid /*line in.go:80:12*/ [fr.t9 /*line in.go:80:18*/] /*line in.go:80:18*/ [:fr.v8 /*line in.go:80:40*/]
+	/*line in.go:81:1*/ fr.row /*line in.go:81:4*/ [0] = 40
+	fr.t10 = /*line in.go:82:12*/ f(0)
+	/*line in.go:82:22*/ fr.await = /*line in.go:82:32*/ later(1)
 s12:
 	if !fr.await.Ready() {
 		fr.state = 12
@@ -445,11 +447,11 @@ s12:
 	} else {
 		fr.v9 = v
 	}
-	/*line in.go:82:2*/ fr.ptr = &fr.bs[fr.t10].arr[fr.v9]
-	/*line in.go:83:2*/ fr.ptr.n = 99
-	fr.t11 = f(1)
-	fr.t12 = f(0)
-	/*line in.go:84:25*/ fr.await = later(8)
+	/*line in.go:82:1*/ fr.ptr = /*line in.go:82:8*/ & /*line in.go:82:9*/ fr.bs /*line in.go:82:11*/ [fr.t10 /*line in.go:82:17*/]. /*line in.go:82:17*/ arr[fr.v9 /*line in.go:82:42*/]
+	/*line in.go:83:1*/ fr.ptr. /*line in.go:83:4*/ n = 99
+	fr.t11 = /*line in.go:84:4*/ f(1)
+	fr.t12 = /*line in.go:84:14*/ f(0)
+	/*line in.go:84:24*/ fr.await = /*line in.go:84:34*/ later(8)
 s13:
 	if !fr.await.Ready() {
 		fr.state = 13
@@ -467,9 +469,9 @@ s13:
 	} else {
 		fr.v10 = v
 	}
-	/*line in.go:84:2*/ fr.bs[fr.t11].arr[fr.t12].inc(fr.v10)
-	fr.t13 = flagA && flagB
-	/*line in.go:86:35*/ fr.await = later(9)
+	/*line in.go:84:1*/ fr.bs /*line in.go:84:3*/ [fr.t11 /*line in.go:84:9*/]. /*line in.go:84:9*/ arr[fr.t12 /*line in.go:84:19*/]. /*line in.go:84:19*/ inc(fr.v10 /*line in.go:84:44*/)
+	fr.t13 = /*line in.go:86:18*/ flagA && flagB
+	/*line in.go:86:34*/ fr.await = /*line in.go:86:44*/ later(9)
 s14:
 	if !fr.await.Ready() {
 		fr.state = 14
@@ -487,9 +489,9 @@ s14:
 	} else {
 		fr.v11 = v
 	}
-	/*line in.go:86:2*/ fr.s1 = fmt.Sprint(fr.t13, fr.v11, flagA || !flagB)
-	fr.t14 = !(flagA && flagB)
-	/*line in.go:87:34*/ fr.await1 = laterB(true)
+	/*line in.go:86:1*/ fr.s1 = /*line in.go:86:7*/ fmt.Sprint /*line in.go:86:17*/ (fr.t13 /*line in.go:86:33*/, fr.v11 /*line in.go:86:54*/, flagA || !flagB)
+	fr.t14 = /*line in.go:87:14*/ !(flagA && flagB)
+	/*line in.go:87:33*/ fr.await1 = /*line in.go:87:43*/ laterB(true)
 s15:
 	if !fr.await1.Ready() {
 		fr.state = 15
@@ -507,9 +509,9 @@ s15:
 	} else {
 		fr.v12 = v
 	}
-	/*line in.go:87:2*/ fr.s2 = []bool{fr.t14, fr.v12 && flagB}
-	fr.t15 = flagA && flagB
-	/*line in.go:88:37*/ fr.await = later(1)
+	/*line in.go:87:1*/ fr.s2 = /*line in.go:87:7*/ []bool{fr.t14 /*line in.go:87:34*/, fr.v12 /*line in.go:87:57*/ && flagB /*line in.go:87:66*/}
+	fr.t15 = /*line in.go:88:20*/ flagA && flagB
+	/*line in.go:88:36*/ fr.await = /*line in.go:88:46*/ later(1)
 s16:
 	if !fr.await.Ready() {
 		fr.state = 16
@@ -527,9 +529,9 @@ s16:
 	} else {
 		fr.v13 = v
 	}
-	/*line in.go:88:2*/ fr.mm = map[bool]int{fr.t15: fr.v13}
-	/*line in.go:90:2*/ fr.n = 0
-	/*line in.go:92:9*/ fr.await = later(3)
+	/*line in.go:88:1*/ fr.mm = /*line in.go:88:7*/ map[bool]int{fr.t15 /*line in.go:88:34*/ : fr.v13 /*line in.go:88:56*/}
+	/*line in.go:90:1*/ fr.n = /*line in.go:90:6*/ 0
+	/*line in.go:92:8*/ fr.await = /*line in.go:92:18*/ later(3)
 s17:
 	if !fr.await.Ready() {
 		fr.state = 17
@@ -547,26 +549,26 @@ s17:
 	} else {
 		fr.v14 = v
 	}
-	/*line in.go:92:2*/ L:
-	switch fr.v14 {
+	/*line in.go:92:1*/ L:
+	switch fr.v14 /*line in.go:92:28*/ {
 	case 3:
 		for j := 0; j < 5; j++ {
 			if j == 2 {
 				break L
 			}
-			fr.n += j
+			fr.n /*line in.go:98:5*/ += j
 		}
-		return fr.Become(lwt.Return("not here"))
+		return fr.Become( /*line in.go:100:9*/ lwt.Return("not here"))
 	default:
-		return fr.Become(lwt.Return("nor here"))
+		return fr.Become( /*line in.go:102:9*/ lwt.Return("nor here"))
 	}
-	/*line in.go:104:2*/ fr.n += 100
-	/*line in.go:105:2*/ return fr.Become(lwt.Return(fmt.Sprint(fr.out, fr.m, fr.bs, cells, fr.xs, fr.ys, fr.err, fr.grid, fr.ptr.n, fr.s1, fr.s2, fr.mm, fr.n, calls)))
+	/*line in.go:104:1*/ fr.n /*line in.go:104:3*/ += 100
+	/*line in.go:105:1*/ return fr.Become( /*line in.go:105:8*/ lwt.Return(fmt.Sprint(fr.out /*line in.go:105:34*/, fr.m /*line in.go:105:37*/, fr.bs /*line in.go:105:41*/, cells, fr.xs /*line in.go:105:52*/, fr.ys /*line in.go:105:56*/, fr.err /*line in.go:105:61*/, fr.grid /*line in.go:105:67*/, fr.ptr. /*line in.go:105:71*/ n, fr.s1 /*line in.go:105:78*/, fr.s2 /*line in.go:105:82*/, fr.mm /*line in.go:105:86*/, fr.n /*line in.go:105:89*/, calls)))
 }
 
 func (fr *runFrame) try() (p lwt.Promise[int]) {
 	defer lwt.Recovered(&p)
-	/*line in.go:77:26*/ return later(7)
+	/*line in.go:77:25*/ return /*line in.go:77:25*/ later(7)
 }
 
 //line in.go:108:1
@@ -574,4 +576,4 @@ func main() {
 	fmt.Println(lwtmain.Run(run()))
 }
 
-// lwtgen:sum 3ed2c4c6cf9e2cf9
+// lwtgen:sum faef22d1c4a59eb9

@@ -52,6 +52,7 @@ type crashFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:32:1
 func (fr *crashFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -59,11 +60,12 @@ func (fr *crashFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:32:1
 func (fr *crashFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.crash", "in.go:32", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.crash", debugtrace.PanicSite("crashFrame", "in.go:32"), "panicked"))
 			}
 		}()
 	} else {
@@ -73,10 +75,10 @@ func (fr *crashFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:33:2*/ if !(fr.after) {
+	/*line in.go:33:1*/ if !( /*line in.go:33:4*/ fr.after) {
 		goto endif1
 	}
-	/*line in.go:34:3*/ fr.await = later(0)
+	/*line in.go:34:2*/ fr.await = /*line in.go:34:12*/ later(0)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -93,8 +95,8 @@ s1:
 		return fr.Fail(err)
 	}
 endif1:
-	/*line in.go:36:6*/ fr.xs = nil
-	/*line in.go:37:2*/ return fr.Become(lwt.Return(fr.xs[3]))
+	/*line in.go:36:5*/ fr.xs = nil
+	/*line in.go:37:1*/ return fr.Become( /*line in.go:37:8*/ lwt.Return(fr.xs /*line in.go:37:21*/ [3]))
 }
 
 //line in.go:40:1
@@ -113,4 +115,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum 68d448bfda38fc10
+// lwtgen:sum e9770e74decaea81

@@ -94,6 +94,7 @@ type nanKeysFrame struct {
 	keys4  []float64
 }
 
+//line in.go:41:1
 func (fr *nanKeysFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -101,11 +102,12 @@ func (fr *nanKeysFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:41:1
 func (fr *nanKeysFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nanKeys", "in.go:41", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nanKeys", debugtrace.PanicSite("nanKeysFrame", "in.go:41"), "panicked"))
 			}
 		}()
 	} else {
@@ -123,9 +125,9 @@ func (fr *nanKeysFrame) step() (r1 lwt.Promise[int]) {
 	case 5:
 		goto s5
 	}
-	/*line in.go:42:2*/ fr.m = map[float64]int{math.NaN(): 1, 2: 20, math.NaN(): 3}
-	/*line in.go:43:6*/ fr.got = nil
-	/*line in.go:44:2*/ fr.coll = fr.m
+	/*line in.go:42:1*/ fr.m = /*line in.go:42:6*/ map[float64]int{math.NaN(): 1, 2: 20, math.NaN(): 3}
+	/*line in.go:43:5*/ fr.got = nil
+	/*line in.go:44:1*/ fr.coll = /*line in.go:44:19*/ fr.m
 	fr.i = 0
 	fr.keys, fr.vals = make([]float64, 0, len(fr.coll)), make([]int, 0, len(fr.coll))
 	for k1, v1 := range fr.coll {
@@ -146,8 +148,8 @@ range1:
 		fr.i++
 		goto range1
 	}
-	/*line in.go:44:2*/ fr.k, fr.v = fr.keys[fr.i], fr.vals[fr.i]
-	/*line in.go:45:3*/ fr.await = later(0)
+	/*line in.go:44:1*/ fr.k, fr.v = fr.keys[fr.i], fr.vals[fr.i]
+	fr.await = /*line in.go:45:12*/ later(0)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -163,12 +165,12 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:46:3*/ fr.got = append(fr.got, fmt.Sprint(fr.k, "=", fr.v))
+	/*line in.go:46:2*/ fr.got /*line in.go:46:6*/ = append(fr.got /*line in.go:46:19*/, fmt.Sprint(fr.k /*line in.go:46:33*/, "=", fr.v /*line in.go:46:41*/))
 	fr.i++
 	goto range1
 endrange3:
-	/*line in.go:48:2*/ fr.n = 0
-	/*line in.go:49:2*/ fr.coll1 = fr.m
+	/*line in.go:48:1*/ fr.n = /*line in.go:48:6*/ 0
+	/*line in.go:49:1*/ fr.coll1 = /*line in.go:49:16*/ fr.m
 	fr.i1 = 0
 	fr.keys1 = make([]float64, 0, len(fr.coll1))
 	for k2 := range fr.coll1 {
@@ -187,8 +189,8 @@ range4:
 		fr.i1++
 		goto range4
 	}
-	/*line in.go:49:2*/ fr.k1 = fr.keys1[fr.i1]
-	/*line in.go:50:8*/ fr.await = later(1)
+	/*line in.go:49:1*/ fr.k1 = fr.keys1[fr.i1]
+	/*line in.go:50:7*/ fr.await = /*line in.go:50:17*/ later(1)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -206,13 +208,13 @@ s2:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:50:3*/ fr.n += fr.v2
-	/*line in.go:51:3*/ _ = fr.k1
+	/*line in.go:50:2*/ fr.n += fr.v2
+	_ = fr.k1
 	fr.i1++
 	goto range4
 endrange6:
-	/*line in.go:53:2*/ fr.a = map[any]string{math.NaN(): "nan", "s": "str"}
-	/*line in.go:54:2*/ fr.coll2 = fr.a
+	/*line in.go:53:1*/ fr.a = /*line in.go:53:6*/ map[any]string{math.NaN(): "nan", "s": "str"}
+	/*line in.go:54:1*/ fr.coll2 = /*line in.go:54:19*/ fr.a
 	fr.i2 = 0
 	fr.keys2, fr.vals1 = make([]any, 0, len(fr.coll2)), make([]string, 0, len(fr.coll2))
 	for k3, v2 := range fr.coll2 {
@@ -233,8 +235,8 @@ range7:
 		fr.i2++
 		goto range7
 	}
-	/*line in.go:54:2*/ fr.k2, fr.v1 = fr.keys2[fr.i2], fr.vals1[fr.i2]
-	/*line in.go:55:40*/ fr.await1 = later(fr.v1)
+	/*line in.go:54:1*/ fr.k2, fr.v1 = fr.keys2[fr.i2], fr.vals1[fr.i2]
+	/*line in.go:55:39*/ fr.await1 = /*line in.go:55:49*/ later(fr.v1 /*line in.go:55:57*/)
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
@@ -252,12 +254,12 @@ s3:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:55:3*/ fr.got = append(fr.got, fmt.Sprint(fr.k2, ":", fr.v3))
+	/*line in.go:55:2*/ fr.got = /*line in.go:55:8*/ append /*line in.go:55:14*/ ( /*line in.go:55:15*/ fr.got /*line in.go:55:21*/, fmt.Sprint /*line in.go:55:30*/ ( /*line in.go:55:31*/ fr.k2 /*line in.go:55:35*/, ":" /*line in.go:55:38*/, fr.v3 /*line in.go:55:59*/) /*line in.go:55:60*/)
 	fr.i2++
 	goto range7
 endrange9:
-	/*line in.go:57:2*/ fr.s = map[pt]bool{{math.NaN(), "p"}: true}
-	/*line in.go:58:2*/ fr.coll3 = fr.s
+	/*line in.go:57:1*/ fr.s = /*line in.go:57:6*/ map[pt]bool{{math.NaN(), "p"}: true}
+	/*line in.go:58:1*/ fr.coll3 = /*line in.go:58:16*/ fr.s
 	fr.i3 = 0
 	fr.keys3 = make([]pt, 0, len(fr.coll3))
 	for k4 := range fr.coll3 {
@@ -276,8 +278,8 @@ range10:
 		fr.i3++
 		goto range10
 	}
-	/*line in.go:58:2*/ fr.k3 = fr.keys3[fr.i3]
-	/*line in.go:59:21*/ fr.await1 = later(fr.k3.s)
+	/*line in.go:58:1*/ fr.k3 = fr.keys3[fr.i3]
+	/*line in.go:59:20*/ fr.await1 = /*line in.go:59:30*/ later(fr.k3. /*line in.go:59:37*/ s)
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
@@ -295,13 +297,13 @@ s4:
 	} else {
 		fr.v4 = v
 	}
-	/*line in.go:59:3*/ fr.got = append(fr.got, fr.v4)
+	/*line in.go:59:2*/ fr.got = /*line in.go:59:8*/ append /*line in.go:59:14*/ ( /*line in.go:59:15*/ fr.got /*line in.go:59:19*/, fr.v4 /*line in.go:59:42*/)
 	fr.i3++
 	goto range10
 endrange12:
-	/*line in.go:63:2*/ fr.d = map[float64]int{math.NaN(): 1, 1: 2}
-	/*line in.go:64:2*/ fr.seen = 0
-	/*line in.go:65:2*/ fr.coll4 = fr.d
+	/*line in.go:63:1*/ fr.d = /*line in.go:63:6*/ map[float64]int{math.NaN(): 1, 1: 2}
+	/*line in.go:64:1*/ fr.seen = /*line in.go:64:9*/ 0
+	/*line in.go:65:1*/ fr.coll4 = /*line in.go:65:11*/ fr.d
 	fr.i4 = 0
 	fr.keys4 = make([]float64, 0, len(fr.coll4))
 	for k5 := range fr.coll4 {
@@ -320,9 +322,9 @@ range13:
 		fr.i4++
 		goto range13
 	}
-	/*line in.go:66:3*/ fr.seen++
-	/*line in.go:67:3*/ clear(fr.d)
-	/*line in.go:68:3*/ fr.await = later(0)
+	/*line in.go:66:2*/ fr.seen /*line in.go:66:6*/ ++
+	clear(fr.d /*line in.go:67:10*/)
+	fr.await = /*line in.go:68:12*/ later(0)
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
@@ -341,9 +343,9 @@ s5:
 	fr.i4++
 	goto range13
 endrange15:
-	/*line in.go:70:2*/ sort.Strings(fr.got)
-	/*line in.go:71:2*/ fmt.Println(fr.got, fr.n, fr.seen)
-	/*line in.go:72:2*/ return fr.Become(lwt.Return(len(fr.got)))
+	/*line in.go:70:1*/ sort.Strings(fr.got /*line in.go:70:18*/)
+	/*line in.go:71:1*/ fmt.Println(fr.got /*line in.go:71:17*/, fr.n /*line in.go:71:20*/, fr.seen /*line in.go:71:26*/)
+	/*line in.go:72:1*/ return fr.Become( /*line in.go:72:8*/ lwt.Return(len(fr.got /*line in.go:72:27*/)))
 }
 
 //line in.go:75:1
@@ -388,6 +390,7 @@ type nilArraysFrame struct {
 	v4    int
 }
 
+//line in.go:83:1
 func (fr *nilArraysFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -395,11 +398,12 @@ func (fr *nilArraysFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:83:1
 func (fr *nilArraysFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nilArrays", "in.go:83", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nilArrays", debugtrace.PanicSite("nilArraysFrame", "in.go:83"), "panicked"))
 			}
 		}()
 	} else {
@@ -417,15 +421,15 @@ func (fr *nilArraysFrame) step() (r1 lwt.Promise[int]) {
 	case 5:
 		goto s5
 	}
-	/*line in.go:84:6*/ fr.p = nil
-	/*line in.go:85:2*/ fr.n = 0
-	/*line in.go:86:2*/ fr.i4 = 0
+	/*line in.go:84:5*/ fr.p = nil
+	/*line in.go:85:1*/ fr.n = /*line in.go:85:6*/ 0
+	/*line in.go:86:1*/ fr.i4 = 0
 range1:
 	if fr.i4 >= 3 {
 		goto endrange3
 	}
-	/*line in.go:86:2*/ fr.i = fr.i4
-	/*line in.go:87:8*/ fr.await = later(fr.i)
+	/*line in.go:86:1*/ fr.i = fr.i4
+	/*line in.go:87:7*/ fr.await = /*line in.go:87:17*/ later(fr.i /*line in.go:87:25*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -443,17 +447,17 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:87:3*/ fr.n += fr.v
+	/*line in.go:87:2*/ fr.n += fr.v
 	fr.i4++
 	goto range1
 endrange3:
-	/*line in.go:89:2*/ fr.i5 = 0
+	/*line in.go:89:1*/ fr.i5 = 0
 range4:
 	if fr.i5 >= 3 {
 		goto endrange6
 	}
-	/*line in.go:89:2*/ fr.i1 = fr.i5
-	/*line in.go:90:8*/ fr.await = later(fr.i1)
+	/*line in.go:89:1*/ fr.i1 = fr.i5
+	/*line in.go:90:7*/ fr.await = /*line in.go:90:17*/ later(fr.i1 /*line in.go:90:25*/)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -471,16 +475,16 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:90:3*/ fr.n += fr.v1
+	/*line in.go:90:2*/ fr.n += fr.v1
 	fr.i5++
 	goto range4
 endrange6:
-	/*line in.go:92:2*/ fr.i6 = 0
+	/*line in.go:92:1*/ fr.i6 = 0
 range7:
 	if fr.i6 >= 3 {
 		goto endrange9
 	}
-	/*line in.go:93:8*/ fr.await = later(10)
+	/*line in.go:93:7*/ fr.await = /*line in.go:93:17*/ later(10)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
@@ -498,18 +502,18 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:93:3*/ fr.n += fr.v2
+	/*line in.go:93:2*/ fr.n += fr.v2
 	fr.i6++
 	goto range7
 endrange9:
-	/*line in.go:95:2*/ fr.coll = fr.p
+	/*line in.go:95:1*/ fr.coll = /*line in.go:95:19*/ fr.p
 	fr.i7 = 0
 range10:
 	if fr.i7 >= len(fr.coll) {
 		goto endrange12
 	}
-	/*line in.go:95:2*/ fr.i2 = fr.i7
-	/*line in.go:96:8*/ fr.await = later(fr.i2)
+	/*line in.go:95:1*/ fr.i2 = fr.i7
+	/*line in.go:96:7*/ fr.await = /*line in.go:96:17*/ later(fr.i2 /*line in.go:96:25*/)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -527,18 +531,18 @@ s4:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:96:3*/ fr.n += fr.v3
+	/*line in.go:96:2*/ fr.n += fr.v3
 	fr.i7++
 	goto range10
 endrange12:
-	/*line in.go:98:2*/ fr.coll1 = arr()
+	/*line in.go:98:1*/ fr.coll1 = /*line in.go:98:16*/ arr()
 	fr.i8 = 0
 range13:
 	if fr.i8 >= len(fr.coll1) {
 		goto endrange15
 	}
-	/*line in.go:98:2*/ fr.i3 = fr.i8
-	/*line in.go:99:8*/ fr.await = later(fr.i3)
+	/*line in.go:98:1*/ fr.i3 = fr.i8
+	/*line in.go:99:7*/ fr.await = /*line in.go:99:17*/ later(fr.i3 /*line in.go:99:25*/)
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
@@ -556,12 +560,12 @@ s5:
 	} else {
 		fr.v4 = v
 	}
-	/*line in.go:99:3*/ fr.n += fr.v4
+	/*line in.go:99:2*/ fr.n += fr.v4
 	fr.i8++
 	goto range13
 endrange15:
-	/*line in.go:101:2*/ fmt.Println("sum", fr.n, "calls", calls)
-	/*line in.go:102:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line in.go:101:1*/ fmt.Println("sum", fr.n /*line in.go:101:22*/, "calls", calls)
+	/*line in.go:102:1*/ return fr.Become( /*line in.go:102:8*/ lwt.Return(fr.n /*line in.go:102:21*/))
 }
 
 //line in.go:106:1
@@ -585,6 +589,7 @@ type nilDerefFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:106:1
 func (fr *nilDerefFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -592,11 +597,12 @@ func (fr *nilDerefFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:106:1
 func (fr *nilDerefFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nilDeref", "in.go:106", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.nilDeref", debugtrace.PanicSite("nilDerefFrame", "in.go:106"), "panicked"))
 			}
 		}()
 	} else {
@@ -606,16 +612,16 @@ func (fr *nilDerefFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:107:6*/ fr.p = nil
-	/*line in.go:108:2*/ fr.n = 0
-	/*line in.go:109:2*/ fr.coll = *fr.p
+	/*line in.go:107:5*/ fr.p = nil
+	/*line in.go:108:1*/ fr.n = /*line in.go:108:6*/ 0
+	/*line in.go:109:1*/ fr.coll = /*line in.go:109:19*/ *fr.p
 	fr.i1 = 0
 range1:
 	if fr.i1 >= len(fr.coll) {
 		goto endrange3
 	}
-	/*line in.go:109:2*/ fr.i = fr.i1
-	/*line in.go:110:8*/ fr.await = later(fr.i)
+	/*line in.go:109:1*/ fr.i = fr.i1
+	/*line in.go:110:7*/ fr.await = /*line in.go:110:17*/ later(fr.i /*line in.go:110:25*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -633,11 +639,11 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:110:3*/ fr.n += fr.v
+	/*line in.go:110:2*/ fr.n += fr.v
 	fr.i1++
 	goto range1
 endrange3:
-	/*line in.go:112:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line in.go:112:1*/ return fr.Become( /*line in.go:112:8*/ lwt.Return(fr.n /*line in.go:112:21*/))
 }
 
 //line in.go:116:1
@@ -660,6 +666,7 @@ type mutexesFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:116:1
 func (fr *mutexesFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -667,11 +674,12 @@ func (fr *mutexesFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:116:1
 func (fr *mutexesFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.mutexes", "in.go:116", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.mutexes", debugtrace.PanicSite("mutexesFrame", "in.go:116"), "panicked"))
 			}
 		}()
 	} else {
@@ -682,16 +690,16 @@ func (fr *mutexesFrame) step() (r1 lwt.Promise[int]) {
 		goto s1
 	}
 	fr.mus = new([3]sync.Mutex)
-	/*line in.go:117:6*/ (*fr.mus) = *new([3]sync.Mutex)
-	/*line in.go:118:2*/ fr.n = 0
-	/*line in.go:119:2*/ fr.i1 = 0
+	/*line in.go:117:5*/ (*fr.mus) = *new([3]sync.Mutex)
+	/*line in.go:118:1*/ fr.n = /*line in.go:118:6*/ 0
+	/*line in.go:119:1*/ fr.i1 = 0
 range1:
 	if fr.i1 >= 3 {
 		goto endrange3
 	}
-	/*line in.go:119:2*/ fr.i = fr.i1
-	/*line in.go:120:3*/ (*fr.mus)[fr.i].Lock()
-	/*line in.go:121:8*/ fr.await = later(fr.i)
+	/*line in.go:119:1*/ fr.i = fr.i1
+	(*fr.mus) /*line in.go:120:5*/ [fr.i /*line in.go:120:8*/].Lock()
+	/*line in.go:121:7*/ fr.await = /*line in.go:121:17*/ later(fr.i /*line in.go:121:25*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -709,12 +717,12 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:121:3*/ fr.n += fr.v
-	/*line in.go:122:3*/ (*fr.mus)[fr.i].Unlock()
+	/*line in.go:121:2*/ fr.n += fr.v
+	(*fr.mus) /*line in.go:122:5*/ [fr.i /*line in.go:122:8*/].Unlock()
 	fr.i1++
 	goto range1
 endrange3:
-	/*line in.go:124:2*/ return fr.Become(lwt.Return(fr.n))
+	/*line in.go:124:1*/ return fr.Become( /*line in.go:124:8*/ lwt.Return(fr.n /*line in.go:124:21*/))
 }
 
 //line in.go:127:1
@@ -725,4 +733,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum ac21d1a7d737d840
+// lwtgen:sum 4960f9839dfbc5dc

@@ -51,6 +51,7 @@ type fFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:32:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -58,11 +59,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:32:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:32", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:32"), "panicked"))
 			}
 		}()
 	} else {
@@ -72,8 +74,8 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:33:2*/ fr.s = 0
-	/*line in.go:34:23*/ fr.await = later(4)
+	/*line in.go:33:1*/ fr.s = /*line in.go:33:6*/ 0
+	/*line in.go:34:22*/ fr.await = /*line in.go:34:32*/ later(4)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -91,10 +93,10 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:34:2*/ for x := range count(fr.v) {
-		fr.s += x
+	/*line in.go:34:1*/ for x := range count /*line in.go:34:21*/ (fr.v /*line in.go:34:42*/) {
+		fr.s /*line in.go:35:4*/ += x
 	}
-	/*line in.go:37:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in.go:37:1*/ return fr.Become( /*line in.go:37:8*/ lwt.Return(fr.s /*line in.go:37:21*/))
 }
 
 //line in.go:40:1
@@ -102,4 +104,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum e5e9855c406fdd62
+// lwtgen:sum b8bed48ff3734634

@@ -33,6 +33,7 @@ type fFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:16:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -40,11 +41,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:16:1
 func (fr *fFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:16", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:16"), "panicked"))
 			}
 		}()
 	} else {
@@ -54,7 +56,7 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:17:7*/ fr.await = lwt.Map(lwt.Pause(), func(lwt.Unit) int { return 1 })
+	/*line in.go:17:6*/ fr.await = /*line in.go:17:16*/ lwt.Map(lwt.Pause(), func(lwt.Unit) int { return 1 })
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -72,8 +74,8 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:17:2*/ fr.x = fr.v
-	/*line in.go:18:2*/ return fr.Become(lwt.Return(fmt.Sprint(fr.x) + f2.Sprint(fr.x)))
+	/*line in.go:17:1*/ fr.x = fr.v
+	/*line in.go:18:1*/ return fr.Become( /*line in.go:18:8*/ lwt.Return(fmt.Sprint(fr.x /*line in.go:18:32*/) + f2.Sprint(fr.x /*line in.go:18:47*/)))
 }
 
 //line in.go:21:1
@@ -81,4 +83,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 9148efe85d2e4ef7
+// lwtgen:sum 44bf750edafb13a2

@@ -51,6 +51,7 @@ type shadowsFrame[debugtrace any] struct {
 	await1    lwt.Promise[ls.Option[int]]
 }
 
+//line in.go:19:1
 func (fr *shadowsFrame[debugtrace]) Resume() {
 	if debugtrace2.Enabled {
 		debugtrace2.Resume(fr.Key())
@@ -58,11 +59,12 @@ func (fr *shadowsFrame[debugtrace]) Resume() {
 	fr.step()
 }
 
+//line in.go:19:1
 func (fr *shadowsFrame[debugtrace]) step() (r1 lwt.Promise[string]) {
 	if debugtrace2.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.shadows", "in.go:19", "panicked"))
+				r1 = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.shadows", debugtrace2.PanicSite("shadowsFrame", "in.go:19"), "panicked"))
 			}
 		}()
 	} else {
@@ -74,18 +76,18 @@ func (fr *shadowsFrame[debugtrace]) step() (r1 lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:20:2*/ fr.out = ""
-	/*line in.go:21:2*/ fr.lwtstream = ls.OfSlice([]int{1, 2})
-	/*line in.go:22:2*/ fr.coll = fr.utf8
+	/*line in.go:20:1*/ fr.out = /*line in.go:20:8*/ ""
+	/*line in.go:21:1*/ fr.lwtstream = /*line in.go:21:14*/ ls.OfSlice([]int{1, 2})
+	/*line in.go:22:1*/ fr.coll = /*line in.go:22:19*/ fr.utf8
 	fr.i1 = 0
 range1:
 	if fr.i1 >= len(fr.coll) {
 		goto endrange3
 	}
 	fr.r1, fr.size = utf82.DecodeRuneInString(string(fr.coll[fr.i1:]))
-	/*line in.go:22:2*/ fr.i, fr.r = fr.i1, fr.r1
-	fr.t = RuneLen(fr.r)
-	/*line in.go:23:36*/ fr.await = later(1)
+	/*line in.go:22:1*/ fr.i, fr.r = fr.i1, fr.r1
+	fr.t = /*line in.go:23:23*/ RuneLen(fr.r /*line in.go:23:33*/)
+	/*line in.go:23:35*/ fr.await = /*line in.go:23:45*/ later(1)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -103,13 +105,13 @@ s1:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:23:3*/ fr.out += fmt.Sprint(fr.i, fr.t, fr.v1)
+	/*line in.go:23:2*/ fr.out += /*line in.go:23:9*/ fmt.Sprint /*line in.go:23:19*/ ( /*line in.go:23:20*/ fr.i /*line in.go:23:22*/, fr.t /*line in.go:23:34*/, fr.v1 /*line in.go:23:55*/)
 	fr.i1 += fr.size
 	goto range1
 endrange3:
-	/*line in.go:25:2*/ fr.stream = fr.lwtstream
+	/*line in.go:25:1*/ fr.stream = /*line in.go:25:16*/ fr.lwtstream
 range4:
-	/*line in.go:25:2*/ fr.await1 = fr.stream.Get()
+	/*line in.go:25:1*/ fr.await1 = fr.stream.Get()
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
@@ -130,21 +132,21 @@ s2:
 	if !fr.elem.OK {
 		goto endrange5
 	}
-	/*line in.go:25:2*/ fr.v = fr.elem.Value
-	/*line in.go:26:3*/ {
-		fr.out += fmt.Sprint(fr.v)
+	/*line in.go:25:1*/ fr.v = fr.elem.Value
+	{
+		/*line in.go:26:2*/ fr.out /*line in.go:26:6*/ += fmt.Sprint(fr.v /*line in.go:26:22*/)
 	}
 	goto range4
 endrange5:
-	/*line in.go:28:2*/ if len(fr.out) > 100 {
+	/*line in.go:28:1*/ if len(fr.out /*line in.go:28:12*/) > 100 {
 		{
 			if debugtrace2.Enabled {
-				return fr.Become(lwt.Fail[string](debugtrace2.Note(fmt.Errorf("%v", fr.x), "main.shadows", "in.go:29", "raised")))
+				return fr.Become( /*line in.go:29:9*/ lwt.Fail[string](debugtrace2.Note( /*line in.go:29:26*/ fmt.Errorf("%v", fr.x /*line in.go:29:45*/), "main.shadows", "in.go:29", "raised") /*line in.go:29:46*/))
 			}
-			return fr.Become(lwt.Fail[string](fmt.Errorf("%v", fr.x)))
+			return fr.Become( /*line in.go:29:9*/ lwt.Fail[string](fmt.Errorf("%v", fr.x /*line in.go:29:45*/)))
 		}
 	}
-	/*line in.go:31:2*/ return fr.Become(lwt.Return(fr.out))
+	/*line in.go:31:1*/ return fr.Become( /*line in.go:31:8*/ lwt.Return(fr.out /*line in.go:31:23*/))
 }
 
 //line in.go:34:1
@@ -152,4 +154,4 @@ func main() {
 	fmt.Println(lwtmain.Run(shadows("aé", 3)))
 }
 
-// lwtgen:sum e112cf0b68abb56b
+// lwtgen:sum 7760f391647e91aa

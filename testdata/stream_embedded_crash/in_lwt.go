@@ -43,6 +43,7 @@ type sumFrame struct {
 	await  lwt.Promise[lwtstream.Option[int]]
 }
 
+//line in.go:21:1
 func (fr *sumFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -50,11 +51,12 @@ func (fr *sumFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:21:1
 func (fr *sumFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", "in.go:21", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", debugtrace.PanicSite("sumFrame", "in.go:21"), "panicked"))
 			}
 		}()
 	} else {
@@ -64,10 +66,10 @@ func (fr *sumFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:22:2*/ fr.s = 0
-	/*line in.go:23:2*/ fr.stream = (*fr.ns)
+	/*line in.go:22:1*/ fr.s = /*line in.go:22:6*/ 0
+	/*line in.go:23:1*/ fr.stream = /*line in.go:23:16*/ (*fr.ns)
 range1:
-	/*line in.go:23:2*/ fr.await = fr.stream.Get()
+	/*line in.go:23:1*/ fr.await = fr.stream.Get()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -88,13 +90,13 @@ s1:
 	if !fr.elem.OK {
 		goto endrange2
 	}
-	/*line in.go:23:2*/ fr.x = fr.elem.Value
-	/*line in.go:24:3*/ {
-		fr.s += fr.x
+	/*line in.go:23:1*/ fr.x = fr.elem.Value
+	{
+		/*line in.go:24:2*/ fr.s /*line in.go:24:4*/ += fr.x
 	}
 	goto range1
 endrange2:
-	/*line in.go:26:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in.go:26:1*/ return fr.Become( /*line in.go:26:8*/ lwt.Return(fr.s /*line in.go:26:21*/))
 }
 
 //line in.go:29:1
@@ -102,4 +104,4 @@ func main() {
 	fmt.Println(lwtmain.Run(sum(Numbers{lwtstream.OfSlice([]int{1, 2, 3})})))
 }
 
-// lwtgen:sum 0edd476cdbcb0589
+// lwtgen:sum cb3be967959235ba

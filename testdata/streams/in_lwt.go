@@ -34,6 +34,7 @@ type sumFrame struct {
 	await  lwt.Promise[lwtstream.Option[int]]
 }
 
+//line in.go:14:1
 func (fr *sumFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -41,11 +42,12 @@ func (fr *sumFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:14:1
 func (fr *sumFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", "in.go:14", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", debugtrace.PanicSite("sumFrame", "in.go:14"), "panicked"))
 			}
 		}()
 	} else {
@@ -55,10 +57,10 @@ func (fr *sumFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:15:2*/ fr.total = 0
-	/*line in.go:16:2*/ fr.stream = fr.s
+	/*line in.go:15:1*/ fr.total = /*line in.go:15:10*/ 0
+	/*line in.go:16:1*/ fr.stream = /*line in.go:16:16*/ fr.s
 range1:
-	/*line in.go:16:2*/ fr.await = fr.stream.Get()
+	/*line in.go:16:1*/ fr.await = fr.stream.Get()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -79,19 +81,19 @@ s1:
 	if !fr.elem.OK {
 		goto endrange2
 	}
-	/*line in.go:16:2*/ fr.x = fr.elem.Value
-	/*line in.go:17:3*/ {
-		if fr.x < 0 {
+	/*line in.go:16:1*/ fr.x = fr.elem.Value
+	{
+		/*line in.go:17:2*/ if fr.x /*line in.go:17:7*/ < 0 {
 			goto range1
 		}
-		if fr.x > 100 {
+		/*line in.go:20:2*/ if fr.x /*line in.go:20:7*/ > 100 {
 			goto endrange2
 		}
-		fr.total += fr.x
+		/*line in.go:23:2*/ fr.total /*line in.go:23:8*/ += fr.x
 	}
 	goto range1
 endrange2:
-	/*line in.go:25:2*/ return fr.Become(lwt.Return(fr.total))
+	/*line in.go:25:1*/ return fr.Become( /*line in.go:25:8*/ lwt.Return(fr.total /*line in.go:25:25*/))
 }
 
 //line in.go:28:1
@@ -108,4 +110,4 @@ func main() {
 	fmt.Println(q)
 }
 
-// lwtgen:sum ad9ee50076e59f00
+// lwtgen:sum 22bb34852701083f

@@ -45,6 +45,7 @@ type fFrame struct {
 	v1    int
 }
 
+//line in.go:20:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -52,11 +53,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:20:1
 func (fr *fFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:20", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:20"), "panicked"))
 			}
 		}()
 	} else {
@@ -68,15 +70,15 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:21:2*/ fr.s = ""
-	/*line in.go:22:2*/ fr.coll = 3
+	/*line in.go:21:1*/ fr.s = /*line in.go:21:6*/ ""
+	/*line in.go:22:1*/ fr.coll = /*line in.go:22:16*/ 3
 	fr.i2 = 0
 range1:
 	if fr.i2 >= fr.coll {
 		goto endrange3
 	}
-	/*line in.go:22:2*/ fr.i = fr.i2
-	/*line in.go:23:10*/ fr.await = later(fr.i)
+	/*line in.go:22:1*/ fr.i = fr.i2
+	/*line in.go:23:9*/ fr.await = /*line in.go:23:19*/ later(fr.i /*line in.go:23:27*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -94,25 +96,25 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:23:3*/ switch fr.v {
+	/*line in.go:23:2*/ switch fr.v /*line in.go:23:29*/ {
 	case 1:
-		fr.s += "one "
+		fr.s /*line in.go:25:5*/ += "one "
 		break // leaves the switch
 	default:
-		fr.s += "other "
+		fr.s /*line in.go:28:5*/ += "other "
 	}
-	/*line in.go:30:3*/ fr.s += fmt.Sprint("after", fr.i, " ")
+	fr.s /*line in.go:30:4*/ += fmt.Sprint("after", fr.i /*line in.go:30:29*/, " ")
 	fr.i2++
 	goto range1
 endrange3:
-	/*line in.go:32:2*/ fr.coll1 = 2
+	/*line in.go:32:1*/ fr.coll1 = /*line in.go:32:16*/ 2
 	fr.i3 = 0
 range4:
 	if fr.i3 >= fr.coll1 {
 		goto endrange6
 	}
-	/*line in.go:32:2*/ fr.i1 = fr.i3
-	/*line in.go:33:19*/ fr.await = later(fr.i1)
+	/*line in.go:32:1*/ fr.i1 = fr.i3
+	/*line in.go:33:18*/ fr.await = /*line in.go:33:28*/ later(fr.i1 /*line in.go:33:36*/)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -130,18 +132,18 @@ s2:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:33:3*/ switch v := any(fr.v1).(type) {
+	/*line in.go:33:2*/ switch v := any(fr.v1 /*line in.go:33:38*/). /*line in.go:33:38*/ (type) /*line in.go:33:46*/ {
 	case int:
 		if v == 0 {
 			break // leaves the type switch
 		}
-		fr.s += "nonzero "
+		fr.s /*line in.go:38:5*/ += "nonzero "
 	}
-	/*line in.go:40:3*/ fr.s += fmt.Sprint("next", fr.i1, " ")
+	fr.s /*line in.go:40:4*/ += fmt.Sprint("next", fr.i1 /*line in.go:40:28*/, " ")
 	fr.i3++
 	goto range4
 endrange6:
-	/*line in.go:42:2*/ return fr.Become(lwt.Return(fr.s))
+	/*line in.go:42:1*/ return fr.Become( /*line in.go:42:8*/ lwt.Return(fr.s /*line in.go:42:21*/))
 }
 
 //line in.go:45:1
@@ -149,4 +151,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum e8653323656803e8
+// lwtgen:sum bcec6845ee4394e6

@@ -59,6 +59,7 @@ type classifyFrame struct {
 	await1 lwt.Promise[string]
 }
 
+//line in.go:32:1
 func (fr *classifyFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -66,11 +67,12 @@ func (fr *classifyFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:32:1
 func (fr *classifyFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.classify", "in.go:32", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.classify", debugtrace.PanicSite("classifyFrame", "in.go:32"), "panicked"))
 			}
 		}()
 	} else {
@@ -86,7 +88,7 @@ func (fr *classifyFrame) step() (r1 lwt.Promise[string]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:33:14*/ fr.await = later(fr.x)
+	/*line in.go:33:13*/ fr.await = /*line in.go:33:23*/ later(fr.x /*line in.go:33:31*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -104,12 +106,12 @@ s1:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:33:9*/ fr.v = fr.v1
-	/*line in.go:33:35*/ fr.tag = fr.v
-	/*line in.go:34:7*/ if fr.tag == trace(1) {
+	/*line in.go:33:8*/ fr.v = fr.v1
+	/*line in.go:33:34*/ fr.tag = /*line in.go:33:34*/ fr.v
+	/*line in.go:34:6*/ if fr.tag == /*line in.go:34:6*/ trace(1) {
 		goto case2
 	}
-	/*line in.go:34:17*/ fr.await = later(trace(2))
+	/*line in.go:34:16*/ fr.await = /*line in.go:34:26*/ later(trace(2))
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -127,23 +129,23 @@ s2:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:34:17*/ if fr.tag == fr.v2 {
+	/*line in.go:34:16*/ if fr.tag == fr.v2 {
 		goto case2
 	}
-	/*line in.go:36:7*/ if fr.tag == 3 {
+	/*line in.go:36:6*/ if fr.tag == /*line in.go:36:6*/ 3 {
 		goto case3
 	}
-	/*line in.go:44:7*/ if fr.tag == 4 {
+	/*line in.go:44:6*/ if fr.tag == /*line in.go:44:6*/ 4 {
 		goto case5
 	}
-	/*line in.go:47:7*/ if fr.tag == 5 {
+	/*line in.go:47:6*/ if fr.tag == /*line in.go:47:6*/ 5 {
 		goto case6
 	}
 	goto case4
 case2:
-	/*line in.go:35:3*/ return fr.Become(lwt.Return("small"))
+	/*line in.go:35:2*/ return fr.Become( /*line in.go:35:9*/ lwt.Return("small"))
 case3:
-	/*line in.go:37:8*/ fr.await1 = later("three")
+	/*line in.go:37:7*/ fr.await1 = /*line in.go:37:17*/ later("three")
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
@@ -161,17 +163,17 @@ s3:
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:37:3*/ fr.s = fr.v3
-	/*line in.go:38:3*/ if fr.s == "three" {
+	/*line in.go:37:2*/ fr.s = fr.v3
+	if fr.s /*line in.go:38:7*/ == "three" {
 		goto endswitch1
 	}
-	/*line in.go:41:3*/ return fr.Become(lwt.Return("unreachable"))
+	return fr.Become( /*line in.go:41:9*/ lwt.Return("unreachable"))
 case4:
-	/*line in.go:43:3*/ {
-		return fr.Become(lwt.Return("other"))
+	{
+		/*line in.go:43:2*/ return fr.Become( /*line in.go:43:9*/ lwt.Return("other"))
 	}
 case5:
-	/*line in.go:45:3*/ fr.await = later(0)
+	/*line in.go:45:2*/ fr.await = /*line in.go:45:12*/ later(0)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
@@ -189,11 +191,11 @@ s4:
 	}
 	goto case6
 case6:
-	/*line in.go:48:3*/ {
-		return fr.Become(lwt.Return("four or five"))
+	/*line in.go:48:2*/ {
+		/*line in.go:48:2*/ return fr.Become( /*line in.go:48:9*/ lwt.Return("four or five"))
 	}
 endswitch1:
-	/*line in.go:50:2*/ return fr.Become(lwt.Return("broke out"))
+	/*line in.go:50:1*/ return fr.Become( /*line in.go:50:8*/ lwt.Return("broke out"))
 }
 
 //line in.go:54:1
@@ -213,6 +215,7 @@ type kindFrame struct {
 	await lwt.Promise[any]
 }
 
+//line in.go:54:1
 func (fr *kindFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -220,11 +223,12 @@ func (fr *kindFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:54:1
 func (fr *kindFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.kind", "in.go:54", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.kind", debugtrace.PanicSite("kindFrame", "in.go:54"), "panicked"))
 			}
 		}()
 	} else {
@@ -234,7 +238,7 @@ func (fr *kindFrame) step() (r1 lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:55:14*/ fr.await = later(fr.v)
+	/*line in.go:55:13*/ fr.await = /*line in.go:55:23*/ later(fr.v /*line in.go:55:31*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -252,13 +256,13 @@ s1:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:55:2*/ switch t := fr.v1.(type) {
+	/*line in.go:55:1*/ switch t := fr.v1. /*line in.go:55:32*/ (type) /*line in.go:55:40*/ {
 	case int:
-		return fr.Become(lwt.Return(fmt.Sprint("int ", t+1)))
+		return fr.Become( /*line in.go:57:9*/ lwt.Return(fmt.Sprint("int ", t+1)))
 	case string:
-		return fr.Become(lwt.Return("string " + t))
+		return fr.Become( /*line in.go:59:9*/ lwt.Return("string " + t))
 	}
-	/*line in.go:61:2*/ return fr.Become(lwt.Return("other"))
+	/*line in.go:61:1*/ return fr.Become( /*line in.go:61:8*/ lwt.Return("other"))
 }
 
 // A type switch whose clauses wait.
@@ -289,6 +293,7 @@ type describeFrame struct {
 	await1 lwt.Promise[any]
 }
 
+//line in.go:67:1
 func (fr *describeFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -296,11 +301,12 @@ func (fr *describeFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:67:1
 func (fr *describeFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.describe", "in.go:67", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.describe", debugtrace.PanicSite("describeFrame", "in.go:67"), "panicked"))
 			}
 		}()
 	} else {
@@ -314,33 +320,33 @@ func (fr *describeFrame) step() (r1 lwt.Promise[string]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:68:2*/ fr.x = fr.v
-	/*line in.go:69:7*/ if fr.x == nil {
+	/*line in.go:68:1*/ fr.x = /*line in.go:68:13*/ fr.v
+	/*line in.go:69:6*/ if fr.x == nil {
 		fr.t = fr.x
 		goto case2
 	}
-	/*line in.go:71:7*/ if v, ok := fr.x.(int); ok {
+	/*line in.go:71:6*/ if v, ok := fr.x.(int); ok {
 		fr.t1 = v
 		goto case3
 	}
-	/*line in.go:74:7*/ if _, ok := fr.x.(string); ok {
+	/*line in.go:74:6*/ if _, ok := fr.x.(string); ok {
 		fr.t2 = fr.x
 		goto case4
 	}
-	/*line in.go:74:15*/ if _, ok := fr.x.([]byte); ok {
+	/*line in.go:74:14*/ if _, ok := fr.x.([]byte); ok {
 		fr.t2 = fr.x
 		goto case4
 	}
-	/*line in.go:77:7*/ if v, ok := fr.x.(error); ok {
+	/*line in.go:77:6*/ if v, ok := fr.x.(error); ok {
 		fr.t3 = v
 		goto case5
 	}
 	fr.t4 = fr.x
 	goto case6
 case2:
-	/*line in.go:70:3*/ return fr.Become(lwt.Return("nil"))
+	/*line in.go:70:2*/ return fr.Become( /*line in.go:70:9*/ lwt.Return("nil"))
 case3:
-	/*line in.go:72:8*/ fr.await = later(fr.t1 * 2)
+	/*line in.go:72:7*/ fr.await = /*line in.go:72:17*/ later(fr.t1 /*line in.go:72:25*/ * 2)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -358,10 +364,10 @@ s1:
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:72:3*/ fr.n = fr.v1
-	/*line in.go:73:3*/ return fr.Become(lwt.Return(fmt.Sprint("int doubled ", fr.n)))
+	/*line in.go:72:2*/ fr.n = fr.v1
+	return fr.Become( /*line in.go:73:9*/ lwt.Return(fmt.Sprint("int doubled ", fr.n /*line in.go:73:49*/)))
 case4:
-	/*line in.go:75:3*/ fr.await = later(0)
+	fr.await = /*line in.go:75:12*/ later(0)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
@@ -377,11 +383,11 @@ s2:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:76:3*/ return fr.Become(lwt.Return(fmt.Sprintf("text %v", fr.t2)))
+	/*line in.go:76:2*/ return fr.Become( /*line in.go:76:9*/ lwt.Return(fmt.Sprintf("text %v", fr.t2 /*line in.go:76:45*/)))
 case5:
-	/*line in.go:78:3*/ goto endswitch1
+	goto endswitch1
 case6:
-	/*line in.go:80:45*/ fr.await1 = later(fr.t4)
+	/*line in.go:80:44*/ fr.await1 = /*line in.go:80:54*/ later(fr.t4 /*line in.go:80:62*/)
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
@@ -399,9 +405,9 @@ s3:
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:80:3*/ return fr.Become(lwt.Return(fmt.Sprintf("other %T", fr.v2)))
+	/*line in.go:80:2*/ return fr.Become( /*line in.go:80:9*/ lwt.Return /*line in.go:80:19*/ ( /*line in.go:80:20*/ fmt.Sprintf /*line in.go:80:31*/ ( /*line in.go:80:32*/ "other %T" /*line in.go:80:43*/, fr.v2 /*line in.go:80:64*/) /*line in.go:80:65*/))
 endswitch1:
-	/*line in.go:82:2*/ return fr.Become(lwt.Return("an error"))
+	/*line in.go:82:1*/ return fr.Become( /*line in.go:82:8*/ lwt.Return("an error"))
 }
 
 //line in.go:86:1
@@ -421,6 +427,7 @@ type signFrame struct {
 	await lwt.Promise[int]
 }
 
+//line in.go:86:1
 func (fr *signFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -428,11 +435,12 @@ func (fr *signFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:86:1
 func (fr *signFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sign", "in.go:86", "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sign", debugtrace.PanicSite("signFrame", "in.go:86"), "panicked"))
 			}
 		}()
 	} else {
@@ -442,10 +450,10 @@ func (fr *signFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:88:7*/ if fr.x < 0 {
+	/*line in.go:88:6*/ if /*line in.go:88:6*/ fr.x /*line in.go:88:8*/ < 0 {
 		goto case2
 	}
-	/*line in.go:90:11*/ fr.await = later(0)
+	/*line in.go:90:10*/ fr.await = /*line in.go:90:20*/ later(0)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -463,18 +471,18 @@ s1:
 	} else {
 		fr.v = v
 	}
-	/*line in.go:90:7*/ if fr.x > fr.v {
+	/*line in.go:90:6*/ if /*line in.go:90:6*/ fr.x /*line in.go:90:8*/ > fr.v {
 		goto case3
 	}
 	goto endswitch1
 case2:
-	/*line in.go:89:3*/ {
-		return fr.Become(lwt.Return(-1))
+	/*line in.go:89:2*/ {
+		/*line in.go:89:2*/ return fr.Become( /*line in.go:89:9*/ lwt.Return(-1))
 	}
 case3:
-	/*line in.go:91:3*/ return fr.Become(lwt.Return(1))
+	/*line in.go:91:2*/ return fr.Become( /*line in.go:91:9*/ lwt.Return(1))
 endswitch1:
-	/*line in.go:93:2*/ return fr.Become(lwt.Return(0))
+	/*line in.go:93:1*/ return fr.Become( /*line in.go:93:8*/ lwt.Return(0))
 }
 
 //line in.go:96:1
@@ -499,4 +507,4 @@ func main() {
 	fmt.Println(d, e, f)
 }
 
-// lwtgen:sum ce89740182a40aeb
+// lwtgen:sum 56f82bb7eb86e493

@@ -30,6 +30,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
+//line in.go:16:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -37,11 +38,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
+//line in.go:16:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", "in.go:16", "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:16"), "panicked"))
 			}
 		}()
 	} else {
@@ -51,7 +53,7 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:17:2*/ fr.await = lwt.Pause()
+	/*line in.go:17:1*/ fr.await = /*line in.go:17:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
@@ -67,7 +69,7 @@ s1:
 		}
 		return fr.Fail(err)
 	}
-	/*line in.go:18:2*/ return fr.Become(lwt.Return(1))
+	/*line in.go:18:1*/ return fr.Become( /*line in.go:18:8*/ lwt.Return(1))
 }
 
 //line in.go:23:1
@@ -76,4 +78,4 @@ func main() {
 	println(v, err == nil)
 }
 
-// lwtgen:sum cb9f521df987b4eb
+// lwtgen:sum 3fe78fea19306ee0
