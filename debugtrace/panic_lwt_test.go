@@ -58,17 +58,10 @@ func (fr *explodeFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "debugtrace_test.explode", "panic_test.go:19")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "debugtrace_test.explode", "panic_test.go:19")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.explode", "panic_test.go:19", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "debugtrace_test.explode", "panic_test.go:19"))
 	}
 	/*line panic_test.go:20:1*/ fr.v = /*line panic_test.go:20:6*/ fr.xs /*line panic_test.go:20:8*/ [fr.n /*line panic_test.go:20:11*/]
 	/*line panic_test.go:21:1*/ return fr.Become( /*line panic_test.go:21:8*/ lwt.Return(fr.v /*line panic_test.go:21:21*/))
@@ -130,17 +123,10 @@ func (fr *explodeWithDeferFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "debugtrace_test.explodeWithDefer", "panic_test.go:27")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "debugtrace_test.explodeWithDefer", "panic_test.go:27")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.explodeWithDefer", "panic_test.go:27", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "debugtrace_test.explodeWithDefer", "panic_test.go:27")
 		goto unwind2
 	}
 	/*line panic_test.go:28:1*/ {
@@ -151,11 +137,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "debugtrace_test.explodeWithDefer", "panic_test.go:25")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "debugtrace_test.explodeWithDefer", "panic_test.go:25")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -202,4 +184,4 @@ func TestPanicSite(t *testing.T) {
 	}
 }
 
-// lwtgen:sum b3302c400c440485
+// lwtgen:sum 146fe08bb65e5871

@@ -70,17 +70,10 @@ func (fr *readHeaderFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "debugtrace_test.readHeader", "syscall_test.go:30")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "debugtrace_test.readHeader", "syscall_test.go:30")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.readHeader", "syscall_test.go:30", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "debugtrace_test.readHeader", "syscall_test.go:30"))
 	} else {
 		fr.v = v
 	}
@@ -139,17 +132,10 @@ func (fr *loadConfigFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "debugtrace_test.loadConfig", "syscall_test.go:36")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "debugtrace_test.loadConfig", "syscall_test.go:36")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.loadConfig", "syscall_test.go:36", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "debugtrace_test.loadConfig", "syscall_test.go:36"))
 	} else {
 		fr.v = v
 	}
@@ -159,17 +145,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "debugtrace_test.loadConfig", "syscall_test.go:38")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "debugtrace_test.loadConfig", "syscall_test.go:38")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.loadConfig", "syscall_test.go:38", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "debugtrace_test.loadConfig", "syscall_test.go:38"))
 	} else {
 		fr.v1 = v
 	}
@@ -223,17 +202,10 @@ func (fr *startFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "debugtrace_test.start", "syscall_test.go:45")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "debugtrace_test.start", "syscall_test.go:45")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.start", "syscall_test.go:45", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "debugtrace_test.start", "syscall_test.go:45"))
 	} else {
 		fr.v = v
 	}
@@ -293,34 +265,20 @@ func (fr *waitAndReadFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "debugtrace_test.waitAndRead", "syscall_test.go:55")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "debugtrace_test.waitAndRead", "syscall_test.go:55")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.waitAndRead", "syscall_test.go:55", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "debugtrace_test.waitAndRead", "syscall_test.go:55"))
 	}
 	/*line syscall_test.go:56:1*/ fr.fd. /*line syscall_test.go:56:3*/ Close()
 	/*line syscall_test.go:57:19*/ fr.await1 = /*line syscall_test.go:57:29*/ fr.p
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "debugtrace_test.waitAndRead", "syscall_test.go:57")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "debugtrace_test.waitAndRead", "syscall_test.go:57")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.waitAndRead", "syscall_test.go:57", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "debugtrace_test.waitAndRead", "syscall_test.go:57"))
 	} else {
 		fr.v = v
 	}
@@ -373,17 +331,10 @@ func (fr *reportFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "debugtrace_test.report", "syscall_test.go:65")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "debugtrace_test.report", "syscall_test.go:65")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "debugtrace_test.report", "syscall_test.go:65", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "debugtrace_test.report", "syscall_test.go:65"))
 	}
 	/*line syscall_test.go:66:1*/ return fr.Become( /*line syscall_test.go:66:8*/ fr.oc. /*line syscall_test.go:66:10*/ Flush())
 }
@@ -512,4 +463,4 @@ func plainOpen(path string) lwt.Promise[int] {
 	return lwtunix.OpenFile(path, unix.O_RDONLY, 0)
 }
 
-// lwtgen:sum 3c37c2e6123c7879
+// lwtgen:sum d19f1f07b3f31f92

@@ -26,16 +26,15 @@ import (
 // failText is how lowered code fails the call with err (a variable, or an
 // expression if what is "raised"); site is where, for async backtraces.
 func (fg *funcGen) failText(err string, site ast.Node, what string) string {
-	trace := ""
+	helper := "Awaited"
 	if what == "raised" {
-		trace = fmt.Sprintf("%s := %s\n", fg.fresh("e"), err)
-		err = strings.TrimSuffix(strings.Fields(trace)[0], ":=")
+		helper = "Raised"
 	}
-	trace += fmt.Sprintf("if %s.Enabled {\n%s = %s.Note(%s, %s, %s, %q)\n}\n", fg.debugtrace(), err, fg.debugtrace(), err, strconv.Quote(fg.funcName), strconv.Quote(fg.site(site)), what)
+	err = fmt.Sprintf("%s.%s(%s, %s, %s)", fg.debugtrace(), helper, err, strconv.Quote(fg.funcName), strconv.Quote(fg.site(site)))
 	if fg.deferSites == nil {
-		return trace + "return " + fg.fr + ".Fail(" + err + ")"
+		return "return " + fg.fr + ".Fail(" + err + ")"
 	}
-	return trace + fg.fr + ".rerr = " + err + "\n" + fg.gotoText(fg.unwind)
+	return fg.fr + ".rerr = " + err + "\n" + fg.gotoText(fg.unwind)
 }
 
 // debugtrace is what the generated file calls package debugtrace.
@@ -49,9 +48,8 @@ func (fg *funcGen) site(n ast.Node) string {
 
 // suspendText is how lowered code waits for the promise a (text) at state k.
 func (fg *funcGen) suspendText(k int, a string, site ast.Node) string {
-	dt := fg.debugtrace()
-	return fmt.Sprintf("if !%s.Ready() {\n%s.state = %d\n%s = %s.Suspend[%s](%s, %s)\nif %s.Enabled {\n%s.Wait(%s.Key(), %s, %s)\n}\nreturn %s\n}",
-		a, fg.fr, k, fg.retName, fg.lwt, fg.res, fg.fr, a, dt, dt, fg.retName, strconv.Quote(fg.funcName), strconv.Quote(fg.site(site)), fg.retName)
+	return fmt.Sprintf("if !%s.Ready() {\n%s.state = %d\nreturn %s.Waiting(%s.Suspend[%s](%s, %s), %s, %s)\n}",
+		a, fg.fr, k, fg.debugtrace(), fg.lwt, fg.res, fg.fr, a, strconv.Quote(fg.funcName), strconv.Quote(fg.site(site)))
 }
 
 // raised returns, for a returned expression that is a call of lwt.Fail
@@ -65,16 +63,17 @@ func (fg *funcGen) raised(e ast.Expr) (string, bool) {
 	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != LwtPath || fn.Name() != "Fail" {
 		return "", false
 	}
-	note := fmt.Sprintf("%s.Note(%s, %s, %s, \"raised\")", fg.debugtrace(), fg.render(call.Args[0], nil),
+	note := fmt.Sprintf("%s.Raised(%s, %s, %s)", fg.debugtrace(), fg.render(call.Args[0], nil),
 		strconv.Quote(fg.funcName), strconv.Quote(fg.site(call)))
 	return fg.render(e, map[ast.Node]string{call.Args[0]: note}), true
 }
 
 // returnFlow is how lowered code returns the promise x (text). For a
-// return of lwt.Fail, traced is the same with the raise site noted.
+// return of lwt.Fail, traced is the same with the raise site noted, which
+// is what is returned.
 func (fg *funcGen) returnFlow(x string, traced ...string) string {
 	if len(traced) == 1 && fg.deferEnd == "" {
-		return "if " + fg.debugtrace() + ".Enabled {\n" + fg.returnFlow(traced[0]) + "\n}\n" + fg.returnFlow(x)
+		x = traced[0]
 	}
 	switch {
 	case fg.deferEnd != "":

@@ -6,6 +6,7 @@ import (
 	"go/build"
 	"go/importer"
 	"go/parser"
+	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
@@ -93,30 +94,53 @@ func verify(cfg Config, pkgs []*packages.Package, outs []output, orphans []strin
 				files = append(files, f)
 			}
 		}
-		conf := types.Config{
-			Importer: importerFunc(func(path string) (*types.Package, error) {
-				if p, ok := checked[path]; ok {
-					return p, nil
-				}
-				if p := pkg.Imports[path]; p != nil && p.Types != nil {
-					return p.Types, nil
-				}
-				// A package the annotated file reaches only through its
-				// imports' types (x/sys/unix through lwtio.Conn): the
-				// generated file names its types, which must be the same
-				// instances. Export data holds only the parts of it that
-				// are used, so packages whose functions the glue calls come
-				// from the fallback.
-				if p := indirect(pkg, path); p != nil && (p.Complete() || !glueFuncs[path]) {
-					p.MarkComplete() // complete enough: go/types ignores it otherwise
-					return p, nil
-				}
+		fromSource := map[string]*types.Package{} // glue packages of this module, checked here
+		var imp importerFunc
+		imp = func(path string) (*types.Package, error) {
+			if p, ok := checked[path]; ok {
+				return p, nil
+			}
+			if p, ok := fromSource[path]; ok {
+				return p, nil
+			}
+			if p := pkg.Imports[path]; p != nil && p.Types != nil {
+				return p.Types, nil
+			}
+			// A package the annotated file reaches only through its
+			// imports' types (x/sys/unix through lwtio.Conn): the
+			// generated file names its types, which must be the same
+			// instances. Export data holds only the parts of it that
+			// are used, so packages whose functions the glue calls come
+			// from the fallback.
+			if p := indirect(pkg, path); p != nil && (p.Complete() || !glueFuncs[path]) {
+				p.MarkComplete() // complete enough: go/types ignores it otherwise
+				return p, nil
+			}
+			if strings.HasPrefix(path, modulePath+"/") {
+				// A package of lwt's own that only the glue imports
+				// (debugtrace): checked from source against the same
+				// instances of what it imports, the runtime's types
+				// among them.
 				if fallback == nil {
 					fallback = importer.ForCompiler(pkg.Fset, "source", nil)
 				}
-				return fallback.Import(path)
-			}),
-			Error: func(err error) { msgs = append(msgs, err.Error()) },
+				p, err := checkFromSource(ctx, pkg.Fset, path, importerFunc(func(path string) (*types.Package, error) {
+					if strings.HasPrefix(path, modulePath+"/") {
+						return imp(path)
+					}
+					return fallback.Import(path) // the standard library, all from one importer
+				}))
+				fromSource[path] = p
+				return p, err
+			}
+			if fallback == nil {
+				fallback = importer.ForCompiler(pkg.Fset, "source", nil)
+			}
+			return fallback.Import(path)
+		}
+		conf := types.Config{
+			Importer: imp,
+			Error:    func(err error) { msgs = append(msgs, err.Error()) },
 		}
 		tp, _ := conf.Check(pkg.PkgPath, pkg.Fset, files, nil)
 		if !strings.HasSuffix(pkg.Name, "_test") {
@@ -201,6 +225,28 @@ func indirect(pkg *packages.Package, path string) *types.Package {
 		}
 	}
 	return found
+}
+
+// modulePath is lwt's module, whose packages the glue may import.
+const modulePath = "github.com/lwtgo/lwt"
+
+// checkFromSource type-checks the package path from its source files for
+// ctx, resolving its imports with imp.
+func checkFromSource(ctx build.Context, fset *token.FileSet, path string, imp types.Importer) (*types.Package, error) {
+	bp, err := ctx.Import(path, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	var files []*ast.File
+	for _, name := range bp.GoFiles {
+		f, err := parser.ParseFile(fset, filepath.Join(bp.Dir, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	conf := types.Config{Importer: imp, Error: func(error) {}}
+	return conf.Check(path, fset, files, nil)
 }
 
 type importerFunc func(path string) (*types.Package, error)

@@ -68,12 +68,7 @@ func (fr *parseFrame) step() (r lwt.Promise[int]) {
 	}
 	/*line main.go:30:1*/ fr.n, fr.err = /*line main.go:30:11*/ strconv.Atoi(fr.text /*line main.go:30:29*/)
 	/*line main.go:31:1*/ if fr.err /*line main.go:31:8*/ != nil {
-		{
-			if debugtrace.Enabled {
-				return fr.Become( /*line main.go:32:9*/ lwt.Fail[int](debugtrace.Note( /*line main.go:32:23*/ errBadConfig, "main.parse", "main.go:32", "raised") /*line main.go:32:36*/))
-			}
-			return fr.Become( /*line main.go:32:9*/ lwt.Fail[int](errBadConfig))
-		}
+		return fr.Become( /*line main.go:32:9*/ lwt.Fail[int](debugtrace.Raised( /*line main.go:32:23*/ errBadConfig, "main.parse", "main.go:32") /*line main.go:32:36*/))
 	}
 	/*line main.go:34:1*/ return fr.Become( /*line main.go:34:8*/ lwt.Return(fr.n /*line main.go:34:21*/))
 }
@@ -128,17 +123,10 @@ func (fr *loadFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.load", "main.go:41")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.load", "main.go:41")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.load", "main.go:41", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.load", "main.go:41"))
 	} else {
 		fr.v = v
 	}
@@ -146,17 +134,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.load", "main.go:41")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.load", "main.go:41")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.load", "main.go:41", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.load", "main.go:41"))
 	} else {
 		fr.v1 = v
 	}
@@ -210,17 +191,10 @@ func (fr *startFrame) step() (r lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.start", "main.go:48")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.start", "main.go:48")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.start", "main.go:48", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.start", "main.go:48"))
 	} else {
 		fr.v = v
 	}
@@ -239,4 +213,4 @@ func main() {
 	fmt.Println("is errBadConfig:", errors.Is(err, errBadConfig))
 }
 
-// lwtgen:sum 819ffa80e4dcce1e
+// lwtgen:sum 4c2dba27c475fe7f

@@ -135,17 +135,10 @@ func (fr *roomBroadcastFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:68")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*room).broadcast", "main.go:68")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).broadcast", "main.go:68", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.(*room).broadcast", "main.go:68")
 		goto unwind2
 	}
 	/*line main.go:69:1*/ fr.defer1Func = /*line main.go:69:7*/ fr.r. /*line main.go:69:8*/ mu.Unlock
@@ -174,11 +167,7 @@ range6:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:78")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*room).broadcast", "main.go:78")
 	}
 	_, fr.err = fr.await.Result()
 	/*line main.go:81:3*/ if fr.err /*line main.go:81:10*/ != nil && fr.r. /*line main.go:81:21*/ clients[(*fr.c) /*line main.go:81:32*/] {
@@ -202,11 +191,7 @@ ret1:
 s3:
 	if !fr.ret.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).broadcast", "main.go:67")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.ret), "main.(*room).broadcast", "main.go:67")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -316,43 +301,25 @@ func (fr *roomServeFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:103")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*room).serve", "main.go:103")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:103", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*room).serve", "main.go:103"))
 	}
 	/*line main.go:104:1*/ fr.await = /*line main.go:104:11*/ fr.conn. /*line main.go:104:15*/ Out.Flush()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:104")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*room).serve", "main.go:104")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:104", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*room).serve", "main.go:104"))
 	}
 	/*line main.go:105:14*/ fr.await1 = fr.try()
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:105")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.(*room).serve", "main.go:105")
 	}
 	fr.name, fr.err = fr.await1.Result()
 	/*line main.go:106:1*/ fr.name /*line main.go:106:6*/ = strings.TrimSpace(fr.name /*line main.go:106:31*/)
@@ -368,17 +335,10 @@ s3:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:114")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*room).serve", "main.go:114")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:114", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*room).serve", "main.go:114"))
 	}
 for1:
 	/*line main.go:115:5*/ if !( /*line main.go:115:5*/ fr.r. /*line main.go:115:6*/ clients[fr.c /*line main.go:115:17*/]) {
@@ -388,11 +348,7 @@ for1:
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:116")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.(*room).serve", "main.go:116")
 	}
 	fr.line, fr.err1 = fr.await1.Result()
 	/*line main.go:117:2*/ if fr.err1 /*line main.go:117:9*/ != nil {
@@ -402,17 +358,10 @@ s5:
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:120")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*room).serve", "main.go:120")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:120", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*room).serve", "main.go:120"))
 	}
 	goto for1
 endfor3:
@@ -424,28 +373,17 @@ endfor3:
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:124")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*room).serve", "main.go:124")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*room).serve", "main.go:124", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*room).serve", "main.go:124"))
 	}
 endif4:
 	/*line main.go:127:8*/ fr.await = fr.try2()
 s8:
 	if !fr.await.Ready() {
 		fr.state = 8
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*room).serve", "main.go:127")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*room).serve", "main.go:127")
 	}
 	_, _ = fr.await.Result()
 	/*line main.go:128:1*/ fr.conn. /*line main.go:128:5*/ Out.Abort()
@@ -528,17 +466,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:136")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.send", "main.go:136")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:136", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.send", "main.go:136"))
 	} else {
 		fr.elem = v
 	}
@@ -550,17 +481,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:137")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.send", "main.go:137")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:137", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.send", "main.go:137"))
 	}
 	/*line main.go:138:2*/ if !( /*line main.go:138:5*/ fr.push. /*line main.go:138:9*/ Count() == 0) {
 		goto endif3
@@ -569,17 +493,10 @@ s2:
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:139")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.send", "main.go:139")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:139", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.send", "main.go:139"))
 	}
 endif3:
 	goto range1
@@ -588,17 +505,10 @@ endrange2:
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.send", "main.go:142")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.send", "main.go:142")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.send", "main.go:142", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.send", "main.go:142"))
 	}
 	/*line main.go:143:1*/ return fr.Become( /*line main.go:143:8*/ lwt.ReturnUnit())
 }
@@ -664,17 +574,10 @@ func (fr *serverFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:151")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.server", "main.go:151")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:151", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.server", "main.go:151"))
 	} else {
 		fr.v = v
 	}
@@ -684,17 +587,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:153")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.server", "main.go:153")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:153", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.server", "main.go:153"))
 	} else {
 		fr.v1 = v
 	}
@@ -704,33 +600,19 @@ s2:
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:155")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.server", "main.go:155")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:155", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.server", "main.go:155"))
 	}
 	/*line main.go:156:1*/ fr.await2 = /*line main.go:156:11*/ fr.srv. /*line main.go:156:14*/ Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.server", "main.go:156")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.server", "main.go:156")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:156", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.server", "main.go:156"))
 	}
 	/*line main.go:157:1*/ return fr.Become( /*line main.go:157:8*/ lwt.ReturnUnit())
 }
@@ -807,17 +689,10 @@ func (fr *joinFrame) step() (r1 lwt.Promise[*member]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[*member](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:175")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[*member](fr, fr.await), "main.join", "main.go:175")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:175", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.join", "main.go:175"))
 	} else {
 		fr.v = v
 	}
@@ -826,49 +701,28 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[*member](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:176")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[*member](fr, fr.await1), "main.join", "main.go:176")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:176", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.join", "main.go:176"))
 	}
 	/*line main.go:177:1*/ fr.await2 = /*line main.go:177:11*/ fr.conn. /*line main.go:177:15*/ Out.WriteLine(fr.name /*line main.go:177:35*/)
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[*member](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:177")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[*member](fr, fr.await2), "main.join", "main.go:177")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:177", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.join", "main.go:177"))
 	}
 	/*line main.go:178:1*/ fr.await2 = /*line main.go:178:11*/ fr.conn. /*line main.go:178:15*/ Out.Flush()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[*member](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.join", "main.go:178")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[*member](fr, fr.await2), "main.join", "main.go:178")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.join", "main.go:178", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.join", "main.go:178"))
 	}
 	/*line main.go:179:1*/ return fr.Become( /*line main.go:179:8*/ lwt.Return(&member{name: fr.name /*line main.go:179:38*/, conn: fr.conn /*line main.go:179:50*/, out: fr.out /*line main.go:179:60*/}))
 }
@@ -921,33 +775,19 @@ func (fr *memberSayFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:186")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*member).say", "main.go:186")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).say", "main.go:186", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*member).say", "main.go:186"))
 	}
 	/*line main.go:187:1*/ fr.await = /*line main.go:187:11*/ fr.m. /*line main.go:187:12*/ conn.Out.Flush()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).say", "main.go:187")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*member).say", "main.go:187")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).say", "main.go:187", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*member).say", "main.go:187"))
 	}
 	/*line main.go:188:1*/ return fr.Become( /*line main.go:188:8*/ lwt.ReturnUnit())
 }
@@ -1002,17 +842,10 @@ func (fr *memberHearFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:195")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.(*member).hear", "main.go:195")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).hear", "main.go:195", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*member).hear", "main.go:195"))
 	} else {
 		fr.v = v
 	}
@@ -1021,17 +854,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*member).hear", "main.go:196")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.(*member).hear", "main.go:196")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*member).hear", "main.go:196", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*member).hear", "main.go:196"))
 	}
 	/*line main.go:197:1*/ return fr.Become( /*line main.go:197:8*/ lwt.ReturnUnit())
 }
@@ -1163,17 +989,10 @@ func (fr *demoFrame) step() (r1 lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:211")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.demo", "main.go:211")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:211", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:211")
 		goto unwind2
 	} else {
 		fr.v = v
@@ -1182,17 +1001,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:211")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.demo", "main.go:211")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:211", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:211")
 		goto unwind2
 	} else {
 		fr.v1 = v
@@ -1202,17 +1014,10 @@ s2:
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:213")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.demo", "main.go:213")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:213", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:213")
 		goto unwind2
 	} else {
 		fr.v2 = v
@@ -1222,17 +1027,10 @@ s3:
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:214")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.demo", "main.go:214")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:214", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:214")
 		goto unwind2
 	} else {
 		fr.v3 = v
@@ -1242,102 +1040,60 @@ s4:
 s5:
 	if !fr.await3.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:215")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:215")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:215", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:215")
 		goto unwind2
 	}
 	/*line main.go:216:1*/ fr.await3 = /*line main.go:216:11*/ fr.alice. /*line main.go:216:16*/ say("hi bob")
 s6:
 	if !fr.await3.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:216")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:216")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:216", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:216")
 		goto unwind2
 	}
 	/*line main.go:217:1*/ fr.await3 = /*line main.go:217:11*/ fr.bob. /*line main.go:217:14*/ hear()
 s7:
 	if !fr.await3.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:217")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:217")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:217", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:217")
 		goto unwind2
 	}
 	/*line main.go:218:1*/ fr.await3 = /*line main.go:218:11*/ fr.bob. /*line main.go:218:14*/ say("hi alice! who else is here?")
 s8:
 	if !fr.await3.Ready() {
 		fr.state = 8
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:218")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:218")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:218", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:218")
 		goto unwind2
 	}
 	/*line main.go:219:1*/ fr.await3 = /*line main.go:219:11*/ fr.alice. /*line main.go:219:16*/ hear()
 s9:
 	if !fr.await3.Ready() {
 		fr.state = 9
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:219")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:219")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:219", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:219")
 		goto unwind2
 	}
 	/*line main.go:220:10*/ fr.await2 = /*line main.go:220:20*/ join(fr.addr /*line main.go:220:30*/, "carol", fr.out /*line main.go:220:44*/)
 s10:
 	if !fr.await2.Ready() {
 		fr.state = 10
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:220")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.demo", "main.go:220")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:220", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:220")
 		goto unwind2
 	} else {
 		fr.v4 = v
@@ -1347,187 +1103,110 @@ s10:
 s11:
 	if !fr.await3.Ready() {
 		fr.state = 11
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:221")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:221")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:221", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:221")
 		goto unwind2
 	}
 	/*line main.go:222:1*/ fr.await3 = /*line main.go:222:11*/ fr.bob. /*line main.go:222:14*/ hear()
 s12:
 	if !fr.await3.Ready() {
 		fr.state = 12
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:222")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:222")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:222", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:222")
 		goto unwind2
 	}
 	/*line main.go:223:1*/ fr.await3 = /*line main.go:223:11*/ fr.carol. /*line main.go:223:16*/ say("me!")
 s13:
 	if !fr.await3.Ready() {
 		fr.state = 13
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:223")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:223")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:223", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:223")
 		goto unwind2
 	}
 	/*line main.go:224:1*/ fr.await3 = /*line main.go:224:11*/ fr.alice. /*line main.go:224:16*/ hear()
 s14:
 	if !fr.await3.Ready() {
 		fr.state = 14
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:224")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:224")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:224", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:224")
 		goto unwind2
 	}
 	/*line main.go:225:1*/ fr.await3 = /*line main.go:225:11*/ fr.bob. /*line main.go:225:14*/ hear()
 s15:
 	if !fr.await3.Ready() {
 		fr.state = 15
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:225")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:225")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:225", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:225")
 		goto unwind2
 	}
 	/*line main.go:226:1*/ fr.await3 = /*line main.go:226:11*/ fr.bob. /*line main.go:226:14*/ conn.Close()
 s16:
 	if !fr.await3.Ready() {
 		fr.state = 16
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:226")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:226")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:226", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:226")
 		goto unwind2
 	}
 	/*line main.go:227:1*/ fr.await3 = /*line main.go:227:11*/ fr.alice. /*line main.go:227:16*/ hear()
 s17:
 	if !fr.await3.Ready() {
 		fr.state = 17
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:227")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:227")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:227", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:227")
 		goto unwind2
 	}
 	/*line main.go:228:1*/ fr.await3 = /*line main.go:228:11*/ fr.carol. /*line main.go:228:16*/ hear()
 s18:
 	if !fr.await3.Ready() {
 		fr.state = 18
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:228")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:228")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:228", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:228")
 		goto unwind2
 	}
 	/*line main.go:229:1*/ fr.await3 = /*line main.go:229:11*/ fr.alice. /*line main.go:229:16*/ conn.Close()
 s19:
 	if !fr.await3.Ready() {
 		fr.state = 19
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:229")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:229")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:229", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:229")
 		goto unwind2
 	}
 	/*line main.go:230:1*/ fr.await3 = /*line main.go:230:11*/ fr.carol. /*line main.go:230:16*/ hear()
 s20:
 	if !fr.await3.Ready() {
 		fr.state = 20
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:230")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:230")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:230", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:230")
 		goto unwind2
 	}
 	/*line main.go:231:1*/ fr.await3 = /*line main.go:231:11*/ fr.carol. /*line main.go:231:16*/ conn.Close()
 s21:
 	if !fr.await3.Ready() {
 		fr.state = 21
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:231")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:231")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:231", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:231")
 		goto unwind2
 	}
 	/*line main.go:232:1*/ fr.stop /*line main.go:232:5*/ ()
@@ -1535,17 +1214,10 @@ s21:
 s22:
 	if !fr.await3.Ready() {
 		fr.state = 22
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:233")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.demo", "main.go:233")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.demo", "main.go:233", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.demo", "main.go:233")
 		goto unwind2
 	}
 	/*line main.go:234:1*/ {
@@ -1556,11 +1228,7 @@ ret1:
 s23:
 	if !fr.ret.Ready() {
 		fr.state = 23
-		r1 = lwt.Suspend[lwt.Unit](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.demo", "main.go:206")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.ret), "main.demo", "main.go:206")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -1612,4 +1280,4 @@ func command(args []string) int {
 	return 0
 }
 
-// lwtgen:sum c2f4804d0814400a
+// lwtgen:sum f4b83a2b0650be09

@@ -87,17 +87,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.echo", "main.go:35")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.echo", "main.go:35")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.echo", "main.go:35", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.echo", "main.go:35"))
 	} else {
 		fr.v = v
 	}
@@ -109,17 +102,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.echo", "main.go:39")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.echo", "main.go:39")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.echo", "main.go:39", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.echo", "main.go:39"))
 	}
 	/*line main.go:40:2*/ if !( /*line main.go:40:5*/ fr.c. /*line main.go:40:6*/ In.Buffered() == 0) {
 		goto endif4
@@ -128,17 +114,10 @@ s2:
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.echo", "main.go:41")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.echo", "main.go:41")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.echo", "main.go:41", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.echo", "main.go:41"))
 	}
 endif4:
 	goto for1
@@ -204,17 +183,10 @@ func (fr *serverFrame) step() (r lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.server", "main.go:51")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.server", "main.go:51")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:51", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.server", "main.go:51"))
 	} else {
 		fr.v = v
 	}
@@ -223,17 +195,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.server", "main.go:52")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.server", "main.go:52")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:52", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.server", "main.go:52"))
 	} else {
 		fr.v1 = v
 	}
@@ -243,33 +208,19 @@ s2:
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.server", "main.go:54")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.server", "main.go:54")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:54", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.server", "main.go:54"))
 	}
 	/*line main.go:55:1*/ fr.await2 = /*line main.go:55:11*/ fr.srv. /*line main.go:55:14*/ Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.server", "main.go:55")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.server", "main.go:55")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.server", "main.go:55", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.server", "main.go:55"))
 	}
 	/*line main.go:56:1*/ return fr.Become( /*line main.go:56:8*/ lwt.ReturnUnit())
 }
@@ -358,17 +309,10 @@ func (fr *clientFrame) step() (r lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:64")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.client", "main.go:64")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:64", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.client", "main.go:64")
 		goto unwind2
 	} else {
 		fr.v = v
@@ -378,17 +322,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:65")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.client", "main.go:65")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:65", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.client", "main.go:65")
 		goto unwind2
 	} else {
 		fr.v1 = v
@@ -402,17 +339,10 @@ for3:
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:68")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.client", "main.go:68")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:68", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.client", "main.go:68")
 		goto unwind2
 	} else {
 		fr.v2 = v
@@ -428,51 +358,30 @@ s3:
 s4:
 	if !fr.await3.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:72")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.client", "main.go:72")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:72", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.client", "main.go:72")
 		goto unwind2
 	}
 	/*line main.go:73:2*/ fr.await3 = /*line main.go:73:12*/ fr.c. /*line main.go:73:13*/ Out.Flush()
 s5:
 	if !fr.await3.Ready() {
 		fr.state = 5
-		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:73")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.client", "main.go:73")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:73", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.client", "main.go:73")
 		goto unwind2
 	}
 	/*line main.go:74:26*/ fr.await4 = /*line main.go:74:36*/ fr.c. /*line main.go:74:37*/ In.ReadLine()
 s6:
 	if !fr.await4.Ready() {
 		fr.state = 6
-		r = lwt.Suspend[lwt.Unit](fr, fr.await4)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:74")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await4), "main.client", "main.go:74")
 	}
 	if v, err := fr.await4.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:74", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.client", "main.go:74")
 		goto unwind2
 	} else {
 		fr.v3 = v
@@ -481,17 +390,10 @@ s6:
 s7:
 	if !fr.await3.Ready() {
 		fr.state = 7
-		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:74")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.client", "main.go:74")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:74", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.client", "main.go:74")
 		goto unwind2
 	}
 	goto for3
@@ -499,11 +401,7 @@ ret1:
 s8:
 	if !fr.ret.Ready() {
 		fr.state = 8
-		r = lwt.Suspend[lwt.Unit](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:63")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.ret), "main.client", "main.go:63")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -522,17 +420,10 @@ deferred7:
 s10:
 	if !fr.await3.Ready() {
 		fr.state = 10
-		r = lwt.Suspend[lwt.Unit](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.client", "main.go:66")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await3), "main.client", "main.go:66")
 	}
 	if _, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.client", "main.go:66", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.client", "main.go:66")
 		goto unwind2
 	}
 	goto unwind2
@@ -569,4 +460,4 @@ func command(args []string) int {
 	return 0
 }
 
-// lwtgen:sum c78d2f5b2f94d307
+// lwtgen:sum 4cd23b069772f12c

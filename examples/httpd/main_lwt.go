@@ -140,12 +140,7 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	/*line main.go:77:1*/ fr.method, fr.rest, fr.ok1 = /*line main.go:77:22*/ strings.Cut(fr.line /*line main.go:77:39*/, " ")
 	/*line main.go:78:1*/ _, fr.proto, fr.ok2 = /*line main.go:78:18*/ strings.Cut(fr.rest /*line main.go:78:35*/, " ")
 	/*line main.go:79:1*/ if !fr.ok1 /*line main.go:79:9*/ || !fr.ok2 /*line main.go:79:17*/ || fr.method /*line main.go:79:27*/ == "" {
-		{
-			if debugtrace.Enabled {
-				return fr.Become( /*line main.go:80:9*/ lwt.Fail[request](debugtrace.Note( /*line main.go:80:27*/ errBadRequest, "main.readRequest", "main.go:80", "raised") /*line main.go:80:41*/))
-			}
-			return fr.Become( /*line main.go:80:9*/ lwt.Fail[request](errBadRequest))
-		}
+		return fr.Become( /*line main.go:80:9*/ lwt.Fail[request](debugtrace.Raised( /*line main.go:80:27*/ errBadRequest, "main.readRequest", "main.go:80") /*line main.go:80:41*/))
 	}
 	/*line main.go:82:5*/ fr.req = *new(request)
 	/*line main.go:83:1*/ switch fr.proto /*line main.go:83:14*/ {
@@ -154,12 +149,7 @@ func (fr *readRequestFrame) step() (r lwt.Promise[request]) {
 	case "HTTP/1.0":
 		fr.req. /*line main.go:87:5*/ http10 = true
 	default:
-		{
-			if debugtrace.Enabled {
-				return fr.Become( /*line main.go:89:9*/ lwt.Fail[request](debugtrace.Note( /*line main.go:89:27*/ errVersion, "main.readRequest", "main.go:89", "raised") /*line main.go:89:38*/))
-			}
-			return fr.Become( /*line main.go:89:9*/ lwt.Fail[request](errVersion))
-		}
+		return fr.Become( /*line main.go:89:9*/ lwt.Fail[request](debugtrace.Raised( /*line main.go:89:27*/ errVersion, "main.readRequest", "main.go:89") /*line main.go:89:38*/))
 	}
 	/*line main.go:91:1*/ fr.req. /*line main.go:91:4*/ head = fr.method /*line main.go:91:19*/ == "HEAD"
 	/*line main.go:92:1*/ fr.closing = /*line main.go:92:12*/ false
@@ -170,17 +160,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[request](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.readRequest", "main.go:95")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[request](fr, fr.await), "main.readRequest", "main.go:95")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.readRequest", "main.go:95", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.readRequest", "main.go:95"))
 	} else {
 		fr.v = v
 	}
@@ -192,25 +175,15 @@ s1:
 		return fr.Become( /*line main.go:100:10*/ lwt.Return(fr.req /*line main.go:100:25*/))
 	}
 	if fr.n /*line main.go:102:7*/ == maxHeaders {
-		{
-			if debugtrace.Enabled {
-				return fr.Become( /*line main.go:103:10*/ lwt.Fail[request](debugtrace.Note( /*line main.go:103:28*/ errHeaderLarge, "main.readRequest", "main.go:103", "raised") /*line main.go:103:43*/))
-			}
-			return fr.Become( /*line main.go:103:10*/ lwt.Fail[request](errHeaderLarge))
-		}
+		return fr.Become( /*line main.go:103:10*/ lwt.Fail[request](debugtrace.Raised( /*line main.go:103:28*/ errHeaderLarge, "main.readRequest", "main.go:103") /*line main.go:103:43*/))
 	}
-	/*line main.go:105:2*/ fr.name, fr.value, fr.ok = /*line main.go:105:21*/ strings.Cut(fr.h /*line main.go:105:35*/, ":")
+	fr.name, fr.value, fr.ok = /*line main.go:105:21*/ strings.Cut(fr.h /*line main.go:105:35*/, ":")
 	if !fr.ok /*line main.go:106:9*/ || fr.name /*line main.go:106:17*/ == "" || strings.TrimRight(fr.name /*line main.go:106:49*/, " \t") != fr.name /*line main.go:106:65*/ {
 		// No space is allowed before the colon (RFC 9112, 5.1): a
 		// "Content-Length :" that went unrecognised would smuggle a body.
-		{
-			if debugtrace.Enabled {
-				return fr.Become( /*line main.go:109:10*/ lwt.Fail[request](debugtrace.Note( /*line main.go:109:28*/ errBadRequest, "main.readRequest", "main.go:109", "raised") /*line main.go:109:42*/))
-			}
-			return fr.Become( /*line main.go:109:10*/ lwt.Fail[request](errBadRequest))
-		}
+		return fr.Become( /*line main.go:109:10*/ lwt.Fail[request](debugtrace.Raised( /*line main.go:109:28*/ errBadRequest, "main.readRequest", "main.go:109") /*line main.go:109:42*/))
 	}
-	/*line main.go:111:2*/ fr.value /*line main.go:111:8*/ = strings.TrimSpace(fr.value /*line main.go:111:34*/)
+	fr.value /*line main.go:111:8*/ = strings.TrimSpace(fr.value /*line main.go:111:34*/)
 	switch {
 	case strings.EqualFold(fr.name /*line main.go:113:30*/, "Connection"):
 		for _, opt := range strings.Split(fr.value /*line main.go:114:43*/, ",") {
@@ -224,30 +197,15 @@ s1:
 	case strings.EqualFold(fr.name /*line main.go:122:30*/, "Content-Length"):
 		n, err := strconv.Atoi(fr.value /*line main.go:123:32*/)
 		if err != nil || n < 0 || (fr.seenLength /*line main.go:124:41*/ && n != fr.req. /*line main.go:124:52*/ bodyLen) {
-			{
-				if debugtrace.Enabled {
-					return fr.Become( /*line main.go:125:11*/ lwt.Fail[request](debugtrace.Note( /*line main.go:125:29*/ errBadRequest, "main.readRequest", "main.go:125", "raised") /*line main.go:125:43*/))
-				}
-				return fr.Become( /*line main.go:125:11*/ lwt.Fail[request](errBadRequest))
-			} /*line main.go:125:44*/ // two different lengths too (RFC 9112, 6.3)
+			return fr.Become( /*line main.go:125:11*/ lwt.Fail[request](debugtrace.Raised( /*line main.go:125:29*/ errBadRequest, "main.readRequest", "main.go:125") /*line main.go:125:43*/)) /*line main.go:125:44*/ // two different lengths too (RFC 9112, 6.3)
 		}
 		fr.seenLength /*line main.go:127:14*/ = true
 		if n > maxBody {
-			{
-				if debugtrace.Enabled {
-					return fr.Become( /*line main.go:129:11*/ lwt.Fail[request](debugtrace.Note( /*line main.go:129:29*/ errTooLarge, "main.readRequest", "main.go:129", "raised") /*line main.go:129:41*/))
-				}
-				return fr.Become( /*line main.go:129:11*/ lwt.Fail[request](errTooLarge))
-			}
+			return fr.Become( /*line main.go:129:11*/ lwt.Fail[request](debugtrace.Raised( /*line main.go:129:29*/ errTooLarge, "main.readRequest", "main.go:129") /*line main.go:129:41*/))
 		}
 		fr.req. /*line main.go:131:6*/ bodyLen = n
 	case strings.EqualFold(fr.name /*line main.go:132:30*/, "Transfer-Encoding"):
-		{
-			if debugtrace.Enabled {
-				return fr.Become( /*line main.go:133:10*/ lwt.Fail[request](debugtrace.Note( /*line main.go:133:28*/ errChunked, "main.readRequest", "main.go:133", "raised") /*line main.go:133:39*/))
-			}
-			return fr.Become( /*line main.go:133:10*/ lwt.Fail[request](errChunked))
-		}
+		return fr.Become( /*line main.go:133:10*/ lwt.Fail[request](debugtrace.Raised( /*line main.go:133:28*/ errChunked, "main.readRequest", "main.go:133") /*line main.go:133:39*/))
 	}
 	/*line main.go:94:15*/ fr.n /*line main.go:94:16*/ ++
 	goto for1
@@ -322,11 +280,7 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:146")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.serve", "main.go:146")
 	}
 	fr.line, fr.err = fr.await.Result()
 for4:
@@ -337,11 +291,7 @@ for4:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:148")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.serve", "main.go:148")
 	}
 	/*line main.go:148:3*/ fr.line /*line main.go:148:10*/, fr.err = fr.await.Result()
 	goto for4
@@ -354,11 +304,7 @@ endfor6:
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:152")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.serve", "main.go:152")
 	}
 	/*line main.go:152:3*/ fr.req /*line main.go:152:9*/, fr.err = fr.await1.Result()
 endif7:
@@ -377,43 +323,25 @@ endif7:
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:160")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.serve", "main.go:160")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:160", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.serve", "main.go:160"))
 	}
 	/*line main.go:166:4*/ fr.await2 = /*line main.go:166:14*/ (*fr.c). /*line main.go:166:15*/ Out.Close()
 s5:
 	if !fr.await2.Ready() {
 		fr.state = 5
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:166")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.serve", "main.go:166")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:166", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.serve", "main.go:166"))
 	}
 	/*line main.go:167:11*/ fr.await2 = fr.try3()
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:167")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.serve", "main.go:167")
 	}
 	_, _ = fr.await2.Result()
 	/*line main.go:168:4*/ return fr.Become( /*line main.go:168:11*/ lwt.ReturnUnit())
@@ -421,48 +349,29 @@ endif9:
 	/*line main.go:170:3*/ if errors.Is(fr.err /*line main.go:170:20*/, io.EOF) || errors.Is(fr.err /*line main.go:170:46*/, unix.ECONNRESET) {
 		return fr.Become( /*line main.go:171:11*/ lwt.ReturnUnit()) /*line main.go:171:28*/ // the client is gone: not an error
 	}
-	/*line main.go:173:3*/ {
-		if debugtrace.Enabled {
-			return fr.Become( /*line main.go:173:10*/ lwt.Fail[lwt.Unit](debugtrace.Note( /*line main.go:173:29*/ fr.err, "main.serve", "main.go:173", "raised") /*line main.go:173:33*/))
-		}
-		return fr.Become( /*line main.go:173:10*/ lwt.Fail[lwt.Unit](fr.err /*line main.go:173:33*/))
-	}
+	/*line main.go:173:3*/ return fr.Become( /*line main.go:173:10*/ lwt.Fail[lwt.Unit](debugtrace.Raised( /*line main.go:173:29*/ fr.err, "main.serve", "main.go:173") /*line main.go:173:33*/))
 endif8:
-	/*line main.go:175:2*/ if !( /*line main.go:175:5*/ fr.req. /*line main.go:175:8*/ bodyLen > 0) {
+	if !( /*line main.go:175:5*/ fr.req. /*line main.go:175:8*/ bodyLen > 0) {
 		goto endif10
 	}
 	/*line main.go:176:3*/ fr.await2 = /*line main.go:176:13*/ (*fr.c). /*line main.go:176:14*/ In.ReadIntoExactly(make([]byte, fr.req. /*line main.go:176:50*/ bodyLen))
 s7:
 	if !fr.await2.Ready() {
 		fr.state = 7
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:176")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.serve", "main.go:176")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:176", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.serve", "main.go:176"))
 	}
 endif10:
 	/*line main.go:178:2*/ fr.await2 = /*line main.go:178:12*/ (*fr.c). /*line main.go:178:13*/ Out.Write(response(fr.req /*line main.go:178:37*/))
 s8:
 	if !fr.await2.Ready() {
 		fr.state = 8
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:178")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.serve", "main.go:178")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:178", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.serve", "main.go:178"))
 	}
 	/*line main.go:179:2*/ if !fr.req. /*line main.go:179:9*/ keepAlive {
 		return fr.Become( /*line main.go:180:10*/ lwt.ReturnUnit())
@@ -474,17 +383,10 @@ s8:
 s9:
 	if !fr.await2.Ready() {
 		fr.state = 9
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.serve", "main.go:184")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.serve", "main.go:184")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.serve", "main.go:184", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.serve", "main.go:184"))
 	}
 endif11:
 	goto for1
@@ -573,17 +475,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.drain", "main.go:201")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.drain", "main.go:201")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.drain", "main.go:201", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.drain", "main.go:201"))
 	} else {
 		fr.v = v
 	}
@@ -706,17 +601,10 @@ func (fr *runFrame) step() (r lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:258")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.run", "main.go:258")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:258", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "main.go:258"))
 	} else {
 		fr.v = v
 	}
@@ -725,17 +613,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:259")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "main.run", "main.go:259")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:259", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "main.go:259"))
 	} else {
 		fr.v1 = v
 	}
@@ -745,33 +626,19 @@ s2:
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:261")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.run", "main.go:261")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:261", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "main.go:261"))
 	}
 	/*line main.go:262:1*/ fr.await2 = /*line main.go:262:11*/ fr.srv. /*line main.go:262:14*/ Shutdown()
 s4:
 	if !fr.await2.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[lwt.Unit](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "main.go:262")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await2), "main.run", "main.go:262")
 	}
 	if _, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "main.go:262", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "main.go:262"))
 	}
 	/*line main.go:263:1*/ return fr.Become( /*line main.go:263:8*/ lwt.ReturnUnit())
 }
@@ -810,4 +677,4 @@ func command() int {
 	return 0
 }
 
-// lwtgen:sum e03b0066ea258e12
+// lwtgen:sum 8c29245fec6baba8

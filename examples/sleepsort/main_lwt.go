@@ -71,17 +71,10 @@ func (fr *sleepThenPrintFrame) step() (r lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.sleepThenPrint", "main.go:28")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.sleepThenPrint", "main.go:28")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.sleepThenPrint", "main.go:28", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.sleepThenPrint", "main.go:28"))
 	}
 	/*line main.go:29:1*/ fmt.Println(fr.n /*line main.go:29:15*/)
 	/*line main.go:30:1*/ return fr.Become( /*line main.go:30:8*/ lwt.ReturnUnit())
@@ -137,17 +130,10 @@ func (fr *sleepSortFrame) step() (r lwt.Promise[lwt.Unit]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.sleepSort", "main.go:41")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "main.sleepSort", "main.go:41")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.sleepSort", "main.go:41", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.sleepSort", "main.go:41"))
 	}
 	/*line main.go:42:1*/ return fr.Become( /*line main.go:42:8*/ lwt.ReturnUnit())
 }
@@ -179,4 +165,4 @@ func run(args []string) int {
 	return 0
 }
 
-// lwtgen:sum 23bbcf5a7a2fe390
+// lwtgen:sum 0f1c5b912e5d29d8

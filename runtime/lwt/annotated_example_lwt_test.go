@@ -70,17 +70,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwt_test.countdown", "annotated_example_test.go:28")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "lwt_test.countdown", "annotated_example_test.go:28")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "lwt_test.countdown", "annotated_example_test.go:28", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "lwt_test.countdown", "annotated_example_test.go:28"))
 	}
 	/*line annotated_example_test.go:26:20*/ fr.i /*line annotated_example_test.go:26:21*/ --
 	goto for1
@@ -180,11 +173,7 @@ func (fr *findOrFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwt_test.findOr", "annotated_example_test.go:73")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "lwt_test.findOr", "annotated_example_test.go:73")
 	}
 	fr.v, fr.err = fr.await.Result()
 	/*line annotated_example_test.go:74:1*/ if fr.err /*line annotated_example_test.go:74:8*/ != nil {
@@ -276,26 +265,15 @@ func (fr *withFileFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwt_test.withFile", "annotated_example_test.go:105")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "lwt_test.withFile", "annotated_example_test.go:105")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "lwt_test.withFile", "annotated_example_test.go:105", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "lwt_test.withFile", "annotated_example_test.go:105")
 		goto unwind2
 	}
 	/*line annotated_example_test.go:106:1*/ if fr.fail /*line annotated_example_test.go:106:9*/ {
 		{
-			if debugtrace.Enabled {
-				fr.ret = /*line annotated_example_test.go:107:9*/ lwt.Fail[int](debugtrace.Note( /*line annotated_example_test.go:107:23*/ errors.New("disk full"), "lwt_test.withFile", "annotated_example_test.go:107", "raised") /*line annotated_example_test.go:107:47*/)
-				goto ret1
-			}
-			fr.ret = /*line annotated_example_test.go:107:9*/ lwt.Fail[int](errors.New("disk full"))
+			fr.ret = /*line annotated_example_test.go:107:9*/ lwt.Fail[int](debugtrace.Raised( /*line annotated_example_test.go:107:23*/ errors.New("disk full"), "lwt_test.withFile", "annotated_example_test.go:107") /*line annotated_example_test.go:107:47*/)
 			goto ret1
 		}
 	}
@@ -307,11 +285,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwt_test.withFile", "annotated_example_test.go:99")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "lwt_test.withFile", "annotated_example_test.go:99")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -330,17 +304,10 @@ deferred4:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwt_test.withFile", "annotated_example_test.go:102")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "lwt_test.withFile", "annotated_example_test.go:102")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "lwt_test.withFile", "annotated_example_test.go:102", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "lwt_test.withFile", "annotated_example_test.go:102")
 		goto unwind2
 	}
 	/*line annotated_example_test.go:103:2*/ fmt.Println("close", fr.name /*line annotated_example_test.go:103:28*/)
@@ -365,4 +332,4 @@ func Example_finally() {
 	// 0 disk full
 }
 
-// lwtgen:sum a665f41ead7079fd
+// lwtgen:sum 26fedcd014fe793c

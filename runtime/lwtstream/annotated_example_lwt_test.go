@@ -88,26 +88,15 @@ range3:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwtstream_test.produce", "annotated_example_test.go:29")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "lwtstream_test.produce", "annotated_example_test.go:29")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "lwtstream_test.produce", "annotated_example_test.go:29", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "lwtstream_test.produce", "annotated_example_test.go:29")
 		goto unwind2
 	}
 	/*line annotated_example_test.go:30:2*/ if err := fr.p. /*line annotated_example_test.go:30:13*/ Push(fr.w /*line annotated_example_test.go:30:21*/); err != nil {
 		{
-			if debugtrace.Enabled {
-				fr.ret = /*line annotated_example_test.go:31:10*/ lwt.Fail[lwt.Unit](debugtrace.Note( /*line annotated_example_test.go:31:29*/ err, "lwtstream_test.produce", "annotated_example_test.go:31", "raised") /*line annotated_example_test.go:31:33*/)
-				goto ret1
-			}
-			fr.ret = /*line annotated_example_test.go:31:10*/ lwt.Fail[lwt.Unit](err)
+			fr.ret = /*line annotated_example_test.go:31:10*/ lwt.Fail[lwt.Unit](debugtrace.Raised( /*line annotated_example_test.go:31:29*/ err, "lwtstream_test.produce", "annotated_example_test.go:31") /*line annotated_example_test.go:31:33*/)
 			goto ret1
 		}
 	}
@@ -122,11 +111,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwtstream_test.produce", "annotated_example_test.go:26")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.ret), "lwtstream_test.produce", "annotated_example_test.go:26")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -203,17 +188,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwtstream_test.shout", "annotated_example_test.go:43")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "lwtstream_test.shout", "annotated_example_test.go:43")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "lwtstream_test.shout", "annotated_example_test.go:43", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "lwtstream_test.shout", "annotated_example_test.go:43"))
 	} else {
 		fr.elem = v
 	}
@@ -286,17 +264,10 @@ func (fr *pipelineFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwtstream_test.pipeline", "annotated_example_test.go:57")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "lwtstream_test.pipeline", "annotated_example_test.go:57")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "lwtstream_test.pipeline", "annotated_example_test.go:57", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "lwtstream_test.pipeline", "annotated_example_test.go:57"))
 	} else {
 		fr.v = v
 	}
@@ -305,17 +276,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "lwtstream_test.pipeline", "annotated_example_test.go:58")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "lwtstream_test.pipeline", "annotated_example_test.go:58")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "lwtstream_test.pipeline", "annotated_example_test.go:58", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "lwtstream_test.pipeline", "annotated_example_test.go:58"))
 	}
 	/*line annotated_example_test.go:59:1*/ return fr.Become( /*line annotated_example_test.go:59:8*/ lwt.Return(fr.n /*line annotated_example_test.go:59:21*/))
 }
@@ -335,4 +299,4 @@ func ExampleStream_All() {
 	// 1 <nil>
 }
 
-// lwtgen:sum 27ec8ea1736549bf
+// lwtgen:sum 3748ee30b1cbda06

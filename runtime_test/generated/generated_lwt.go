@@ -73,17 +73,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.SumResolved", "generated.go:22")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.SumResolved", "generated.go:22")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.SumResolved", "generated.go:22", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.SumResolved", "generated.go:22"))
 	} else {
 		fr.v = v
 	}
@@ -151,17 +144,10 @@ func (fr *sum3Frame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:31")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.Sum3", "generated.go:31")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Sum3", "generated.go:31", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Sum3", "generated.go:31"))
 	} else {
 		fr.v = v
 	}
@@ -170,17 +156,10 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:32")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.Sum3", "generated.go:32")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Sum3", "generated.go:32", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Sum3", "generated.go:32"))
 	} else {
 		fr.v1 = v
 	}
@@ -189,17 +168,10 @@ s2:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Sum3", "generated.go:33")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.Sum3", "generated.go:33")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Sum3", "generated.go:33", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Sum3", "generated.go:33"))
 	} else {
 		fr.v2 = v
 	}
@@ -268,11 +240,7 @@ func (fr *safeDivFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.SafeDiv", "generated.go:52")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.SafeDiv", "generated.go:52")
 	}
 	fr.v, fr.err = fr.await.Result()
 	/*line generated.go:53:1*/ if fr.err /*line generated.go:53:8*/ != nil {
@@ -346,17 +314,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.PauseLoop", "generated.go:71")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.PauseLoop", "generated.go:71")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.PauseLoop", "generated.go:71", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.PauseLoop", "generated.go:71"))
 	}
 	/*line generated.go:70:20*/ fr.i /*line generated.go:70:21*/ ++
 	goto for1
@@ -424,33 +385,19 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Ping", "generated.go:83")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.Ping", "generated.go:83")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Ping", "generated.go:83", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Ping", "generated.go:83"))
 	}
 	/*line generated.go:84:6*/ fr.await1 = /*line generated.go:84:16*/ fr.in. /*line generated.go:84:18*/ Take()
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Ping", "generated.go:84")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "generated.Ping", "generated.go:84")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Ping", "generated.go:84", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Ping", "generated.go:84"))
 	} else {
 		fr.v1 = v
 	}
@@ -518,17 +465,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[lwt.Unit](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Pong", "generated.go:94")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await), "generated.Pong", "generated.go:94")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Pong", "generated.go:94", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Pong", "generated.go:94"))
 	} else {
 		fr.v = v
 	}
@@ -536,17 +476,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[lwt.Unit](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Pong", "generated.go:94")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[lwt.Unit](fr, fr.await1), "generated.Pong", "generated.go:94")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Pong", "generated.go:94", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Pong", "generated.go:94"))
 	}
 	/*line generated.go:93:20*/ fr.i /*line generated.go:93:21*/ ++
 	goto for1
@@ -603,17 +536,10 @@ func (fr *outerFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Outer", "generated.go:105")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.Outer", "generated.go:105")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Outer", "generated.go:105", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Outer", "generated.go:105"))
 	}
 	/*line generated.go:106:1*/ return fr.Become( /*line generated.go:106:8*/ Inner(fr.b /*line generated.go:106:16*/, fr.c /*line generated.go:106:19*/))
 }
@@ -669,17 +595,10 @@ func (fr *innerFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Inner", "generated.go:113")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.Inner", "generated.go:113")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Inner", "generated.go:113", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Inner", "generated.go:113"))
 	} else {
 		fr.v = v
 	}
@@ -688,21 +607,14 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "generated.Inner", "generated.go:114")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "generated.Inner", "generated.go:114")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "generated.Inner", "generated.go:114", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "generated.Inner", "generated.go:114"))
 	} else {
 		fr.v1 = v
 	}
 	/*line generated.go:114:1*/ return fr.Become( /*line generated.go:114:8*/ lwt.Return /*line generated.go:114:18*/ ( /*line generated.go:114:19*/ fr.x /*line generated.go:114:21*/ + fr.v1 /*line generated.go:114:36*/))
 }
 
-// lwtgen:sum 43243a1f92a9eb6f
+// lwtgen:sum a8f4f39b0a825133

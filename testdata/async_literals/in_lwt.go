@@ -80,17 +80,10 @@ func (fr1 *outerFunc1Frame) step() (r2 lwt.Promise[int]) {
 s1:
 	if !fr1.await.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.outer.func1", "in.go:35")
-		}
-		return r2
+		return debugtrace.Waiting(lwt.Suspend[int](fr1, fr1.await), "main.outer.func1", "in.go:35")
 	}
 	if v, err := fr1.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.outer.func1", "in.go:35", "awaited")
-		}
-		return fr1.Fail(err)
+		return fr1.Fail(debugtrace.Awaited(err, "main.outer.func1", "in.go:35"))
 	} else {
 		fr1.v1 = v
 	}
@@ -137,17 +130,10 @@ func (fr1 *outerFunc2Frame) step() (r2 lwt.Promise[int]) {
 s11:
 	if !fr1.await.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.outer.func2", "in.go:45")
-		}
-		return r2
+		return debugtrace.Waiting(lwt.Suspend[int](fr1, fr1.await), "main.outer.func2", "in.go:45")
 	}
 	if v, err := fr1.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.outer.func2", "in.go:45", "awaited")
-		}
-		return fr1.Fail(err)
+		return fr1.Fail(debugtrace.Awaited(err, "main.outer.func2", "in.go:45"))
 	} else {
 		fr1.v = v
 	}
@@ -221,17 +207,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.outer", "in.go:39")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.outer", "in.go:39")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.outer", "in.go:39", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.outer", "in.go:39"))
 	}
 	fr.i = func(v int) *int { return &v }(*fr.i)
 	/*line in.go:33:20*/ (*fr.i) /*line in.go:33:21*/ ++
@@ -241,17 +220,10 @@ endfor3:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.outer", "in.go:41")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.outer", "in.go:41")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.outer", "in.go:41", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.outer", "in.go:41"))
 	} else {
 		fr.vs1 = v
 	}
@@ -261,11 +233,7 @@ s2:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.outer", "in.go:44")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.outer", "in.go:44")
 	}
 	fr.v, fr.err = fr.await.Result()
 	/*line in.go:50:1*/ fmt.Println("try block:", fr.v /*line in.go:50:29*/, fr.err /*line in.go:50:34*/)
@@ -342,17 +310,10 @@ func (fr1 *mainFunc1Func1Frame) step() (r2 lwt.Promise[int]) {
 s11:
 	if !fr1.await.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), ".func1.func1", "in.go:59")
-		}
-		return r2
+		return debugtrace.Waiting(lwt.Suspend[int](fr1, fr1.await), ".func1.func1", "in.go:59")
 	}
 	if v, err := fr1.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, ".func1.func1", "in.go:59", "awaited")
-		}
-		return fr1.Fail(err)
+		return fr1.Fail(debugtrace.Awaited(err, ".func1.func1", "in.go:59"))
 	} else {
 		fr1.v = v
 	}
@@ -403,17 +364,10 @@ func (fr *mainFunc1Frame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), ".func1", "in.go:57")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), ".func1", "in.go:57")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, ".func1", "in.go:57", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, ".func1", "in.go:57"))
 	} else {
 		fr.v = v
 	}
@@ -429,21 +383,14 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), ".func1", "in.go:61")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), ".func1", "in.go:61")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, ".func1", "in.go:61", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, ".func1", "in.go:61"))
 	} else {
 		fr.v1 = v
 	}
 	/*line in.go:61:2*/ return fr.Become( /*line in.go:61:9*/ lwt.Return /*line in.go:61:19*/ ( /*line in.go:61:20*/ fr.v1 /*line in.go:61:40*/ + 1 /*line in.go:61:44*/))
 }
 
-// lwtgen:sum 19192a71b1abe168
+// lwtgen:sum 6ffb0f5038bed448

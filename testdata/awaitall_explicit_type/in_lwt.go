@@ -62,33 +62,19 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:16")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:16")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:16", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:16"))
 	}
 	/*line in.go:17:9*/ fr.await1 = lwt.All[int]()
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:17")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.f", "in.go:17")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:17", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:17"))
 	} else {
 		fr.vs = v
 	}
@@ -101,4 +87,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 9cb2f0550d6efc97
+// lwtgen:sum 19ee1b9abb367494

@@ -97,17 +97,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.closures", "in.go:33")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.closures", "in.go:33")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.closures", "in.go:33", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.closures", "in.go:33"))
 	}
 	/*line in.go:34:2*/ fr.fs /*line in.go:34:5*/ = append(fr.fs /*line in.go:34:17*/, func(iCell *int) func() int {
 		return /*line in.go:34:18*/ func() int { return (*iCell) /*line in.go:34:40*/ }
@@ -130,17 +123,10 @@ endfor3:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.closures", "in.go:43")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.closures", "in.go:43")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.closures", "in.go:43", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.closures", "in.go:43"))
 	}
 	/*line in.go:44:1*/ fr.inc /*line in.go:44:4*/ ()
 	/*line in.go:45:1*/ fr.p = /*line in.go:45:6*/ fr.count
@@ -148,17 +134,10 @@ s2:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.closures", "in.go:46")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.closures", "in.go:46")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.closures", "in.go:46", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.closures", "in.go:46"))
 	} else {
 		fr.v = v
 	}
@@ -169,17 +148,10 @@ s3:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.closures", "in.go:50")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.closures", "in.go:50")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.closures", "in.go:50", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.closures", "in.go:50"))
 	} else {
 		fr.v1 = v
 	}
@@ -197,4 +169,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum 70ee94a115234ba5
+// lwtgen:sum e5afc4482e6be82d

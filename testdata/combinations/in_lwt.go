@@ -104,11 +104,7 @@ range1:
 s1:
 	if !fr1.await.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[[]int](fr1, fr1.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.nested.func1", "in.go:60")
-		}
-		return r2
+		return debugtrace.Waiting(lwt.Suspend[[]int](fr1, fr1.await), "main.nested.func1", "in.go:60")
 	}
 	fr1.v, fr1.err = fr1.await.Result()
 	/*line in.go:66:3*/ if fr1.err /*line in.go:66:10*/ != nil {
@@ -221,17 +217,10 @@ func (fr *nestedFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nested", "in.go:73")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.nested", "in.go:73")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nested", "in.go:73", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.nested", "in.go:73")
 		goto unwind2
 	} else {
 		fr.v1 = v
@@ -249,17 +238,10 @@ range3:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nested", "in.go:77")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "main.nested", "in.go:77")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nested", "in.go:77", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.nested", "in.go:77")
 		goto unwind2
 	} else {
 		fr.v2 = v
@@ -286,17 +268,10 @@ for11:
 s3:
 	if !fr.await2.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nested", "in.go:80")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await2), "main.nested", "in.go:80")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nested", "in.go:80", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.nested", "in.go:80")
 		goto unwind2
 	} else {
 		fr.v3 = v
@@ -321,11 +296,7 @@ next4:
 endrange5:
 	/*line in.go:92:1*/ if fr.mode /*line in.go:92:9*/ == 1 {
 		{
-			if debugtrace.Enabled {
-				fr.ret = /*line in.go:93:9*/ lwt.Fail[string](debugtrace.Note( /*line in.go:93:26*/ errOdd, "main.nested", "in.go:93", "raised") /*line in.go:93:33*/)
-				goto ret1
-			}
-			fr.ret = /*line in.go:93:9*/ lwt.Fail[string](errOdd)
+			fr.ret = /*line in.go:93:9*/ lwt.Fail[string](debugtrace.Raised( /*line in.go:93:26*/ errOdd, "main.nested", "in.go:93") /*line in.go:93:33*/)
 			goto ret1
 		}
 	}
@@ -337,11 +308,7 @@ ret1:
 s4:
 	if !fr.ret.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[string](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nested", "in.go:41")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.ret), "main.nested", "in.go:41")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -374,17 +341,10 @@ for20:
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[string](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nested", "in.go:47")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await2), "main.nested", "in.go:47")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nested", "in.go:47", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.nested", "in.go:47")
 		goto unwind2
 	} else {
 		fr.v4 = v
@@ -402,17 +362,10 @@ range23:
 s7:
 	if !fr.await3.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[string](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nested", "in.go:51")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await3), "main.nested", "in.go:51")
 	}
 	if v, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nested", "in.go:51", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.nested", "in.go:51")
 		goto unwind2
 	} else {
 		fr.elem = v
@@ -446,4 +399,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum 994a0ce34ace64dd
+// lwtgen:sum 16e3538b7081cf60

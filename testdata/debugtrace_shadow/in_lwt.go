@@ -61,27 +61,15 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace2.Enabled {
-			debugtrace2.Wait(r.Key(), "main.f", "in.go:19")
-		}
-		return r
+		return debugtrace2.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:19")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace2.Enabled {
-			err = debugtrace2.Note(err, "main.f", "in.go:19", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace2.Awaited(err, "main.f", "in.go:19"))
 	}
 	/*line in.go:20:1*/ if fr.x /*line in.go:20:6*/ > 0 {
 		debugtrace := "a local variable"
 		fmt.Println(debugtrace)
-		{
-			if debugtrace2.Enabled {
-				return fr.Become( /*line in.go:23:9*/ lwt.Fail[int](debugtrace2.Note( /*line in.go:23:23*/ errors.New("failed"), "main.f", "in.go:23", "raised") /*line in.go:23:44*/))
-			}
-			return fr.Become( /*line in.go:23:9*/ lwt.Fail[int](errors.New("failed")))
-		}
+		return fr.Become( /*line in.go:23:9*/ lwt.Fail[int](debugtrace2.Raised( /*line in.go:23:23*/ errors.New("failed"), "main.f", "in.go:23") /*line in.go:23:44*/))
 	}
 	/*line in.go:25:1*/ return fr.Become( /*line in.go:25:8*/ lwt.Return(fr.x /*line in.go:25:21*/))
 }
@@ -91,4 +79,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f(1)))
 }
 
-// lwtgen:sum 1339b324bcb222c6
+// lwtgen:sum 4a55eb1e820dd7ec

@@ -94,11 +94,7 @@ ret1:
 s1:
 	if !fr1.ret.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.work.func1", "in.go:31")
-		}
-		return r2
+		return debugtrace.Waiting(lwt.Suspend[int](fr1, fr1.ret), "main.work.func1", "in.go:31")
 	}
 	fr1.retv, fr1.rerr = fr1.ret.Result()
 unwind2:
@@ -117,17 +113,10 @@ deferred4:
 s3:
 	if !fr1.await.Ready() {
 		fr1.state = 3
-		r2 = lwt.Suspend[int](fr1, fr1.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.work.func1", "in.go:33")
-		}
-		return r2
+		return debugtrace.Waiting(lwt.Suspend[int](fr1, fr1.await), "main.work.func1", "in.go:33")
 	}
 	if v, err := fr1.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work.func1", "in.go:33", "awaited")
-		}
-		fr1.rerr = err
+		fr1.rerr = debugtrace.Awaited(err, "main.work.func1", "in.go:33")
 		goto unwind2
 	} else {
 		fr1.v = v
@@ -185,17 +174,10 @@ func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:38")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:38")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:38", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.work", "in.go:38"))
 	} else {
 		fr.v1 = v
 	}
@@ -267,11 +249,7 @@ ret1:
 s1:
 	if !fr.ret.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), ".func1", "in.go:45")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.ret), ".func1", "in.go:45")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -290,17 +268,10 @@ deferred4:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), ".func1", "in.go:47")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), ".func1", "in.go:47")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, ".func1", "in.go:47", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, ".func1", "in.go:47")
 		goto unwind2
 	} else {
 		fr.v = v
@@ -322,4 +293,4 @@ func main() {
 	fmt.Println("=>", p, q)
 }
 
-// lwtgen:sum 815faf43643185a2
+// lwtgen:sum 3c4c68d9cfc0e673

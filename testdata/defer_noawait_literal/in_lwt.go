@@ -102,11 +102,7 @@ ret1:
 s1:
 	if !fr1.ret.Ready() {
 		fr1.state = 1
-		r2 = lwt.Suspend[int](fr1, fr1.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r2.Key(), "main.work.func1", "in.go:37")
-		}
-		return r2
+		return debugtrace.Waiting(lwt.Suspend[int](fr1, fr1.ret), "main.work.func1", "in.go:37")
 	}
 	fr1.retv, fr1.rerr = fr1.ret.Result()
 unwind2:
@@ -177,17 +173,10 @@ func (fr *workFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:44")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:44")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:44", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.work", "in.go:44"))
 	} else {
 		fr.v1 = v
 	}
@@ -197,11 +186,7 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:46")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:46")
 	}
 	_, fr.err = fr.await.Result()
 	/*line in.go:47:1*/ fmt.Println("failed:", fr.err /*line in.go:47:28*/)
@@ -273,11 +258,7 @@ ret1:
 s1:
 	if !fr.ret.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), ".func1", "in.go:53")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.ret), ".func1", "in.go:53")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -313,4 +294,4 @@ func main() {
 	fmt.Println("=>", p, q)
 }
 
-// lwtgen:sum b21f7fad57946463
+// lwtgen:sum 658cacfc721c901d

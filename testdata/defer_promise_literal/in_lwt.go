@@ -87,17 +87,10 @@ func (fr *directFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.direct", "in.go:28")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.direct", "in.go:28")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.direct", "in.go:28", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.direct", "in.go:28")
 		goto unwind2
 	}
 	/*line in.go:29:1*/ {
@@ -108,11 +101,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.direct", "in.go:26")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.direct", "in.go:26")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -131,17 +120,10 @@ deferred4:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.direct", "in.go:27")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.direct", "in.go:27")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.direct", "in.go:27", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.direct", "in.go:27")
 		goto unwind2
 	}
 	goto unwind2
@@ -209,17 +191,10 @@ func (fr *viaLiteralFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.viaLiteral", "in.go:37")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.viaLiteral", "in.go:37")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.viaLiteral", "in.go:37", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.viaLiteral", "in.go:37")
 		goto unwind2
 	}
 	/*line in.go:38:1*/ {
@@ -230,11 +205,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.viaLiteral", "in.go:33")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.viaLiteral", "in.go:33")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -258,17 +229,10 @@ awaitdefer6:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.viaLiteral", "in.go:34")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.viaLiteral", "in.go:34")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.viaLiteral", "in.go:34", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.viaLiteral", "in.go:34")
 		goto unwind2
 	}
 	goto unwind2
@@ -285,4 +249,4 @@ func main() {
 	fmt.Println(lwtmain.Run(viaLiteral()))
 }
 
-// lwtgen:sum 4ff52c370a2ca233
+// lwtgen:sum 87789f257c196989

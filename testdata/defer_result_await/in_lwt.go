@@ -109,11 +109,7 @@ ret1:
 s1:
 	if !fr.ret.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:36")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.work", "in.go:36")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -136,17 +132,10 @@ deferred4:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:38")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:38")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:38", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.work", "in.go:38")
 		goto unwind2
 	} else {
 		fr.v = v
@@ -164,17 +153,10 @@ deferred5:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:42")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:42")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:42", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.work", "in.go:42")
 		goto unwind2
 	} else {
 		fr.v1 = v
@@ -208,4 +190,4 @@ func main() {
 	fmt.Println("=>", p)
 }
 
-// lwtgen:sum 2a6c3e7ca8e49b9a
+// lwtgen:sum 47909cfd14d368f8

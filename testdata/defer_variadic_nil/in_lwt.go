@@ -71,17 +71,10 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:19")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:19")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:19", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.f", "in.go:19")
 		goto unwind2
 	}
 	/*line in.go:20:1*/ {
@@ -92,11 +85,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:15")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.f", "in.go:15")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -125,4 +114,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 560abc76153a0eed
+// lwtgen:sum c6f0c53f9ed3ec84

@@ -142,17 +142,10 @@ endif3:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:62")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:62")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:62", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.work", "in.go:62")
 		goto unwind2
 	} else {
 		fr.v = v
@@ -171,17 +164,10 @@ case5:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:65")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:65")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:65", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.work", "in.go:65")
 		goto unwind2
 	}
 	goto endswitch4
@@ -198,11 +184,7 @@ ret1:
 s3:
 	if !fr.ret.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:45")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.work", "in.go:45")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -230,17 +212,10 @@ deferred9:
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:48")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.work", "in.go:48")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:48", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.work", "in.go:48")
 		goto unwind2
 	}
 	goto unwind2
@@ -249,17 +224,10 @@ deferred10:
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:51")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:51")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:51", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.work", "in.go:51")
 		goto unwind2
 	}
 	/*line in.go:52:2*/ fmt.Println("cleanup sees x =", fr.x /*line in.go:52:36*/)
@@ -270,17 +238,10 @@ s6:
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.work", "in.go:54")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:54")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:54", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.work", "in.go:54")
 		goto unwind2
 	}
 endif13:
@@ -304,4 +265,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum 103c4c85a3276992
+// lwtgen:sum f9f06eb93a474916

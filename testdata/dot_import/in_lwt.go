@@ -71,17 +71,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:18")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:18")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:18", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:18"))
 	}
 	/*line in.go:19:2*/ fr.s /*line in.go:19:4*/ += fr.i
 	fr.i1++
@@ -95,4 +88,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f(4)))
 }
 
-// lwtgen:sum 3662f8dd7d23900b
+// lwtgen:sum 575eafc2511e6d5a

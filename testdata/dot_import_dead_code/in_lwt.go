@@ -55,17 +55,10 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:15")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:15")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:15", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:15"))
 	}
 	/*line in.go:16:1*/ return fr.Become( /*line in.go:16:8*/ lwt.Return(1))
 }
@@ -75,4 +68,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 44cc9c01bb435c1b
+// lwtgen:sum b83d8830d4f9b37f

@@ -76,17 +76,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.f", "in.go:20")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:20")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:20", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:20"))
 	}
 	/*line in.go:21:2*/ fr.n /*line in.go:21:4*/ += RuneLen(fr.r /*line in.go:21:17*/)
 	fr.i += fr.size
@@ -100,4 +93,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f("héllo")))
 }
 
-// lwtgen:sum 4c8a8b50af00a337
+// lwtgen:sum 3cb0e04c81d31192

@@ -141,17 +141,10 @@ func (fr *exprsFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:41")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:41")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:41", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:41"))
 	} else {
 		fr.v = v
 	}
@@ -160,17 +153,10 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:42")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:42")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:42", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:42"))
 	} else {
 		fr.v1 = v
 	}
@@ -179,17 +165,10 @@ s2:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:43")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:43")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:43", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:43"))
 	} else {
 		fr.v2 = v
 	}
@@ -198,34 +177,20 @@ s3:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:44")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:44")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:44", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:44"))
 	}
 	fr.t = /*line in.go:46:6*/ trace("left", 100)
 	/*line in.go:46:27*/ fr.await = /*line in.go:46:37*/ later(trace("middle", 20))
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:46")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:46")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:46", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:46"))
 	} else {
 		fr.v3 = v
 	}
@@ -239,17 +204,10 @@ s5:
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:49")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:49")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:49", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:49"))
 	} else {
 		fr.v4 = v
 	}
@@ -266,17 +224,10 @@ skip1:
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:52")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:52")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:52", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:52"))
 	} else {
 		fr.v5 = v
 	}
@@ -293,17 +244,10 @@ skip2:
 s8:
 	if !fr.await1.Ready() {
 		fr.state = 8
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:55")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.exprs", "in.go:55")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:55", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:55"))
 	} else {
 		fr.v6 = v
 	}
@@ -315,17 +259,10 @@ skip3:
 s9:
 	if !fr.await.Ready() {
 		fr.state = 9
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:58")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:58")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:58", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:58"))
 	} else {
 		fr.v7 = v
 	}
@@ -333,17 +270,10 @@ s9:
 s10:
 	if !fr.await.Ready() {
 		fr.state = 10
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:58")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:58")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:58", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:58"))
 	} else {
 		fr.v8 = v
 	}
@@ -352,17 +282,10 @@ s10:
 s11:
 	if !fr.await.Ready() {
 		fr.state = 11
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:59")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:59")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:59", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:59"))
 	} else {
 		fr.v9 = v
 	}
@@ -371,17 +294,10 @@ s11:
 s12:
 	if !fr.await.Ready() {
 		fr.state = 12
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:60")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:60")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:60", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:60"))
 	} else {
 		fr.v10 = v
 	}
@@ -391,17 +307,10 @@ s12:
 s13:
 	if !fr.await.Ready() {
 		fr.state = 13
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:62")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:62")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:62", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:62"))
 	} else {
 		fr.v11 = v
 	}
@@ -411,17 +320,10 @@ s13:
 s14:
 	if !fr.await.Ready() {
 		fr.state = 14
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.exprs", "in.go:63")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.exprs", "in.go:63")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.exprs", "in.go:63", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.exprs", "in.go:63"))
 	} else {
 		fr.v12 = v
 	}
@@ -437,4 +339,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum 95fd8391916c9336
+// lwtgen:sum bee09a528cb4d8df

@@ -74,17 +74,10 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:22")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:22")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:22", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:22"))
 	} else {
 		fr.v = v
 	}
@@ -95,17 +88,10 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:24")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:24")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:24", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:24"))
 	} else {
 		fr.v1 = v
 	}
@@ -118,4 +104,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 537074656bd0b0db
+// lwtgen:sum 638503b53c167765

@@ -102,17 +102,10 @@ else2:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.declarations", "in.go:40")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.declarations", "in.go:40")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.declarations", "in.go:40", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.declarations", "in.go:40"))
 	} else {
 		fr.v = v
 	}
@@ -134,17 +127,10 @@ range3:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.declarations", "in.go:48")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.declarations", "in.go:48")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.declarations", "in.go:48", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.declarations", "in.go:48"))
 	} else {
 		fr.v1 = v
 	}
@@ -169,17 +155,10 @@ case8:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.declarations", "in.go:55")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.declarations", "in.go:55")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.declarations", "in.go:55", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.declarations", "in.go:55"))
 	} else {
 		fr.v2 = v
 	}
@@ -284,17 +263,10 @@ func (fr *labeledSwitchFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labeledSwitch", "in.go:75")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.labeledSwitch", "in.go:75")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labeledSwitch", "in.go:75", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.labeledSwitch", "in.go:75"))
 	} else {
 		fr.v = v
 	}
@@ -314,17 +286,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labeledSwitch", "in.go:87")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "main.labeledSwitch", "in.go:87")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labeledSwitch", "in.go:87", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.labeledSwitch", "in.go:87"))
 	} else {
 		fr.v1 = v
 	}
@@ -388,17 +353,10 @@ func (fr *twiceFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.twice", "in.go:99")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.twice", "in.go:99")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.twice", "in.go:99", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.twice", "in.go:99"))
 	} else {
 		fr.v = v
 	}
@@ -407,17 +365,10 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.twice", "in.go:100")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.twice", "in.go:100")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.twice", "in.go:100", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.twice", "in.go:100"))
 	} else {
 		fr.v1 = v
 	}
@@ -468,17 +419,10 @@ func (fr *returnsCallFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.returnsCall", "in.go:106")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.returnsCall", "in.go:106")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.returnsCall", "in.go:106", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.returnsCall", "in.go:106"))
 	}
 	/*line in.go:107:1*/ return fr.Become( /*line in.go:107:8*/ twice(fr.n /*line in.go:107:16*/))
 }
@@ -589,17 +533,10 @@ func (fr *variadicFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.variadic", "in.go:126")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.variadic", "in.go:126")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.variadic", "in.go:126", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.variadic", "in.go:126")
 		goto unwind2
 	} else {
 		fr.v = v
@@ -610,11 +547,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.variadic", "in.go:120")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.variadic", "in.go:120")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -650,17 +583,10 @@ deferred7:
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.variadic", "in.go:124")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.variadic", "in.go:124")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.variadic", "in.go:124", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.variadic", "in.go:124")
 		goto unwind2
 	}
 	goto unwind2
@@ -683,4 +609,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum 70e444547e79b6fc
+// lwtgen:sum 3018b2cd889ae072

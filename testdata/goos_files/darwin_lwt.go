@@ -54,17 +54,10 @@ func (fr *platformFrame) step() (r lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.platform", "darwin.go:9")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.platform", "darwin.go:9")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.platform", "darwin.go:9", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.platform", "darwin.go:9"))
 	} else {
 		fr.v = v
 	}
@@ -72,4 +65,4 @@ s1:
 	/*line darwin.go:10:1*/ return fr.Become( /*line darwin.go:10:8*/ lwt.Return(fr.s /*line darwin.go:10:21*/))
 }
 
-// lwtgen:sum ac98b08d294c1292
+// lwtgen:sum 4e3d6914f340e703

@@ -59,17 +59,10 @@ func (fr *greetFrame) step() (r lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.greet", "in.go:16")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.greet", "in.go:16")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.greet", "in.go:16", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.greet", "in.go:16"))
 	} else {
 		fr.v = v
 	}
@@ -81,4 +74,4 @@ func main() {
 	fmt.Println(greet(platform()))
 }
 
-// lwtgen:sum d8fa202d2eb650ac
+// lwtgen:sum 250f286fdb5f73c2

@@ -54,17 +54,10 @@ func (fr *platformFrame) step() (r lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace2.Enabled {
-			debugtrace2.Wait(r.Key(), "main.platform", "other.go:9")
-		}
-		return r
+		return debugtrace2.Waiting(lwt.Suspend[string](fr, fr.await), "main.platform", "other.go:9")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace2.Enabled {
-			err = debugtrace2.Note(err, "main.platform", "other.go:9", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace2.Awaited(err, "main.platform", "other.go:9"))
 	} else {
 		fr.v = v
 	}
@@ -72,4 +65,4 @@ s1:
 	/*line other.go:10:1*/ return fr.Become( /*line other.go:10:8*/ lwt.Return(fr.s /*line other.go:10:21*/))
 }
 
-// lwtgen:sum aefb47eacd0061bb
+// lwtgen:sum 583b772f3611a1a0

@@ -59,17 +59,10 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:17")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:17")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:17", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:17"))
 	}
 	/*line in.go:18:1*/ fr.n = /*line in.go:18:6*/ 0
 	/*line in.go:19:1*/ {
@@ -89,4 +82,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum f594a9440f102e89
+// lwtgen:sum a5772aa7a5a25388

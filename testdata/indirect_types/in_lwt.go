@@ -68,17 +68,10 @@ func (fr *describeFrame) step() (r lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.describe", "in.go:19")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.describe", "in.go:19")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.describe", "in.go:19", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.describe", "in.go:19"))
 	} else {
 		fr.v = v
 	}
@@ -87,17 +80,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.describe", "in.go:20")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "main.describe", "in.go:20")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.describe", "in.go:20", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.describe", "in.go:20"))
 	}
 	/*line in.go:21:1*/ return fr.Become( /*line in.go:21:8*/ lwt.Return(fmt.Sprintf("%s is a directory: %v", fr.info. /*line in.go:21:60*/ Name(), fr.info. /*line in.go:21:73*/ IsDir())))
 }
@@ -159,11 +145,7 @@ func (fr *pairFamilyFrame) step() (r lwt.Promise[string]) {
 	/*line in.go:26:1*/ fr.a, fr.b, fr.err = /*line in.go:26:14*/ lwtunix.Socketpair(1, 1, 0)
 	/*line in.go:27:1*/ if fr.err /*line in.go:27:8*/ != nil {
 		{
-			if debugtrace.Enabled {
-				fr.ret = /*line in.go:28:9*/ lwt.Fail[string](debugtrace.Note( /*line in.go:28:26*/ fr.err, "main.pairFamily", "in.go:28", "raised") /*line in.go:28:30*/)
-				goto ret1
-			}
-			fr.ret = /*line in.go:28:9*/ lwt.Fail[string](fr.err /*line in.go:28:30*/)
+			fr.ret = /*line in.go:28:9*/ lwt.Fail[string](debugtrace.Raised( /*line in.go:28:26*/ fr.err, "main.pairFamily", "in.go:28") /*line in.go:28:30*/)
 			goto ret1
 		}
 	}
@@ -178,17 +160,10 @@ func (fr *pairFamilyFrame) step() (r lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.pairFamily", "in.go:33")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.pairFamily", "in.go:33")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.pairFamily", "in.go:33", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.pairFamily", "in.go:33")
 		goto unwind2
 	}
 	/*line in.go:34:1*/ {
@@ -199,11 +174,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[string](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.pairFamily", "in.go:25")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.ret), "main.pairFamily", "in.go:25")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -240,4 +211,4 @@ func main() {
 	fmt.Println(s, err)
 }
 
-// lwtgen:sum b99ddec4760a4537
+// lwtgen:sum 578ae4229a32f1b4

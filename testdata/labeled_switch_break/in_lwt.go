@@ -67,17 +67,10 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:18")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:18")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:18", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:18"))
 	}
 	/*line in.go:19:1*/ L:
 	switch {
@@ -103,17 +96,10 @@ range1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:33")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:33")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:33", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:33"))
 	}
 	fr.i1++
 	goto range1
@@ -127,4 +113,4 @@ func main() {
 	fmt.Println(reached)
 }
 
-// lwtgen:sum c379d852b3fa377f
+// lwtgen:sum 1b55770236321cf1

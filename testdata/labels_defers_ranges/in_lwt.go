@@ -141,17 +141,10 @@ range3:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:60")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.labels", "in.go:60")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labels", "in.go:60", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.labels", "in.go:60")
 		goto unwind2
 	} else {
 		fr.v = v
@@ -177,17 +170,10 @@ endrange5:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:74")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.labels", "in.go:74")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labels", "in.go:74", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.labels", "in.go:74")
 		goto unwind2
 	} else {
 		fr.v1 = v
@@ -202,17 +188,10 @@ s2:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:80")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.labels", "in.go:80")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labels", "in.go:80", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.labels", "in.go:80")
 		goto unwind2
 	} else {
 		fr.v2 = v
@@ -228,17 +207,10 @@ range6:
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:84")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "main.labels", "in.go:84")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labels", "in.go:84", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.labels", "in.go:84")
 		goto unwind2
 	} else {
 		fr.elem = v
@@ -256,17 +228,10 @@ endrange7:
 s5:
 	if !fr.await2.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[string](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:87")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await2), "main.labels", "in.go:87")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labels", "in.go:87", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.labels", "in.go:87")
 		goto unwind2
 	} else {
 		fr.v3 = v
@@ -278,17 +243,10 @@ s5:
 s6:
 	if !fr.await3.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[string](fr, fr.await3)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:90")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await3), "main.labels", "in.go:90")
 	}
 	if v, err := fr.await3.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labels", "in.go:90", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.labels", "in.go:90")
 		goto unwind2
 	} else {
 		fr.vs1 = v
@@ -298,17 +256,10 @@ s6:
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:91")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.labels", "in.go:91")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labels", "in.go:91", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.labels", "in.go:91")
 		goto unwind2
 	} else {
 		fr.v4 = v
@@ -322,11 +273,7 @@ ret1:
 s8:
 	if !fr.ret.Ready() {
 		fr.state = 8
-		r1 = lwt.Suspend[string](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:37")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.ret), "main.labels", "in.go:37")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -371,17 +318,10 @@ awaitdefer13:
 s10:
 	if !fr.await.Ready() {
 		fr.state = 10
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.labels", "in.go:51")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.labels", "in.go:51")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.labels", "in.go:51", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.labels", "in.go:51")
 		goto unwind2
 	}
 	goto unwind2
@@ -455,11 +395,7 @@ ret1:
 s1:
 	if !fr.ret.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.failingDefer", "in.go:96")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.failingDefer", "in.go:96")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -478,17 +414,10 @@ deferred4:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.failingDefer", "in.go:98")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.failingDefer", "in.go:98")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.failingDefer", "in.go:98", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.failingDefer", "in.go:98")
 		goto unwind2
 	} else {
 		fr.v = v
@@ -508,17 +437,10 @@ awaitdefer6:
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.failingDefer", "in.go:97")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.failingDefer", "in.go:97")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.failingDefer", "in.go:97", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.failingDefer", "in.go:97")
 		goto unwind2
 	}
 	goto unwind2
@@ -538,4 +460,4 @@ func main() {
 	fmt.Println(lwtmain.Run(failingDefer()))
 }
 
-// lwtgen:sum b310a45c71a89a25
+// lwtgen:sum 640ca2dfeabecef0

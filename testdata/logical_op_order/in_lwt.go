@@ -75,17 +75,10 @@ func (fr *fFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.f", "in.go:27")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:27")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:27", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:27"))
 	} else {
 		fr.v = v
 	}
@@ -139,17 +132,10 @@ func (fr *gFrame) step() (r1 lwt.Promise[[]bool]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[[]bool](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.g", "in.go:34")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[[]bool](fr, fr.await), "main.g", "in.go:34")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.g", "in.go:34", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:34"))
 	} else {
 		fr.v = v
 	}
@@ -168,4 +154,4 @@ func main() {
 	fmt.Println(q.State())
 }
 
-// lwtgen:sum 47e347b7ce63e6ce
+// lwtgen:sum 76abf6b8a78a14c3

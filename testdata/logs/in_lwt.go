@@ -82,17 +82,10 @@ func (fr *workFrame) step() (r lwt.Promise[int]) {
 s11:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.work", "in.go:27")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.work", "in.go:27")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:27", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.work", "in.go:27"))
 	} else {
 		fr.v1 = v
 	}
@@ -106,17 +99,10 @@ s11:
 s21:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.work", "in.go:28")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.work", "in.go:28")
 	}
 	if _, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.work", "in.go:28", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.work", "in.go:28"))
 	}
 	/*line in.go:29:1*/ return fr.Become( /*line in.go:29:8*/ lwt.Return(fr.v /*line in.go:29:21*/))
 }
@@ -140,4 +126,4 @@ func main() {
 	fmt.Println(work(2))
 }
 
-// lwtgen:sum 6accfd08d5d6574f
+// lwtgen:sum cedce726e772bc79

@@ -70,17 +70,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.sum", "in.go:17")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.sum", "in.go:17")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.sum", "in.go:17", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.sum", "in.go:17"))
 	} else {
 		fr.v = v
 	}
@@ -96,17 +89,10 @@ endfor3:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.sum", "in.go:19")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.sum", "in.go:19")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.sum", "in.go:19", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.sum", "in.go:19"))
 	} else {
 		fr.v1 = v
 	}
@@ -136,4 +122,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum dedb32fc9616635c
+// lwtgen:sum 87bd48cb7a9ebb16

@@ -142,17 +142,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:36")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.loops", "in.go:36")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:36", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:36"))
 	} else {
 		fr.v3 = v
 	}
@@ -173,17 +166,10 @@ for4:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:43")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.loops", "in.go:43")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:43", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:43"))
 	} else {
 		fr.v4 = v
 	}
@@ -196,17 +182,10 @@ for7:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:47")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.loops", "in.go:47")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:47", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:47"))
 	} else {
 		fr.v5 = v
 	}
@@ -237,17 +216,10 @@ range13:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:58")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.loops", "in.go:58")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:58", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:58"))
 	} else {
 		fr.v6 = v
 	}
@@ -273,17 +245,10 @@ range16:
 s5:
 	if !fr.await1.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:65")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "main.loops", "in.go:65")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:65", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:65"))
 	} else {
 		fr.v7 = v
 	}
@@ -304,17 +269,10 @@ range19:
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:70")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.loops", "in.go:70")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:70", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:70"))
 	} else {
 		fr.v8 = v
 	}
@@ -337,17 +295,10 @@ range22:
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:74")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.loops", "in.go:74")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:74", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:74"))
 	} else {
 		fr.v9 = v
 	}
@@ -378,17 +329,10 @@ range26:
 s8:
 	if !fr.await.Ready() {
 		fr.state = 8
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:81")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.loops", "in.go:81")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:81", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:81"))
 	} else {
 		fr.v10 = v
 	}
@@ -404,17 +348,10 @@ endrange28:
 s9:
 	if !fr.await.Ready() {
 		fr.state = 9
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.loops", "in.go:87")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.loops", "in.go:87")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.loops", "in.go:87", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.loops", "in.go:87"))
 	} else {
 		fr.v11 = v
 	}
@@ -478,17 +415,10 @@ for1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.count", "in.go:99")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.count", "in.go:99")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.count", "in.go:99", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.count", "in.go:99"))
 	} else {
 		fr.v = v
 	}
@@ -507,4 +437,4 @@ func main() {
 	fmt.Println(count(10_000_000))
 }
 
-// lwtgen:sum 5bc7876fa390ed1e
+// lwtgen:sum 9e632e7cb200ba0f

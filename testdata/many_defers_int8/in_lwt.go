@@ -330,17 +330,10 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:148")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:148")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:148", "awaited")
-		}
-		fr.rerr = err
+		fr.rerr = debugtrace.Awaited(err, "main.f", "in.go:148")
 		goto unwind2
 	}
 	/*line in.go:149:1*/ {
@@ -351,11 +344,7 @@ ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[int](fr, fr.ret)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:17")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.f", "in.go:17")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -1030,4 +1019,4 @@ func main() {
 	fmt.Println(ran)
 }
 
-// lwtgen:sum 2a3f36e0cd603c97
+// lwtgen:sum 4a185ad36934f9ae

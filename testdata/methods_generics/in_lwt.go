@@ -83,17 +83,10 @@ func (fr *counterAddFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*Counter).Add", "in.go:35")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.(*Counter).Add", "in.go:35")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*Counter).Add", "in.go:35", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*Counter).Add", "in.go:35"))
 	} else {
 		fr.v = v
 	}
@@ -149,17 +142,10 @@ func (fr *stackPushLaterFrame[T]) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.(*Stack).PushLater", "in.go:43")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.(*Stack).PushLater", "in.go:43")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.(*Stack).PushLater", "in.go:43", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.(*Stack).PushLater", "in.go:43"))
 	} else {
 		fr.v1 = v
 	}
@@ -224,17 +210,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[[]U](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.Map", "in.go:51")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[[]U](fr, fr.await), "main.Map", "in.go:51")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.Map", "in.go:51", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.Map", "in.go:51"))
 	} else {
 		fr.v = v
 	}
@@ -290,17 +269,10 @@ func (fr *namedFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.named", "in.go:59")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.named", "in.go:59")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.named", "in.go:59", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.named", "in.go:59"))
 	}
 	/*line in.go:60:1*/ return fr.Become(fr.p)
 }
@@ -324,4 +296,4 @@ func main() {
 	fmt.Println(p)
 }
 
-// lwtgen:sum cbf9d1b8e0d39165
+// lwtgen:sum bc1fb812f26c83a5

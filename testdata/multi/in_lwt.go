@@ -127,17 +127,10 @@ func (fr *parallelFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:44")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.parallel", "in.go:44")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.parallel", "in.go:44", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.parallel", "in.go:44"))
 	} else {
 		fr.v = v
 	}
@@ -145,17 +138,10 @@ s1:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:44")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.parallel", "in.go:44")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.parallel", "in.go:44", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.parallel", "in.go:44"))
 	} else {
 		fr.v1 = v
 	}
@@ -167,17 +153,10 @@ s2:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.parallel", "in.go:45")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.parallel", "in.go:45"))
 	} else {
 		fr.v2 = v
 	}
@@ -185,17 +164,10 @@ s3:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.parallel", "in.go:45")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.parallel", "in.go:45"))
 	} else {
 		fr.v3 = v
 	}
@@ -203,17 +175,10 @@ s4:
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:45")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.parallel", "in.go:45")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.parallel", "in.go:45", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.parallel", "in.go:45"))
 	} else {
 		fr.v4 = v
 	}
@@ -222,17 +187,10 @@ s5:
 s6:
 	if !fr.await2.Ready() {
 		fr.state = 6
-		r1 = lwt.Suspend[int](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:46")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await2), "main.parallel", "in.go:46")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.parallel", "in.go:46", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.parallel", "in.go:46"))
 	} else {
 		fr.vs = v
 	}
@@ -242,17 +200,10 @@ s6:
 s7:
 	if !fr.await2.Ready() {
 		fr.state = 7
-		r1 = lwt.Suspend[int](fr, fr.await2)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.parallel", "in.go:48")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await2), "main.parallel", "in.go:48")
 	}
 	if v, err := fr.await2.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.parallel", "in.go:48", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.parallel", "in.go:48"))
 	} else {
 		fr.vs1 = v
 	}
@@ -315,11 +266,7 @@ func (fr *triesFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.tries", "in.go:57")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.tries", "in.go:57")
 	}
 	fr.v, fr.err = fr.await.Result()
 	/*line in.go:58:1*/ fmt.Println("try failure:", fr.v /*line in.go:58:31*/, fr.err /*line in.go:58:36*/, errors.Is(fr.err /*line in.go:58:51*/, errBoom))
@@ -327,11 +274,7 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.tries", "in.go:59")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.tries", "in.go:59")
 	}
 	/*line in.go:59:1*/ fr.v /*line in.go:59:5*/, fr.err = fr.await.Result()
 	fr.pe = new(*lwt.PanicError)
@@ -341,20 +284,12 @@ s2:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.tries", "in.go:62")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.tries", "in.go:62")
 	}
 	fr.w, fr.err2 = fr.await.Result()
 	/*line in.go:63:1*/ fmt.Println("try success:", fr.w /*line in.go:63:31*/, fr.err2 /*line in.go:63:37*/)
 	/*line in.go:64:1*/ if !( /*line in.go:64:12*/ fr.w /*line in.go:64:14*/ == 7) {
-		e := lwt.AssertionFailed("in.go:64:2")
-		if debugtrace.Enabled {
-			e = debugtrace.Note(e, "main.tries", "in.go:64", "raised")
-		}
-		return fr.Fail(e)
+		return fr.Fail(debugtrace.Raised(lwt.AssertionFailed("in.go:64:2"), "main.tries", "in.go:64"))
 	}
 	/*line in.go:65:1*/ return fr.Become( /*line in.go:65:8*/ lwt.Return("done"))
 }
@@ -417,19 +352,10 @@ func (fr *failsFrame) step() (r1 lwt.Promise[int]) {
 		goto s2
 	}
 	/*line in.go:70:1*/ if !( /*line in.go:70:12*/ fr.n /*line in.go:70:14*/ > 0) {
-		e := lwt.AssertionFailed("in.go:70:2")
-		if debugtrace.Enabled {
-			e = debugtrace.Note(e, "main.fails", "in.go:70", "raised")
-		}
-		return fr.Fail(e)
+		return fr.Fail(debugtrace.Raised(lwt.AssertionFailed("in.go:70:2"), "main.fails", "in.go:70"))
 	}
 	/*line in.go:71:1*/ if fr.n /*line in.go:71:6*/ == 1 {
-		{
-			if debugtrace.Enabled {
-				return fr.Become( /*line in.go:72:9*/ lwt.Fail[int](debugtrace.Note( /*line in.go:72:23*/ errBoom, "main.fails", "in.go:72", "raised") /*line in.go:72:31*/))
-			}
-			return fr.Become( /*line in.go:72:9*/ lwt.Fail[int](errBoom))
-		}
+		return fr.Become( /*line in.go:72:9*/ lwt.Fail[int](debugtrace.Raised( /*line in.go:72:23*/ errBoom, "main.fails", "in.go:72") /*line in.go:72:31*/))
 	}
 	/*line in.go:74:1*/ if !( /*line in.go:74:4*/ fr.n /*line in.go:74:6*/ == 2) {
 		goto endif1
@@ -438,17 +364,10 @@ func (fr *failsFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.fails", "in.go:75")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.fails", "in.go:75")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.fails", "in.go:75", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.fails", "in.go:75"))
 	}
 	/*line in.go:76:2*/ fmt.Println("not reached")
 endif1:
@@ -459,17 +378,10 @@ endif1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.fails", "in.go:79")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.fails", "in.go:79")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.fails", "in.go:79", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.fails", "in.go:79"))
 	}
 	/*line in.go:80:6*/ fr.m = nil
 	fr.m /*line in.go:81:3*/ ["x"] = 1
@@ -493,4 +405,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum aa71904637d041a4
+// lwtgen:sum da4926acac54fe73

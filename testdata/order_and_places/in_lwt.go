@@ -180,17 +180,10 @@ range1:
 s11:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:38")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:38")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:38", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:38"))
 	} else {
 		fr.v = v
 	}
@@ -207,17 +200,10 @@ case5:
 s21:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:40")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:40")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:40", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:40"))
 	} else {
 		fr.v1 = v
 	}
@@ -242,17 +228,10 @@ case6:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:56")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:56")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:56", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:56"))
 	}
 	goto endswitch4
 case7:
@@ -260,17 +239,10 @@ case7:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:58")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:58")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:58", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:58"))
 	} else {
 		fr.v2 = v
 	}
@@ -292,17 +264,10 @@ endrange3:
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:68")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:68")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:68", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:68"))
 	} else {
 		fr.v3 = v
 	}
@@ -315,17 +280,10 @@ s5:
 s6:
 	if !fr.await.Ready() {
 		fr.state = 6
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:71")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:71")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:71", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:71"))
 	} else {
 		fr.v4 = v
 	}
@@ -335,17 +293,10 @@ s6:
 s7:
 	if !fr.await.Ready() {
 		fr.state = 7
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:72")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:72")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:72", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:72"))
 	} else {
 		fr.v5 = v
 	}
@@ -359,17 +310,10 @@ s7:
 s8:
 	if !fr.await.Ready() {
 		fr.state = 8
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:74")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:74")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:74", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:74"))
 	} else {
 		fr.v6 = v
 	}
@@ -377,17 +321,10 @@ s8:
 s9:
 	if !fr.await.Ready() {
 		fr.state = 9
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:74")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:74")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:74", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:74"))
 	} else {
 		fr.v7 = v
 	}
@@ -399,11 +336,7 @@ s9:
 s10:
 	if !fr.await.Ready() {
 		fr.state = 10
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:77")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:77")
 	}
 	/*line in.go:77:1*/ fr.ys /*line in.go:77:3*/ [fr.t8 /*line in.go:77:9*/] /*line in.go:77:12*/, fr.err = fr.await.Result()
 	/*line in.go:79:1*/ fr.grid = /*line in.go:79:9*/ [][3]int{{1, 2, 3}, {4, 5, 6}}
@@ -412,17 +345,10 @@ s10:
 s111:
 	if !fr.await.Ready() {
 		fr.state = 11
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:80")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:80")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:80", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:80"))
 	} else {
 		fr.v8 = v
 	}
@@ -433,17 +359,10 @@ s111:
 s12:
 	if !fr.await.Ready() {
 		fr.state = 12
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:82")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:82")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:82", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:82"))
 	} else {
 		fr.v9 = v
 	}
@@ -455,17 +374,10 @@ s12:
 s13:
 	if !fr.await.Ready() {
 		fr.state = 13
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:84")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:84")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:84", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:84"))
 	} else {
 		fr.v10 = v
 	}
@@ -475,17 +387,10 @@ s13:
 s14:
 	if !fr.await.Ready() {
 		fr.state = 14
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:86")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:86")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:86", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:86"))
 	} else {
 		fr.v11 = v
 	}
@@ -495,17 +400,10 @@ s14:
 s15:
 	if !fr.await1.Ready() {
 		fr.state = 15
-		r = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:87")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "main.run", "in.go:87")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:87", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:87"))
 	} else {
 		fr.v12 = v
 	}
@@ -515,17 +413,10 @@ s15:
 s16:
 	if !fr.await.Ready() {
 		fr.state = 16
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:88")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:88")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:88", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:88"))
 	} else {
 		fr.v13 = v
 	}
@@ -535,17 +426,10 @@ s16:
 s17:
 	if !fr.await.Ready() {
 		fr.state = 17
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.run", "in.go:92")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.run", "in.go:92")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.run", "in.go:92", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.run", "in.go:92"))
 	} else {
 		fr.v14 = v
 	}
@@ -576,4 +460,4 @@ func main() {
 	fmt.Println(lwtmain.Run(run()))
 }
 
-// lwtgen:sum faef22d1c4a59eb9
+// lwtgen:sum ca9b2d7657baf876

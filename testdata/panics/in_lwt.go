@@ -82,17 +82,10 @@ func (fr *crashFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.crash", "in.go:34")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.crash", "in.go:34")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.crash", "in.go:34", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.crash", "in.go:34"))
 	}
 endif1:
 	/*line in.go:36:5*/ fr.xs = nil
@@ -115,4 +108,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum e9770e74decaea81
+// lwtgen:sum 61450edbcc090a34

@@ -153,17 +153,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nanKeys", "in.go:45")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nanKeys", "in.go:45")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nanKeys", "in.go:45", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nanKeys", "in.go:45"))
 	}
 	/*line in.go:46:2*/ fr.got /*line in.go:46:6*/ = append(fr.got /*line in.go:46:19*/, fmt.Sprint(fr.k /*line in.go:46:33*/, "=", fr.v /*line in.go:46:41*/))
 	fr.i++
@@ -194,17 +187,10 @@ range4:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nanKeys", "in.go:50")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nanKeys", "in.go:50")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nanKeys", "in.go:50", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nanKeys", "in.go:50"))
 	} else {
 		fr.v2 = v
 	}
@@ -240,17 +226,10 @@ range7:
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nanKeys", "in.go:55")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.nanKeys", "in.go:55")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nanKeys", "in.go:55", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nanKeys", "in.go:55"))
 	} else {
 		fr.v3 = v
 	}
@@ -283,17 +262,10 @@ range10:
 s4:
 	if !fr.await1.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nanKeys", "in.go:59")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.nanKeys", "in.go:59")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nanKeys", "in.go:59", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nanKeys", "in.go:59"))
 	} else {
 		fr.v4 = v
 	}
@@ -328,17 +300,10 @@ range13:
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nanKeys", "in.go:68")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nanKeys", "in.go:68")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nanKeys", "in.go:68", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nanKeys", "in.go:68"))
 	}
 	fr.i4++
 	goto range13
@@ -433,17 +398,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nilArrays", "in.go:87")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nilArrays", "in.go:87")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nilArrays", "in.go:87", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nilArrays", "in.go:87"))
 	} else {
 		fr.v = v
 	}
@@ -461,17 +419,10 @@ range4:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nilArrays", "in.go:90")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nilArrays", "in.go:90")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nilArrays", "in.go:90", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nilArrays", "in.go:90"))
 	} else {
 		fr.v1 = v
 	}
@@ -488,17 +439,10 @@ range7:
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nilArrays", "in.go:93")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nilArrays", "in.go:93")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nilArrays", "in.go:93", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nilArrays", "in.go:93"))
 	} else {
 		fr.v2 = v
 	}
@@ -517,17 +461,10 @@ range10:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nilArrays", "in.go:96")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nilArrays", "in.go:96")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nilArrays", "in.go:96", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nilArrays", "in.go:96"))
 	} else {
 		fr.v3 = v
 	}
@@ -546,17 +483,10 @@ range13:
 s5:
 	if !fr.await.Ready() {
 		fr.state = 5
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nilArrays", "in.go:99")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nilArrays", "in.go:99")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nilArrays", "in.go:99", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nilArrays", "in.go:99"))
 	} else {
 		fr.v4 = v
 	}
@@ -625,17 +555,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.nilDeref", "in.go:110")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.nilDeref", "in.go:110")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.nilDeref", "in.go:110", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.nilDeref", "in.go:110"))
 	} else {
 		fr.v = v
 	}
@@ -703,17 +626,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.mutexes", "in.go:121")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.mutexes", "in.go:121")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.mutexes", "in.go:121", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.mutexes", "in.go:121"))
 	} else {
 		fr.v = v
 	}
@@ -733,4 +649,4 @@ func main() {
 	}
 }
 
-// lwtgen:sum 4960f9839dfbc5dc
+// lwtgen:sum 029ced329a639e44

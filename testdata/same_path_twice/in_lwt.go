@@ -60,17 +60,10 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:17")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:17")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:17", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:17"))
 	} else {
 		fr.v = v
 	}
@@ -83,4 +76,4 @@ func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 44bf750edafb13a2
+// lwtgen:sum b23d828d45516627

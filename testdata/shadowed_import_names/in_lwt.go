@@ -91,17 +91,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace2.Enabled {
-			debugtrace2.Wait(r1.Key(), "main.shadows", "in.go:23")
-		}
-		return r1
+		return debugtrace2.Waiting(lwt.Suspend[string](fr, fr.await), "main.shadows", "in.go:23")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace2.Enabled {
-			err = debugtrace2.Note(err, "main.shadows", "in.go:23", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace2.Awaited(err, "main.shadows", "in.go:23"))
 	} else {
 		fr.v1 = v
 	}
@@ -115,17 +108,10 @@ range4:
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace2.Enabled {
-			debugtrace2.Wait(r1.Key(), "main.shadows", "in.go:25")
-		}
-		return r1
+		return debugtrace2.Waiting(lwt.Suspend[string](fr, fr.await1), "main.shadows", "in.go:25")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace2.Enabled {
-			err = debugtrace2.Note(err, "main.shadows", "in.go:25", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace2.Awaited(err, "main.shadows", "in.go:25"))
 	} else {
 		fr.elem = v
 	}
@@ -139,12 +125,7 @@ s2:
 	goto range4
 endrange5:
 	/*line in.go:28:1*/ if len(fr.out /*line in.go:28:12*/) > 100 {
-		{
-			if debugtrace2.Enabled {
-				return fr.Become( /*line in.go:29:9*/ lwt.Fail[string](debugtrace2.Note( /*line in.go:29:26*/ fmt.Errorf("%v", fr.x /*line in.go:29:45*/), "main.shadows", "in.go:29", "raised") /*line in.go:29:46*/))
-			}
-			return fr.Become( /*line in.go:29:9*/ lwt.Fail[string](fmt.Errorf("%v", fr.x /*line in.go:29:45*/)))
-		}
+		return fr.Become( /*line in.go:29:9*/ lwt.Fail[string](debugtrace2.Raised( /*line in.go:29:26*/ fmt.Errorf("%v", fr.x /*line in.go:29:45*/), "main.shadows", "in.go:29") /*line in.go:29:46*/))
 	}
 	/*line in.go:31:1*/ return fr.Become( /*line in.go:31:8*/ lwt.Return(fr.out /*line in.go:31:23*/))
 }
@@ -154,4 +135,4 @@ func main() {
 	fmt.Println(lwtmain.Run(shadows("aé", 3)))
 }
 
-// lwtgen:sum 7760f391647e91aa
+// lwtgen:sum f06a24ee73647596

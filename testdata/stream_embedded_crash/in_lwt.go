@@ -73,17 +73,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.sum", "in.go:23")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.sum", "in.go:23")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.sum", "in.go:23", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.sum", "in.go:23"))
 	} else {
 		fr.elem = v
 	}
@@ -104,4 +97,4 @@ func main() {
 	fmt.Println(lwtmain.Run(sum(Numbers{lwtstream.OfSlice([]int{1, 2, 3})})))
 }
 
-// lwtgen:sum cb3be967959235ba
+// lwtgen:sum 837984e432d39f6e

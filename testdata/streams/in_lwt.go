@@ -64,17 +64,10 @@ range1:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.sum", "in.go:16")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.sum", "in.go:16")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.sum", "in.go:16", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.sum", "in.go:16"))
 	} else {
 		fr.elem = v
 	}
@@ -110,4 +103,4 @@ func main() {
 	fmt.Println(q)
 }
 
-// lwtgen:sum 22bb34852701083f
+// lwtgen:sum 4f34f0a37884345e

@@ -92,17 +92,10 @@ func (fr *classifyFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.classify", "in.go:33")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.classify", "in.go:33")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.classify", "in.go:33", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.classify", "in.go:33"))
 	} else {
 		fr.v1 = v
 	}
@@ -115,17 +108,10 @@ s1:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.classify", "in.go:34")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.classify", "in.go:34")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.classify", "in.go:34", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.classify", "in.go:34"))
 	} else {
 		fr.v2 = v
 	}
@@ -149,17 +135,10 @@ case3:
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.classify", "in.go:37")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "main.classify", "in.go:37")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.classify", "in.go:37", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.classify", "in.go:37"))
 	} else {
 		fr.v3 = v
 	}
@@ -177,17 +156,10 @@ case5:
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.classify", "in.go:45")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.classify", "in.go:45")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.classify", "in.go:45", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.classify", "in.go:45"))
 	}
 	goto case6
 case6:
@@ -242,17 +214,10 @@ func (fr *kindFrame) step() (r1 lwt.Promise[string]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.kind", "in.go:55")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.kind", "in.go:55")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.kind", "in.go:55", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.kind", "in.go:55"))
 	} else {
 		fr.v1 = v
 	}
@@ -350,17 +315,10 @@ case3:
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.describe", "in.go:72")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.describe", "in.go:72")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.describe", "in.go:72", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.describe", "in.go:72"))
 	} else {
 		fr.v1 = v
 	}
@@ -371,17 +329,10 @@ case4:
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		r1 = lwt.Suspend[string](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.describe", "in.go:75")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.describe", "in.go:75")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.describe", "in.go:75", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.describe", "in.go:75"))
 	}
 	/*line in.go:76:2*/ return fr.Become( /*line in.go:76:9*/ lwt.Return(fmt.Sprintf("text %v", fr.t2 /*line in.go:76:45*/)))
 case5:
@@ -391,17 +342,10 @@ case6:
 s3:
 	if !fr.await1.Ready() {
 		fr.state = 3
-		r1 = lwt.Suspend[string](fr, fr.await1)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.describe", "in.go:80")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await1), "main.describe", "in.go:80")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.describe", "in.go:80", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.describe", "in.go:80"))
 	} else {
 		fr.v2 = v
 	}
@@ -457,17 +401,10 @@ func (fr *signFrame) step() (r1 lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r1 = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r1.Key(), "main.sign", "in.go:90")
-		}
-		return r1
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.sign", "in.go:90")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.sign", "in.go:90", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.sign", "in.go:90"))
 	} else {
 		fr.v = v
 	}
@@ -507,4 +444,4 @@ func main() {
 	fmt.Println(d, e, f)
 }
 
-// lwtgen:sum 56f82bb7eb86e493
+// lwtgen:sum 1cb4d5ac219a09ed

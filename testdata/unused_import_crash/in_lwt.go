@@ -57,17 +57,10 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		r = lwt.Suspend[int](fr, fr.await)
-		if debugtrace.Enabled {
-			debugtrace.Wait(r.Key(), "main.f", "in.go:17")
-		}
-		return r
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:17")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		if debugtrace.Enabled {
-			err = debugtrace.Note(err, "main.f", "in.go:17", "awaited")
-		}
-		return fr.Fail(err)
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:17"))
 	}
 	/*line in.go:18:1*/ return fr.Become( /*line in.go:18:8*/ lwt.Return(1))
 }
@@ -78,4 +71,4 @@ func main() {
 	println(v, err == nil)
 }
 
-// lwtgen:sum 3fe78fea19306ee0
+// lwtgen:sum 88774e96a8cb6dca
