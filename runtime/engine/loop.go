@@ -366,7 +366,7 @@ func (l *loop) events() []*Event {
 	n := len(evs)
 	evs = append(evs, l.timers...)
 	for _, ev := range l.newTimers {
-		if ev.l == l && ev.index < 0 {
+		if ev != nil {
 			evs = append(evs, ev)
 		}
 	}
