@@ -1,5 +1,7 @@
 package lwt
 
+import "github.com/lwtgo/lwt/runtime/internal/owner"
+
 // How a pending node is canceled is kept in its aux field:
 //
 //	nil          not cancelable (a Wait promise): Cancel does nothing
@@ -36,6 +38,7 @@ func Cancel[T any](p Promise[T]) {
 	if p.n == nil {
 		return
 	}
+	owner.Check("lwt.Cancel")
 	w := cancelWalk{todo: []canceler{p.n}}
 	for len(w.todo) > 0 {
 		c := w.todo[len(w.todo)-1]

@@ -33,6 +33,7 @@ import (
 	"sync/atomic"
 
 	"github.com/lwtgo/lwt/runtime/engine"
+	"github.com/lwtgo/lwt/runtime/internal/owner"
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
@@ -63,6 +64,8 @@ func Run[T any](p lwt.Promise[T]) (T, error) {
 		return zero, ErrNested
 	}
 	defer running.Store(false)
+	owner.Enter()
+	defer owner.Leave()
 	loop(p)
 	return p.Result()
 }
