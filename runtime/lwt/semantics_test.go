@@ -1220,9 +1220,46 @@ func TestItem22PickCancelsOthers(t *testing.T) {
 	expectState(t, "the wait", w, "Sleep")
 }
 
-// Item 23: Canceling a pick cancels every input; their callbacks run before
-// those of the pick's result.
+// Item 23: Canceling a pick cancels every input, the last one first; the
+// pick's own callbacks do not wait for those of all the inputs. Canceling
+// Pick(t1, t2, t3) rejects the three, then runs their callbacks from t3 to
+// t1; the pick fails as t3's callbacks run, so its OnFailure comes between
+// t3's OnCancel and t2's (Lwt 5.6.1 prints on_cancel t3, on_failure pick,
+// on_cancel t2, on_cancel t1). Join and the other combinators that wait for
+// every input fail once t1's callbacks have run, after all three.
 func TestItem23PickCancelOrder(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		combine func(...lwt.Promise[lwt.Unit]) lwt.Promise[lwt.Unit]
+		want    []string
+	}{
+		{"pick", lwt.Pick[lwt.Unit], []string{"cancel t3", "pick failed", "cancel t2", "cancel t1"}},
+		{"choose", lwt.Choose[lwt.Unit], []string{"cancel t3", "choose failed", "cancel t2", "cancel t1"}},
+		{"npick", func(ps ...lwt.Promise[lwt.Unit]) lwt.Promise[lwt.Unit] {
+			return lwt.Map(lwt.NPick(ps...), func([]lwt.Unit) lwt.Unit { return unit })
+		}, []string{"cancel t3", "npick failed", "cancel t2", "cancel t1"}},
+		{"nchoose", func(ps ...lwt.Promise[lwt.Unit]) lwt.Promise[lwt.Unit] {
+			return lwt.Map(lwt.NChoose(ps...), func([]lwt.Unit) lwt.Unit { return unit })
+		}, []string{"cancel t3", "nchoose failed", "cancel t2", "cancel t1"}},
+		{"join", lwt.Join, []string{"cancel t3", "cancel t2", "cancel t1", "join failed"}},
+		{"all", func(ps ...lwt.Promise[lwt.Unit]) lwt.Promise[lwt.Unit] {
+			return lwt.Map(lwt.All(ps...), func([]lwt.Unit) lwt.Unit { return unit })
+		}, []string{"cancel t3", "cancel t2", "cancel t1", "all failed"}},
+	} {
+		var ev events
+		var ts []lwt.Promise[lwt.Unit]
+		for i := 1; i <= 3; i++ {
+			p, _ := lwt.Task[lwt.Unit]()
+			lwt.OnCancel(p, func() { ev.add("cancel t%d", i) })
+			ts = append(ts, p)
+		}
+		p := c.combine(ts...)
+		lwt.OnFailure(p, func(error) { ev.add("%s failed", c.name) })
+		lwt.Cancel(p)
+		t.Run(c.name, func(t *testing.T) { ev.expect(t, c.want...) })
+		expectCanceled(t, c.name, p)
+	}
+
 	t1, _ := lwt.Task[string]()
 	t2, _ := lwt.Task[string]()
 	p := lwt.Pick(t1, t2)
