@@ -1,8 +1,14 @@
 package lwt_test
 
-// One test per behaviour of /work/shared/lwt-semantics.md (items 1-39), after
-// Lwt's own test suite (test/core/test_lwt.ml). Where the item says
-// "differs", the test checks the behaviour DESIGN.md asks for instead.
+// Tests of the behaviours of Lwt's core that the port keeps: resolving and
+// waking, bind and map, callbacks and their order, cancellation, the
+// combinators (join, choose, pick and their n- variants), finalize and
+// catch, storage keys and pauses. They are numbered (TestItemN, "Item N" in
+// the comments) and many follow cases of Lwt's own test suite
+// (test/core/test_lwt.ml in Lwt's repository). An item marked "differs" is a
+// behaviour where the port departs from Lwt on purpose (see "Differences
+// from Lwt" in the package documentation): its test checks the port's
+// behaviour and says what Lwt does.
 //
 // The runtime is single-threaded with package-level state: no test here is
 // parallel.
@@ -2406,8 +2412,8 @@ func TestItem39TenMillionChainedBinds(t *testing.T) {
 	})
 }
 
-// Beyond the numbered items: the rest of the contract of DESIGN.md and of the
-// package documentation.
+// Beyond the numbered items: the rest of the package documentation's
+// contract.
 
 // States print like the manual; the zero Promise is fulfilled with the zero
 // value; a copy made before resolution sees the result.

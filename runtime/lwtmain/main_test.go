@@ -69,7 +69,7 @@ func TestTimerResolvesRun(t *testing.T) {
 	}
 }
 
-// Lwt semantics 47: a Run inside a callback of Run fails, and Run works again
+// As in Lwt_main: a Run inside a callback of Run fails, and Run works again
 // once the outer one has returned.
 func TestNestedRun(t *testing.T) {
 	var inner error
