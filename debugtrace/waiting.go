@@ -3,11 +3,8 @@ package debugtrace
 import (
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sort"
 	"sync"
-	"syscall"
 )
 
 // The table of waiting calls, kept in debug builds only. A mutex guards it
@@ -59,14 +56,5 @@ func init() {
 	if !Enabled {
 		return
 	}
-	// On SIGQUIT, print the waiting calls, then let Go print its goroutines
-	// and exit as it normally does.
-	c := make(chan os.Signal, 1)
-	signal.Notify(c, syscall.SIGQUIT)
-	go func() {
-		<-c
-		Dump(os.Stderr)
-		signal.Reset(syscall.SIGQUIT)
-		syscall.Kill(os.Getpid(), syscall.SIGQUIT)
-	}()
+	dumpOnSIGQUIT()
 }

@@ -13,6 +13,11 @@
 // package-level functions ([OnReadable], [Iter] ...) use it, and [Set]
 // replaces it at any time, moving the registered events to the new engine.
 //
+// The engines need Linux (epoll, eventfd). On any other system the package
+// is left empty but for one line that stops the build with a single error,
+// "undefined: lwt_for_Go_supports_only_Linux_for_now", and so does every
+// package that uses it.
+//
 // Engines work on raw descriptors with golang.org/x/sys/unix, not through
 // Go's network poller. Like the rest of the runtime they belong to the
 // goroutine that runs the scheduler, with one exception: [Wakeup] may be

@@ -1,3 +1,5 @@
+//go:build linux
+
 package engine
 
 import (
@@ -82,15 +84,18 @@ type Engine interface {
 // An Event is a callback registered with an engine: Lwt_engine.event.
 // It stays the same value when [Set] moves it to another engine.
 type Event struct {
-	l      *loop // the engine it is registered with; nil once stopped
-	f      func(*Event)
+	l     *loop // the engine it is registered with; nil once stopped
+	f     func(*Event)
+	fd    int
+	delay int64 // ns
+	at    int64 // deadline of a timer, on the package clock
+	seq   uint64
+	// index is a timer's position in the heap, or in the engine's
+	// newTimers while queued is set; -1 while in neither.
+	index  int
 	kind   kind
-	fd     int
 	repeat bool
-	delay  int64 // ns
-	at     int64 // deadline of a timer, on the package clock
-	seq    uint64
-	index  int // position in the timer heap; -1 while not in it
+	queued bool
 }
 
 type kind uint8

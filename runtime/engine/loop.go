@@ -1,3 +1,5 @@
+//go:build linux
+
 package engine
 
 import (
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lwtgo/lwt/runtime/internal/owner"
 )
 
 // loop is the part common to the three engines: the registered events, the
@@ -285,7 +289,16 @@ func (l *loop) poll(timeout int) {
 	}
 	l.depth++
 	defer func() { l.depth-- }()
+	// While lwtmain.Run's loop is blocked here, a resolution can only come
+	// from another goroutine: raise the flag package owner checks.
+	flag := timeout != 0 && owner.Running() && current.Load() == l
+	if flag {
+		owner.SetWaiting(true)
+	}
 	r, err := l.b.wait(timeout, r)
+	if flag {
+		owner.SetWaiting(false)
+	}
 	if err != nil {
 		panic(fmt.Sprintf("engine: %s: %v", l.name, err))
 	}
@@ -366,7 +379,7 @@ func (l *loop) events() []*Event {
 	n := len(evs)
 	evs = append(evs, l.timers...)
 	for _, ev := range l.newTimers {
-		if ev.l == l && ev.index < 0 {
+		if ev != nil {
 			evs = append(evs, ev)
 		}
 	}

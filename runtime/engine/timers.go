@@ -1,3 +1,5 @@
+//go:build linux
+
 package engine
 
 import (
@@ -37,15 +39,35 @@ func (l *loop) addTimer(ev *Event) {
 	ev.at = later(now(), ev.delay)
 	l.seq++
 	ev.seq = l.seq
-	ev.index = -1
-	l.newTimers = append(l.newTimers, ev)
+	l.queue(ev)
 	l.ntimers++
 }
 
+// queue appends ev to newTimers, remembering where, so that stopping it
+// clears its slot at once: a stopped timer must not keep its callback (and
+// what that holds) alive until the next Iter.
+func (l *loop) queue(ev *Event) {
+	ev.index = len(l.newTimers)
+	ev.queued = true
+	l.newTimers = append(l.newTimers, ev)
+}
+
 func (l *loop) removeTimer(ev *Event) {
-	if ev.index >= 0 {
+	if ev.queued {
+		l.newTimers[ev.index] = nil
+		ev.queued = false
+		ev.index = -1
+		// Drop the stopped timers at the end, so that registering and
+		// stopping timers over and over in one iteration (a timeout around
+		// a promise that resolves at once) does not grow the list.
+		n := len(l.newTimers)
+		for n > 0 && l.newTimers[n-1] == nil {
+			n--
+		}
+		l.newTimers = l.newTimers[:n]
+	} else if ev.index >= 0 {
 		l.timers.remove(ev.index)
-	} // else it is in newTimers, which skips stopped events
+	}
 	l.ntimers--
 }
 
@@ -54,10 +76,11 @@ func (l *loop) flushTimers() {
 		return
 	}
 	for i, ev := range l.newTimers {
-		if ev.l == l && ev.index < 0 {
+		if ev != nil {
+			ev.queued = false
 			l.timers.push(ev)
+			l.newTimers[i] = nil
 		}
-		l.newTimers[i] = nil
 	}
 	l.newTimers = l.newTimers[:0]
 }
@@ -84,7 +107,7 @@ func (l *loop) nextDeadline() (int64, bool) {
 		at, ok = l.timers[0].at, true
 	}
 	for _, ev := range l.newTimers {
-		if ev.l == l && ev.index < 0 && (!ok || ev.at < at) {
+		if ev != nil && (!ok || ev.at < at) {
 			at, ok = ev.at, true
 		}
 	}
@@ -108,7 +131,7 @@ func (l *loop) fireTimers(t int64) {
 			if ev.at < t {
 				ev.at = t
 			}
-			l.newTimers = append(l.newTimers, ev)
+			l.queue(ev)
 		} else {
 			ev.l = nil
 			l.ntimers--

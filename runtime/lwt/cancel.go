@@ -1,5 +1,7 @@
 package lwt
 
+import "github.com/lwtgo/lwt/runtime/internal/owner"
+
 // How a pending node is canceled is kept in its aux field:
 //
 //	nil          not cancelable (a Wait promise): Cancel does nothing
@@ -32,10 +34,16 @@ type marker interface{ unmark() }
 // and that failure flows back to p through the usual callbacks. Cancel does
 // nothing on a resolved promise or on one that waits only on Wait promises.
 // Like a wakeup, it runs all the callbacks it triggers before returning.
+//
+// As in Lwt, all the promises found are rejected first, then their callbacks
+// run, those of the last one found first: canceling Pick(t1, t2, t3) runs
+// the OnCancel hooks of t3, then t2, then t1, and the pick, which fails with
+// t3, runs its own callbacks between those of t3 and t2.
 func Cancel[T any](p Promise[T]) {
 	if p.n == nil {
 		return
 	}
+	owner.Check("lwt.Cancel")
 	w := cancelWalk{todo: []canceler{p.n}}
 	for len(w.todo) > 0 {
 		c := w.todo[len(w.todo)-1]
@@ -46,9 +54,11 @@ func Cancel[T any](p Promise[T]) {
 		m.unmark()
 	}
 	// Lwt's two phases: every initial promise is rejected first, then their
-	// callbacks run, in the order they were found.
-	for _, r := range w.canceled {
-		dispatch(r, false)
+	// callbacks run, last found first (Lwt collects them by consing onto a
+	// list): canceling Pick(t1, t2, t3) runs the callbacks of t3, then t2,
+	// then t1.
+	for i := len(w.canceled) - 1; i >= 0; i-- {
+		dispatch(w.canceled[i], false)
 	}
 }
 

@@ -23,6 +23,30 @@
 // goroutines reach it through notifications, jobs and
 // lwtpreemptive.RunInMain.
 //
+// # Calls from other goroutines
+//
+// Resolving a promise from another goroutine while lwtmain.Run runs would
+// corrupt it silently, so the resolvers ([Wakeup], [WakeupExn],
+// [WakeupResult], [WakeupLater], [WakeupLaterExn], [WakeupLaterResult]) and
+// [Cancel] check where they are called from, as far as that is cheap, and
+// panic with a message naming the call and the ways in (a notification of
+// lwtunix, lwtpreemptive.RunInMain):
+//
+//   - In every build, a call made while Run's loop is blocked in the engine
+//     waiting for events panics: it cannot come from the loop. This costs
+//     one atomic load per call, and catches the usual mistake (a goroutine
+//     that finishes some work and resolves a promise the loop waits on)
+//     whenever the loop is idle, not while it happens to be running
+//     callbacks.
+//   - In debug builds (the lwtdebug build tag), every such call made on a
+//     goroutine other than the one running Run panics. Naming the calling
+//     goroutine costs a stack trace, one to several microseconds per call,
+//     which is why default builds do not do it.
+//
+// Nothing is checked while no Run is running. The other functions of the
+// package (Bind, Pause ...) are not checked; the race detector reports such
+// races when they happen.
+//
 // # Differences from Lwt
 //
 //   - Callbacks on one promise run in registration order; Lwt runs them last

@@ -1,6 +1,10 @@
 package lwt
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/lwtgo/lwt/runtime/internal/owner"
+)
 
 // Unit is the type of promises that carry no value, Lwt's unit.
 type Unit = struct{}
@@ -88,6 +92,7 @@ func WakeupLaterResult[T any](r Resolver[T], v T, err error) {
 }
 
 func (r Resolver[T]) wake(api string, v T, err error, later bool) {
+	owner.Check(api)
 	if r.n == nil {
 		panic(api + ": zero Resolver")
 	}

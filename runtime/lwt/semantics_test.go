@@ -1,8 +1,14 @@
 package lwt_test
 
-// One test per behaviour of /work/shared/lwt-semantics.md (items 1-39), after
-// Lwt's own test suite (test/core/test_lwt.ml). Where the item says
-// "differs", the test checks the behaviour DESIGN.md asks for instead.
+// Tests of the behaviours of Lwt's core that the port keeps: resolving and
+// waking, bind and map, callbacks and their order, cancellation, the
+// combinators (join, choose, pick and their n- variants), finalize and
+// catch, storage keys and pauses. They are numbered (TestItemN, "Item N" in
+// the comments) and many follow cases of Lwt's own test suite
+// (test/core/test_lwt.ml in Lwt's repository). An item marked "differs" is a
+// behaviour where the port departs from Lwt on purpose (see "Differences
+// from Lwt" in the package documentation): its test checks the port's
+// behaviour and says what Lwt does.
 //
 // The runtime is single-threaded with package-level state: no test here is
 // parallel.
@@ -1220,9 +1226,46 @@ func TestItem22PickCancelsOthers(t *testing.T) {
 	expectState(t, "the wait", w, "Sleep")
 }
 
-// Item 23: Canceling a pick cancels every input; their callbacks run before
-// those of the pick's result.
+// Item 23: Canceling a pick cancels every input, the last one first; the
+// pick's own callbacks do not wait for those of all the inputs. Canceling
+// Pick(t1, t2, t3) rejects the three, then runs their callbacks from t3 to
+// t1; the pick fails as t3's callbacks run, so its OnFailure comes between
+// t3's OnCancel and t2's (Lwt 5.6.1 prints on_cancel t3, on_failure pick,
+// on_cancel t2, on_cancel t1). Join and the other combinators that wait for
+// every input fail once t1's callbacks have run, after all three.
 func TestItem23PickCancelOrder(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		combine func(...lwt.Promise[lwt.Unit]) lwt.Promise[lwt.Unit]
+		want    []string
+	}{
+		{"pick", lwt.Pick[lwt.Unit], []string{"cancel t3", "pick failed", "cancel t2", "cancel t1"}},
+		{"choose", lwt.Choose[lwt.Unit], []string{"cancel t3", "choose failed", "cancel t2", "cancel t1"}},
+		{"npick", func(ps ...lwt.Promise[lwt.Unit]) lwt.Promise[lwt.Unit] {
+			return lwt.Map(lwt.NPick(ps...), func([]lwt.Unit) lwt.Unit { return unit })
+		}, []string{"cancel t3", "npick failed", "cancel t2", "cancel t1"}},
+		{"nchoose", func(ps ...lwt.Promise[lwt.Unit]) lwt.Promise[lwt.Unit] {
+			return lwt.Map(lwt.NChoose(ps...), func([]lwt.Unit) lwt.Unit { return unit })
+		}, []string{"cancel t3", "nchoose failed", "cancel t2", "cancel t1"}},
+		{"join", lwt.Join, []string{"cancel t3", "cancel t2", "cancel t1", "join failed"}},
+		{"all", func(ps ...lwt.Promise[lwt.Unit]) lwt.Promise[lwt.Unit] {
+			return lwt.Map(lwt.All(ps...), func([]lwt.Unit) lwt.Unit { return unit })
+		}, []string{"cancel t3", "cancel t2", "cancel t1", "all failed"}},
+	} {
+		var ev events
+		var ts []lwt.Promise[lwt.Unit]
+		for i := 1; i <= 3; i++ {
+			p, _ := lwt.Task[lwt.Unit]()
+			lwt.OnCancel(p, func() { ev.add("cancel t%d", i) })
+			ts = append(ts, p)
+		}
+		p := c.combine(ts...)
+		lwt.OnFailure(p, func(error) { ev.add("%s failed", c.name) })
+		lwt.Cancel(p)
+		t.Run(c.name, func(t *testing.T) { ev.expect(t, c.want...) })
+		expectCanceled(t, c.name, p)
+	}
+
 	t1, _ := lwt.Task[string]()
 	t2, _ := lwt.Task[string]()
 	p := lwt.Pick(t1, t2)
@@ -2369,8 +2412,8 @@ func TestItem39TenMillionChainedBinds(t *testing.T) {
 	})
 }
 
-// Beyond the numbered items: the rest of the contract of DESIGN.md and of the
-// package documentation.
+// Beyond the numbered items: the rest of the package documentation's
+// contract.
 
 // States print like the manual; the zero Promise is fulfilled with the zero
 // value; a copy made before resolution sees the result.

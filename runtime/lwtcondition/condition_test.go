@@ -39,7 +39,7 @@ func TestMutexUnlockedDuringWait(t *testing.T) {
 	}
 }
 
-// Item 44 of lwt-semantics.md: signal wakes the oldest waiter and is not
+// As in Lwt_condition: signal wakes the oldest waiter and is not
 // remembered; broadcast wakes all; wait with a mutex releases the mutex and
 // takes it again before resolving.
 func TestSemantics44(t *testing.T) {

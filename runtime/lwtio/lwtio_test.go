@@ -43,7 +43,7 @@ func readLines(t *testing.T, ic *lwtio.InputChannel) []string {
 	}
 }
 
-// Item 48: read_line accepts "\n" and "\r\n" and fails with End_of_file
+// As in Lwt_io: read_line accepts "\n" and "\r\n" and fails with End_of_file
 // only when nothing was read.
 func TestReadLine(t *testing.T) {
 	cases := []struct {
@@ -158,7 +158,7 @@ func TestWrite(t *testing.T) {
 	}
 }
 
-// Item 48: output channels are flushed before the scheduler goes idle.
+// As in Lwt_io: output channels are flushed before the scheduler goes idle.
 func TestAutoFlush(t *testing.T) {
 	ic, oc, err := lwtio.Pipe()
 	if err != nil {

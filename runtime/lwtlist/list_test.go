@@ -108,7 +108,7 @@ var all = []struct {
 	}},
 }
 
-// Item 46 of lwt-semantics.md: a function that raises synchronously gives a
+// As in Lwt_list: a function that raises synchronously gives a
 // failed promise, not a raised error.
 func TestSemantics46(t *testing.T) {
 	for _, c := range all {

@@ -58,4 +58,18 @@
 //
 // Sections and rules may be used from any goroutine; loggers and log calls,
 // like all of lwt, belong to the goroutine that runs the scheduler.
+//
+// # Differences from Lwt
+//
+//   - A message's final newline is dropped before it is split into lines,
+//     as Go's log package does: "done\n" is the one line "done". Lwt_log
+//     splits at every newline, so its loggers get an empty last line, which
+//     a channel logger writes as a line of its own (the template with an
+//     empty message). Go code often ends messages with a newline out of
+//     habit; doubling every such line would be worse than the difference.
+//     An error added with [Err] comes after that: Err(e).Notice(s,
+//     "done\n") logs the line "done: e", where Lwt_log logs the two lines
+//     "done" and ": " followed by the exception.
+//   - [Default] is a [Writer] on standard error, not a channel logger (see
+//     above).
 package lwtlog

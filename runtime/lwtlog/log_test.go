@@ -101,6 +101,9 @@ type stringer func() string
 
 func (f stringer) String() string { return f() }
 
+// A message is split at its newlines, a final one dropped first (a
+// documented difference: Lwt_log passes an empty last line), and an error is
+// appended to the message before the split.
 func TestErrAndLines(t *testing.T) {
 	var got []record
 	l := recorder(&got)

@@ -12,7 +12,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
-// Lwt semantics 47: exit hooks run in order, each waited for, and their
+// As in Lwt_main: exit hooks run in order, each waited for, and their
 // failures are ignored.
 func TestExitHooks(t *testing.T) {
 	var log []string

@@ -13,6 +13,14 @@
 //
 // Most code should use WithLock, which releases the lock however the
 // critical section ends.
+//
+// # Differences from Lwt
+//
+// Unlock of a mutex that is not locked panics, as it does for Go's
+// sync.Mutex; Lwt_mutex.unlock does nothing then. Such a call means that two
+// threads each think they hold the lock, or that one releases it twice:
+// ignoring it would hide the bug until the section it guards is entered
+// twice at once.
 package lwtmutex
 
 import (

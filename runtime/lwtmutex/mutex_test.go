@@ -35,7 +35,7 @@ func TestLockUnlock(t *testing.T) {
 	}
 }
 
-// Item 43 of lwt-semantics.md: the lock passes to the oldest waiter; a
+// As in Lwt_mutex: the lock passes to the oldest waiter; a
 // canceled waiter never gets it.
 func TestSemantics43(t *testing.T) {
 	m := New()

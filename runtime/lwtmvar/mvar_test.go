@@ -68,7 +68,7 @@ func TestTakePut(t *testing.T) {
 	}
 }
 
-// Item 42 of lwt-semantics.md: put on a full mvar waits; take hands over the
+// As in Lwt_mvar: put on a full mvar waits; take hands over the
 // queued writer's value; a canceled writer leaves the queue; takers and
 // putters are served FIFO.
 func TestSemantics42(t *testing.T) {

@@ -390,7 +390,10 @@ func TestRunInMainOnLoop(t *testing.T) {
 	call := func() { RunInMain(func() lwt.Promise[int] { return lwt.Return(1) }) }
 	var inCallback, inHook string
 	h := lwtmain.LeaveIterHooks.AddLast(func() { inHook = msg(call) })
-	p := lwt.Map(lwt.Pause(), func(lwt.Unit) lwt.Unit { inCallback = msg(call); return lwt.Unit{} })
+	// A yield resumes after the engine's turn, so the round goes on to the
+	// leave hooks (a pause would resume before the enter hooks, and Run
+	// would return there).
+	p := lwt.Map(lwtmain.Yield(), func(lwt.Unit) lwt.Unit { inCallback = msg(call); return lwt.Unit{} })
 	_, err := run(t, p)
 	h.Remove()
 	if err != nil {

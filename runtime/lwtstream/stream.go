@@ -53,8 +53,10 @@
 //	}
 //
 // so the body may await, break, continue and return as in any loop, and a
-// failure of the source fails the function. Called anywhere else, All
-// panics.
+// failure of the source fails the function. Called anywhere else (as a
+// plain iter.Seq: slices.Collect(s.All()), or in code not rewritten), All
+// panics: use [Stream.ToSlice], [Iter], [IterS] or a loop of [Stream.Get]
+// there.
 //
 // # Differences from Lwt
 //
@@ -385,10 +387,23 @@ func (s *Stream[T]) IsClosed() bool { return !s.src.closed.IsSleeping() }
 func (s *Stream[T]) Closed() lwt.Promise[lwt.Unit] { return s.src.closed }
 
 // All is how annotated code ranges over a stream: see the package
-// documentation. lwtgen rewrites the loop; called anywhere else, All panics.
+// documentation. lwtgen rewrites the loop into awaits of [Stream.Get].
+//
+// The iter.Seq it returns is no ordinary iterator: reading a stream means
+// waiting, which an iter.Seq cannot do. lwtgen rewrites only a range loop
+// over s.All() in an annotated function; anywhere else, in code not
+// rewritten or given to a function that takes an iter.Seq (as in
+// slices.Collect(s.All())), All panics. There, use the functions that
+// return promises instead:
+// [Stream.ToSlice] for all the elements (Lwt's to_list), [Iter] or [IterS]
+// to run a function on each, [Stream.Get] in a loop, or
+// [Stream.GetAvailable] for what is there already without waiting.
 func (s *Stream[T]) All() iter.Seq[T] {
-	panic("lwtstream: Stream.All was called in code that lwtgen has not rewritten: " +
-		"run go generate (or lwtgen) on this package, and build without -tags=lwtsource")
+	panic("lwtstream: Stream.All was called outside a range loop of code rewritten by lwtgen " +
+		"(it cannot be used as a plain iter.Seq, as in slices.Collect(s.All())): " +
+		"in unannotated code use s.ToSlice(), lwtstream.Iter or IterS, or a loop of s.Get(), " +
+		"which return promises; if this is annotated code, run go generate (or lwtgen) " +
+		"on the package and build without -tags=lwtsource")
 }
 
 // seq views s as an lwtseq.Seq whose every node is a Get of s: forcing it

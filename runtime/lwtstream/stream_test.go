@@ -937,15 +937,29 @@ func TestHexdump(t *testing.T) {
 	wantSlice(t, Hexdump(OfString("")).ToSlice())
 }
 
+// All outside rewritten code panics, saying why and what to use instead;
+// used as a plain iter.Seq (slices.Collect) it panics the same way.
 func TestAllPanicsOutsideRewrittenCode(t *testing.T) {
-	defer func() {
-		if r := recover(); !strings.Contains(fmt.Sprint(r), "lwtgen") {
-			t.Errorf("got %v", r)
-		}
-	}()
-	for range OfSlice([]int{1}).All() {
-		t.Error("ranged")
+	check := func(how string, f func()) {
+		t.Helper()
+		defer func() {
+			msg := fmt.Sprint(recover())
+			for _, want := range []string{"lwtgen", "slices.Collect(s.All())", "s.ToSlice()", "lwtstream.Iter", "s.Get()"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("%s: panic %q does not mention %q", how, msg, want)
+				}
+			}
+		}()
+		f()
 	}
+	check("range", func() {
+		for range OfSlice([]int{1}).All() {
+			t.Error("ranged")
+		}
+	})
+	check("slices.Collect", func() {
+		t.Errorf("collected %v", slices.Collect(OfSlice([]int{1}).All()))
+	})
 }
 
 // A body that pushes into the stream it reads sees its own pushes in order.

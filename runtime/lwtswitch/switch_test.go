@@ -37,7 +37,7 @@ func TestTurnOffAddHook(t *testing.T) {
 	}
 }
 
-// Item 45 of lwt-semantics.md: turning off runs each hook once and waits for
+// As in Lwt_switch: turning off runs each hook once and waits for
 // all; a hook's error propagates after all hooks ran; adding a hook to a
 // switch that is off fails with Off.
 func TestSemantics45(t *testing.T) {

@@ -47,5 +47,14 @@
 //     started never runs. In Lwt 5 it does nothing.
 //   - When all threads of the pool are busy, jobs wait in a queue; Lwt runs
 //     them on the loop, blocking it.
-//   - Lwt_unix.yield is lwtmain.Yield (or lwt.Pause).
+//   - Lwt_unix.yield is lwtmain.Yield, as in Lwt (which deprecates both for
+//     lwt.Pause, resumed earlier in a round).
+//   - An operation on a closed FD (Read after Close, for instance) returns a
+//     promise rejected with an error matching [ErrClosed] and unix.EBADF;
+//     Lwt_unix raises Unix_error EBADF synchronously, before making a
+//     promise. In Go an error is a value: a panic for it would have to be
+//     recovered, where the promise's failure reaches the code that awaits
+//     it, which is where it looks for the operation's errors anyway. An
+//     aborted FD fails its operations the same way, with the error given
+//     to [FD.Abort], where Lwt raises it.
 package lwtunix

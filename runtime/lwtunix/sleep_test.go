@@ -31,7 +31,7 @@ func TestSleepZero(t *testing.T) {
 	}
 }
 
-// Lwt semantics 50: sleep is a cancelable task; canceling it stops its
+// As in Lwt_unix: sleep is a cancelable task; canceling it stops its
 // timer.
 func TestSleepCancelStopsTimer(t *testing.T) {
 	timers := engine.TimerCount()

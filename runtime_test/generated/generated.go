@@ -74,7 +74,7 @@ func PauseLoop(n int) lwt.Promise[int] {
 }
 
 // Ping and Pong pass a counter back and forth through two mailboxes, n
-// rounds: the mvar ping-pong of DESIGN.md, in the source language.
+// rounds: the mvar ping-pong benchmark, in the source language.
 //
 //lwt:async
 func Ping(n int, out, in *lwtmvar.MVar[int]) lwt.Promise[int] {

@@ -326,7 +326,7 @@ endfor3:
 }
 
 // Ping and Pong pass a counter back and forth through two mailboxes, n
-// rounds: the mvar ping-pong of DESIGN.md, in the source language.
+// rounds: the mvar ping-pong benchmark, in the source language.
 //
 //line generated.go:80:1
 func Ping(n int, out, in *lwtmvar.MVar[int]) lwt.Promise[int] {

@@ -67,7 +67,8 @@ func TestSafeDiv(t *testing.T) {
 	}
 }
 
-// DESIGN.md: s += lwt.Await(lwt.Return(1)) in a loop, ≤ 2 ns and 0 allocs.
+// s += lwt.Await(lwt.Return(1)) in a loop: the target is at most 2 ns and
+// no allocation.
 func BenchmarkAwaitResolved(b *testing.B) {
 	b.ReportAllocs()
 	if v, _ := SumResolved(b.N).Result(); v != b.N {
@@ -125,7 +126,7 @@ func benchTry(b *testing.B, f func(lwt.Promise[int], int) lwt.Promise[int]) {
 	}
 }
 
-// DESIGN.md: a pause round trip through the main loop, here from generated
+// A pause round trip through the main loop, here from generated
 // code: the frame is allocated once, each round only makes the paused
 // promise.
 func BenchmarkPauseRoundTripGenerated(b *testing.B) {
@@ -135,7 +136,7 @@ func BenchmarkPauseRoundTripGenerated(b *testing.B) {
 	}
 }
 
-// DESIGN.md: mvar ping-pong, one round, between two threads written in the
+// The mvar ping-pong, one round, between two threads written in the
 // source language.
 func BenchmarkMVarPingPongGenerated(b *testing.B) {
 	b.ReportAllocs()
