@@ -617,4 +617,4 @@ s2:
 	/*line generated.go:114:1*/ return fr.Become( /*line generated.go:114:8*/ lwt.Return /*line generated.go:114:18*/ ( /*line generated.go:114:19*/ fr.x /*line generated.go:114:21*/ + fr.v1 /*line generated.go:114:36*/))
 }
 
-// lwtgen:sum a8f4f39b0a825133
+// lwtgen:sum 67f227426ad803b9
