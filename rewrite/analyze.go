@@ -337,8 +337,13 @@ func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
 				g.errorf(n.Pos(), "lwt.Await in a go statement: await first, then start the goroutine")
 			}
 		case *ast.SelectStmt:
-			if a.awaits[n] {
+			switch {
+			case a.awaits[n] && g.hasMarker(n):
 				g.errorf(n.Pos(), "select cannot contain lwt.Await: a select blocks the whole thread; use lwt.Choose or lwt.Pick")
+			case a.awaits[n]:
+				// Only defers: they are registered in lowered code, which a
+				// select cannot be.
+				g.errorf(n.Pos(), "defer inside a select of an async function is not supported: lwtgen registers deferred calls in code it lowers, and cannot lower a select; defer outside the select")
 			}
 		case *ast.BranchStmt:
 			if b := labelBlock[g.pkg.TypesInfo.Uses[n.Label]]; n.Tok == token.GOTO && (b == nil || a.listAwaits(b)) {
@@ -361,6 +366,25 @@ func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
 		}
 		return true
 	})
+}
+
+// hasMarker reports whether n calls a marker (lwt.Await ...) or ranges
+// over a stream, outside func literals.
+func (g *fileGen) hasMarker(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			found = found || markerName(g.pkg.TypesInfo, m) != ""
+		case *ast.RangeStmt:
+			_, stream := streamRange(g.pkg.TypesInfo, m.X)
+			found = found || stream
+		}
+		return !found
+	})
+	return found
 }
 
 // listAwaits reports whether a statement of block b (a block or a case

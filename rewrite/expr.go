@@ -15,7 +15,7 @@ func (fg *funcGen) expr(e ast.Expr, now bool) string {
 	if !fg.a.awaits[e] {
 		text := fg.render(e, nil)
 		if now && ordered(e) {
-			return fg.spill(text, fg.info.TypeOf(e), e.Pos())
+			return fg.spillExpr(e, text)
 		}
 		return text
 	}
@@ -110,7 +110,7 @@ func (fg *funcGen) operands(e ast.Expr, ops []ast.Expr, now bool) string {
 	}
 	text := fg.render(e, subst)
 	if now && ordered(e) {
-		return fg.spill(text, fg.info.TypeOf(e), e.Pos())
+		return fg.spillExpr(e, text)
 	}
 	return text
 }
@@ -244,6 +244,22 @@ func (fg *funcGen) shortCircuit(e *ast.BinaryExpr) string {
 	fg.emit("%s = %s", tmp, y)
 	fg.label(skip)
 	return tmp
+}
+
+// spillExpr computes e (lowered to text) now into a temporary. A
+// composite literal whose type its enclosing literal elides gets it
+// spelled out: {1, 2} becomes T{1, 2}, or &T{1, 2} for an element of
+// pointer type.
+func (fg *funcGen) spillExpr(e ast.Expr, text string) string {
+	t := fg.info.TypeOf(e)
+	if lit, ok := e.(*ast.CompositeLit); ok && lit.Type == nil {
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			text = "&" + fg.typeText(p.Elem(), e.Pos()) + text
+		} else {
+			text = fg.typeText(t, e.Pos()) + text
+		}
+	}
+	return fg.spill(text, t, e.Pos())
 }
 
 // spill computes text now into a temporary of type t.

@@ -47,6 +47,18 @@
 // package (Bind, Pause ...) are not checked; the race detector reports such
 // races when they happen.
 //
+// # Support for generated code
+//
+// [Frame] and its methods, [Resumer], [Suspend], [Promise.Ready],
+// [PanicFailure], [Recovered] and [AssertionFailed] are what the state
+// machines lwtgen generates call; their doc comments say "for generated
+// code". They are exported because generated code lives in the user's
+// packages, and are not meant for hand-written code. They stay in this
+// package rather than one of their own (as protobuf's protoimpl) because
+// Suspend works on the promise's internals (its node, its callbacks, the
+// queue), and a second package would need those exported, or the whole core
+// moved behind two facades, for a difference in naming only.
+//
 // # Differences from Lwt
 //
 //   - Callbacks on one promise run in registration order; Lwt runs them last

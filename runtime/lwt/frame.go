@@ -17,11 +17,11 @@ import (
 // the awaited promise; the frame's node then is the promise the call
 // returned.
 
-// Resumer is implemented by generated frames: Resume continues the state
+// Resumer (for generated code) is implemented by generated frames: Resume continues the state
 // machine once the promise it waits on is resolved.
 type Resumer interface{ Resume() }
 
-// Frame is embedded in every frame lwtgen generates for an async function
+// Frame (for generated code) is embedded in every frame lwtgen generates for an async function
 // whose result is Promise[R].
 type Frame[R any] struct {
 	out  node[R]
@@ -31,7 +31,7 @@ type Frame[R any] struct {
 
 func (f *Frame[R]) frame() *Frame[R] { return f }
 
-// OnHeap reports whether the frame has suspended at least once, and so runs
+// OnHeap (for generated code) reports whether the frame has suspended at least once, and so runs
 // as a callback whose result goes to its node.
 func (f *Frame[R]) OnHeap() bool { return f.heap != nil }
 
@@ -43,7 +43,7 @@ type frameOf[F, R any] interface {
 	frame() *Frame[R]
 }
 
-// Suspend makes frame f wait for the pending promise p, and returns the
+// Suspend (for generated code) makes frame f wait for the pending promise p, and returns the
 // promise of the whole call (meaningful on the first suspension only). On the
 // first suspension the frame is copied to the heap; the copy is resumed.
 //
@@ -96,7 +96,7 @@ func (p Promise[T]) Ready() bool {
 	return p.n == nil || p.n.phase == fulfilled || p.n.phase == rejected
 }
 
-// Return ends a call of an async function with value v.
+// Return (for generated code) ends a call of an async function with value v.
 func (f *Frame[R]) Return(v R) Promise[R] {
 	if f.heap == nil {
 		return Promise[R]{v: v}
@@ -105,7 +105,7 @@ func (f *Frame[R]) Return(v R) Promise[R] {
 	return Promise[R]{}
 }
 
-// Fail ends a call of an async function with error err.
+// Fail (for generated code) ends a call of an async function with error err.
 func (f *Frame[R]) Fail(err error) Promise[R] {
 	if f.heap == nil {
 		return Promise[R]{err: nonNil("lwt.Fail", err)}
@@ -114,7 +114,7 @@ func (f *Frame[R]) Fail(err error) Promise[R] {
 	return Promise[R]{}
 }
 
-// Become ends a call of an async function with the outcome of p (a return
+// Become (for generated code) ends a call of an async function with the outcome of p (a return
 // of a promise expression).
 func (f *Frame[R]) Become(p Promise[R]) Promise[R] {
 	if f.heap == nil {
@@ -124,11 +124,11 @@ func (f *Frame[R]) Become(p Promise[R]) Promise[R] {
 	return Promise[R]{}
 }
 
-// Key identifies the call a heap frame runs: the same value as
+// Key (for generated code) identifies the call a heap frame runs: the same value as
 // [Promise.Key] of the promise the call returned.
 func (f *Frame[R]) Key() any { return &f.out }
 
-// Recover is deferred by a frame's step function: a panic in the body
+// Recover (for generated code) is deferred by a frame's step function: a panic in the body
 // becomes the failure of the call.
 func (f *Frame[R]) Recover(r *Promise[R]) {
 	if x := recover(); x != nil {
@@ -136,11 +136,11 @@ func (f *Frame[R]) Recover(r *Promise[R]) {
 	}
 }
 
-// PanicFailure is the failure a recovered panic value becomes: a
+// PanicFailure (for generated code) is the failure a recovered panic value becomes: a
 // [*PanicError] with the stack of the panic.
 func PanicFailure(x any) error { return newPanicError(x) }
 
-// Recovered is deferred by the functions lwtgen generates for lwt.Try: a
+// Recovered (for generated code) is deferred by the functions lwtgen generates for lwt.Try: a
 // panic while evaluating the promise expression becomes its failure.
 func Recovered[T any](p *Promise[T]) {
 	if x := recover(); x != nil {
@@ -148,6 +148,6 @@ func Recovered[T any](p *Promise[T]) {
 	}
 }
 
-// AssertionFailed is the failure of a false lwt.Assert at site
+// AssertionFailed (for generated code) is the failure of a false lwt.Assert at site
 // ("file:line:col"); it wraps [ErrAssert].
 func AssertionFailed(site string) error { return fmt.Errorf("%w at %s", ErrAssert, site) }

@@ -1,0 +1,26 @@
+//go:build lwtsource
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtmain"
+)
+
+//lwt:async
+func f() lwt.Promise[int] {
+	lwt.Await(lwt.Pause())
+	c := make(chan int, 1)
+	c <- 1
+	select {
+	case v := <-c:
+		defer fmt.Println("deferred", v)
+	}
+	return lwt.Return(1)
+}
+
+func main() {
+	fmt.Println(lwtmain.Run(f()))
+}
