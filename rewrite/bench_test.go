@@ -68,7 +68,7 @@ func writeModuleTB(t testing.TB, dir, root string) {
 	runGo(t, dir, "mod", "tidy")
 }
 
-// DESIGN.md: lwtgen processes a package of 10,000 annotated lines in under
+// lwtgen should process a package of 10,000 annotated lines in under
 // 2 s. One op is a whole run: load, rewrite, type-check the output.
 func BenchmarkRun10kLines(b *testing.B) {
 	dir := bigPackage(b, 10_000)

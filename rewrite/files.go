@@ -428,16 +428,11 @@ func (g *fileGen) copyDecl(out *bytes.Buffer, decl ast.Decl) {
 	if fd, ok := decl.(*ast.FuncDecl); ok {
 		// Literal frames in a generic function take its type parameters.
 		sig := g.pkg.TypesInfo.Defs[fd.Name].Type().(*types.Signature)
-		var decls, uses []string
 		for _, list := range []*types.TypeParamList{sig.RecvTypeParams(), sig.TypeParams()} {
 			for i := 0; i < list.Len(); i++ {
 				tp := list.At(i)
-				decls = append(decls, tp.Obj().Name()+" "+fg.typeText(tp.Constraint(), fd.Pos()))
-				uses = append(uses, tp.Obj().Name())
+				fg.tparams = append(fg.tparams, typeParam{tp.Obj().Name(), fg.typeText(tp.Constraint(), fd.Pos())})
 			}
-		}
-		if len(decls) > 0 {
-			fg.tparams, fg.targs = "["+strings.Join(decls, ", ")+"]", "["+strings.Join(uses, ", ")+"]"
 		}
 	}
 	out.WriteString(g.text(from, decl.Pos()))

@@ -66,12 +66,11 @@ type funcGen struct {
 	frame      string // frame type name
 	stateNames []string
 	funcName   string // for backtraces: pkg.Func, pkg.(*T).Method, pkg.Func.func1
-	tparams    string // "[T any, ...]" for declarations of the frame
-	targs      string // "[T, ...]" for uses
+	tparams    []typeParam // of the frame: the function's
 	fr         string // the frame in step
 	retName    string // step's result
 	vars       map[*types.Var]string
-	fields     []string // "name type" lines
+	fields     []field
 	fieldNames map[string]bool
 
 	body strings.Builder
@@ -167,7 +166,7 @@ func (fg *funcGen) setup(sig *types.Signature) {
 		fg.funcName = fmt.Sprintf("%s.func%d", fg.parent.funcName, fg.parent.litCount+1)
 		fg.parent.litCount++
 		fg.frame = g.freshTop(fmt.Sprintf("%sFunc%d", strings.TrimSuffix(fg.parent.frame, "Frame"), fg.parent.litCount) + "Frame")
-		fg.tparams, fg.targs = fg.parent.tparams, fg.parent.targs
+		fg.tparams = fg.parent.tparams
 		fg.setupFields()
 		return
 	}
@@ -191,17 +190,11 @@ func (fg *funcGen) setup(sig *types.Signature) {
 	for i := 0; i < sig.TypeParams().Len(); i++ {
 		tps = append(tps, sig.TypeParams().At(i))
 	}
-	if len(tps) > 0 {
-		var decl, use []string
-		for _, tp := range tps {
-			if tp.Obj().Name() == "_" {
-				g.errorf(fd.decl.Recv.Pos(), "a type parameter named _ in an async method: give it a name, the frame refers to it")
-			}
-			decl = append(decl, tp.Obj().Name()+" "+fg.typeText(tp.Constraint(), fd.Pos()))
-			use = append(use, tp.Obj().Name())
+	for _, tp := range tps {
+		if tp.Obj().Name() == "_" {
+			g.errorf(fd.decl.Recv.Pos(), "a type parameter named _ in an async method: give it a name, the frame refers to it")
 		}
-		fg.tparams = "[" + strings.Join(decl, ", ") + "]"
-		fg.targs = "[" + strings.Join(use, ", ") + "]"
+		fg.tparams = append(fg.tparams, typeParam{tp.Obj().Name(), fg.typeText(tp.Constraint(), fd.Pos())})
 	}
 	fg.setupFields()
 }
@@ -212,7 +205,7 @@ func (fg *funcGen) setupFields() {
 	for _, name := range []string{"Frame", "Return", "Fail", "Become", "Recover", "OnHeap", "Resume", "Key", "step", "state"} {
 		fg.fieldNames[name] = true
 	}
-	fg.fields = append(fg.fields, fg.lwt+".Frame["+fg.res+"]", "state int")
+	fg.fields = append(fg.fields, field{typ: fg.lwt + ".Frame[" + fg.res + "]"}, field{name: "state", typ: "int"})
 	if n := len(fg.a.defers); n > 0 && fg.result != nil {
 		fg.g.errorf(fg.a.defers[0].Pos(), "defer in an async function with a named result is not supported: a deferred call could not change the result as in Go; name no result")
 	}
@@ -225,9 +218,10 @@ func (fg *funcGen) setupFields() {
 		fg.fieldNames["ret"], fg.fieldNames["retv"], fg.fieldNames["rerr"] = true, true, true
 		fg.fieldNames["defers"], fg.fieldNames["ndefers"] = true, true
 		fg.fields = append(fg.fields,
-			"ret "+fg.lwt+".Promise["+fg.res+"] // the promise returned, awaited before the deferred calls",
-			"retv "+fg.res, "rerr error // the outcome, once known",
-			fmt.Sprintf("defers [%d]%s // the deferred calls registered, by site", n, siteType(n)), "ndefers int")
+			field{"ret", fg.lwt + ".Promise[" + fg.res + "]", "the promise returned, awaited before the deferred calls"},
+			field{"retv", fg.res, ""}, field{"rerr", "error", "the outcome, once known"},
+			field{"defers", fmt.Sprintf("[%d]%s", n, siteType(n)), "the deferred calls registered, by site"},
+			field{"ndefers", "int", ""})
 		fg.retLabel, fg.unwind = fg.newLabel("ret"), fg.newLabel("unwind")
 	}
 	// Variables, in declaration order, so that the frame reads like the
@@ -244,7 +238,7 @@ func (fg *funcGen) setupFields() {
 		if fg.a.boxed[v] {
 			t = "*" + t
 		}
-		fg.fields = append(fg.fields, name+" "+t)
+		fg.fields = append(fg.fields, field{name: name, typ: t})
 	}
 	// An async literal points to the variables it uses from around it.
 	if fg.fn.lit != nil {
@@ -252,7 +246,7 @@ func (fg *funcGen) setupFields() {
 			name := fg.field(v.Name())
 			fg.vars[v] = name
 			fg.captured[v] = true
-			fg.fields = append(fg.fields, name+" *"+fg.typeText(v.Type(), v.Pos())+" // captured")
+			fg.fields = append(fg.fields, field{name, "*" + fg.typeText(v.Type(), v.Pos()), "captured"})
 		}
 	}
 }
@@ -363,7 +357,7 @@ func (fg *funcGen) field(base string) string {
 // temp adds a frame field of type t and returns how step refers to it.
 func (fg *funcGen) temp(base string, t string) string {
 	name := fg.field(base)
-	fg.fields = append(fg.fields, name+" "+t)
+	fg.fields = append(fg.fields, field{name: name, typ: t})
 	return fg.fr + "." + name
 }
 
@@ -599,97 +593,9 @@ func (fg *funcGen) writeDecl(out *bytes.Buffer) {
 		}
 	}
 	out.WriteString(g.lineDirective(fd.Pos()))
-	out.WriteString(g.text(fd.Pos(), fd.Body.Lbrace) + "{\n")
-	out.WriteString(fg.start(nil))
-	out.WriteString("}\n\n")
-}
-
-// start is the body of an entry: make the frame, run it.
-func (fg *funcGen) start(captures map[*types.Var]string) string {
-	var b strings.Builder
-	var inits, cells []string
-	var sig *types.Signature
-	if fg.fn.decl != nil {
-		sig = fg.info.Defs[fg.fn.decl.Name].Type().(*types.Signature)
-	} else {
-		sig = fg.info.TypeOf(fg.fn.lit).(*types.Signature)
-	}
-	addParam := func(v *types.Var) {
-		if v.Name() == "" || v.Name() == "_" || !fg.a.hoisted[v] {
-			return
-		}
-		if fg.a.boxed[v] {
-			// The parameter itself becomes the cell.
-			cells = append(cells, fmt.Sprintf("%s.%s = &%s", fg.fr, fg.vars[v], v.Name()))
-			return
-		}
-		inits = append(inits, fmt.Sprintf("%s: %s", fg.vars[v], v.Name()))
-	}
-	if r := sig.Recv(); r != nil {
-		addParam(r)
-	}
-	for i := 0; i < sig.Params().Len(); i++ {
-		addParam(sig.Params().At(i))
-	}
-	if fg.fn.lit != nil {
-		for _, v := range fg.capturedVars() {
-			inits = append(inits, fmt.Sprintf("%s: %s", fg.vars[v], captures[v]))
-		}
-	}
-	fmt.Fprintf(&b, "%s := %s%s{%s}\n", fg.fr, fg.frame, fg.targs, strings.Join(inits, ", "))
-	for _, c := range cells {
-		b.WriteString(c + "\n")
-	}
-	if fg.result != nil && fg.a.boxed[fg.result] {
-		pos := fg.fn.Body().Lbrace
-		if _, obj := fg.g.pkg.Types.Scope().Innermost(pos).LookupParent("new", pos); obj != types.Universe.Lookup("new") {
-			fg.g.errorf(obj.Pos(), "new shadows Go's built-in new, which the code lwtgen generates for this function uses: rename it")
-		}
-		fmt.Fprintf(&b, "%s.%s = new(%s.Promise[%s])\n", fg.fr, fg.vars[fg.result], fg.lwt, fg.res)
-	}
-	fmt.Fprintf(&b, "return %s.step()\n", fg.fr)
-	return b.String()
-}
-
-// writeFrame emits the frame type and its methods.
-func (fg *funcGen) writeFrame(out *bytes.Buffer) {
-	what := "an async func literal"
-	if fg.fn.decl != nil {
-		what = fg.fn.decl.Name.Name
-	}
-	// The frame and its methods belong to the function's declaration.
-	out.WriteString(fg.g.lineDirective(fg.fn.Pos()))
-	fmt.Fprintf(out, "// %s is the state of a call of %s while it waits.\n", fg.frame, what)
-	fmt.Fprintf(out, "type %s%s struct {\n", fg.frame, fg.tparams)
-	for _, f := range fg.fields {
-		out.WriteString(f + "\n")
-	}
-	out.WriteString("}\n\n")
-	recv := fmt.Sprintf("(%s *%s%s)", fg.fr, fg.frame, fg.targs)
-	dt := fg.debugtrace()
-	out.WriteString(fg.g.lineDirective(fg.fn.Pos()))
-	fmt.Fprintf(out, "func %s Resume() {\nif %s.Enabled {\n%s.Resume(%s.Key())\n}\n%s.step()\n}\n\n", recv, dt, dt, fg.fr, fg.fr)
-	out.WriteString(fg.g.lineDirective(fg.fn.Pos()))
-	fmt.Fprintf(out, "func %s step() (%s %s.Promise[%s]) {\n", recv, fg.retName, fg.lwt, fg.res)
-	if fg.deferSites != nil {
-		// A panic runs the deferred calls, then fails the call.
-		fmt.Fprintf(out, "defer func() {\nif x := recover(); x != nil {\n%s.rerr = %s.PanicFailure(x)\nif %s.Enabled {\n%s.rerr = %s.Note(%s.rerr, %q, %s.PanicSite(%q, %q), \"panicked\")\n}\n%s.state = %d\n%s = %s.step()\n}\n}()\n",
-			fg.fr, fg.lwt, dt, fg.fr, dt, fg.fr, fg.funcName, dt, fg.frame, fg.site(fg.fn.Body()), fg.fr, fg.unwindState, fg.retName, fg.fr)
-	} else {
-		// A panic fails the call; debug builds note where.
-		fmt.Fprintf(out, "if %s.Enabled {\ndefer func() {\nif x := recover(); x != nil {\n%s = %s.Fail(%s.Note(%s.PanicFailure(x), %q, %s.PanicSite(%q, %q), \"panicked\"))\n}\n}()\n} else {\ndefer %s.Recover(&%s)\n}\n",
-			dt, fg.retName, fg.fr, dt, fg.lwt, fg.funcName, dt, fg.frame, fg.site(fg.fn.Body()), fg.fr, fg.retName)
-	}
-	if fg.states > 0 {
-		fmt.Fprintf(out, "switch %s.state {\n", fg.fr)
-		for i := 1; i <= fg.states; i++ {
-			fmt.Fprintf(out, "case %d:\ngoto %s\n", i, fg.stateName(i))
-		}
-		out.WriteString("}\n")
-	}
-	out.WriteString(fg.dropUnusedLabels(fg.body.String()))
-	out.WriteString("}\n\n")
-	out.WriteString(fg.methods.String())
+	out.WriteString(g.text(fd.Pos(), fd.Body.Lbrace))
+	out.WriteString(fg.entryBody(fg.info.Defs[fd.Name].Type().(*types.Signature), nil))
+	out.WriteString("\n\n")
 }
 
 // checkMovable reports local constants and types that code moved out of its
@@ -747,11 +653,7 @@ func (fg *funcGen) litEntry(lit *ast.FuncLit, ptr func(v *types.Var) string) str
 		args = append(args, ptr(v))
 	}
 	ftype := fg.g.text(lit.Type.Pos(), lit.Type.End())
-	inner := ftype + " {\n" + cg.start(captures) + "}"
-	if len(vs) == 0 {
-		return inner
-	}
-	return "func(" + strings.Join(params, ", ") + ") " + ftype + " {\nreturn " + inner + "\n}(" + strings.Join(args, ", ") + ")"
+	return litClosure(ftype, cg.entryBody(sig, captures), params, args)
 }
 
 // dropUnusedLabels removes labels nothing jumps to (Go rejects them).
@@ -1148,9 +1050,7 @@ func (fg *funcGen) tryMethod(x ast.Expr) string {
 		return "nil"
 	}
 	name := fg.field("try")
-	p := fg.fresh("p")
-	fmt.Fprintf(&fg.methods, "func (%s *%s%s) %s() (%s %s) {\ndefer %s.Recovered(&%s)\n%sreturn %s\n}\n\n",
-		fg.fr, fg.frame, fg.targs, name, p, t, fg.lwt, p, fg.g.lineDirectiveInline(x.Pos()), fg.render(x, nil))
+	fg.tryMethodDecl(name, t, fg.g.lineDirectiveInline(x.Pos()), fg.render(x, nil))
 	return fg.fr + "." + name + "()"
 }
 
@@ -1348,7 +1248,7 @@ func (fg *funcGen) rangeStmt(s *ast.RangeStmt, label string) {
 			key, val, step = i, r, i+" += "+size
 		} else {
 			// range over an integer: the counter has the integer's type.
-			fg.fields[len(fg.fields)-1] = strings.TrimPrefix(i, fg.fr+".") + " " + fg.typeText(xt, s.X.Pos())
+			fg.fields[len(fg.fields)-1].typ = fg.typeText(xt, s.X.Pos())
 			fg.label(cond)
 			fg.emit("if %s >= %s {\n%s\n}", i, coll, fg.gotoText(end))
 			key, step = i, i+"++"

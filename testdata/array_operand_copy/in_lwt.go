@@ -2,12 +2,14 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // An array element reached through a call (or an index that awaits) is
 // copied into a temporary before a later await; slicing it, taking the
 // address of one of its elements or calling a pointer method on one then
 // works on the copy.
 //
-//line in.go:7:1
+//line in.go:9:1
 package main
 
 import (
@@ -17,21 +19,21 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:16:1
+//line in.go:18:1
 type cell struct{ n int }
 
-//line in.go:18:1
+//line in.go:20:1
 func (c *cell) Set(v int) { c.n = v }
 
-//line in.go:20:1
+//line in.go:22:1
 func first() int { return 0 }
 
-//line in.go:22:1
+//line in.go:24:1
 func later(v int) lwt.Promise[int] {
 	return lwt.Map(lwt.Pause(), func(lwt.Unit) int { return v })
 }
 
-//line in.go:27:1
+//line in.go:29:1
 func f() lwt.Promise[string] {
 	fr := fFrame{}
 	return fr.step()
@@ -39,7 +41,7 @@ func f() lwt.Promise[string] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:27:1
+//line in.go:29:1
 type fFrame struct {
 	lwt.Frame[string]
 	state int
@@ -57,7 +59,7 @@ type fFrame struct {
 	v3    int
 }
 
-//line in.go:27:1
+//line in.go:29:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -65,12 +67,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:27:1
+//line in.go:29:1
 func (fr *fFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:27"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:29"), "panicked"))
 			}
 		}()
 	} else {
@@ -86,66 +88,66 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:28:1*/ fr.grid = /*line in.go:28:9*/ [][3]int{{1, 2, 3}}
-	fr.t = /*line in.go:29:13*/ first()
-	/*line in.go:29:24*/ fr.await = /*line in.go:29:34*/ later(2)
+	/*line in.go:30:1*/ fr.grid = /*line in.go:30:9*/ [][3]int{{1, 2, 3}}
+	fr.t = /*line in.go:31:13*/ first()
+	/*line in.go:31:24*/ fr.await = /*line in.go:31:34*/ later(2)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:29")
-	}
-	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:29"))
-	} else {
-		fr.v = v
-	}
-	/*line in.go:29:1*/ fr.row = /*line in.go:29:8*/ fr.grid /*line in.go:29:12*/ [fr.t /*line in.go:29:21*/] /*line in.go:29:21*/ [ /*line in.go:29:22*/ 0: /*line in.go:29:23*/ fr.v /*line in.go:29:44*/]
-	/*line in.go:30:1*/ fr.row /*line in.go:30:4*/ [0] = 10
-	fr.t1 = /*line in.go:31:12*/ first()
-	/*line in.go:31:21*/ fr.await = /*line in.go:31:31*/ later(1)
-s2:
-	if !fr.await.Ready() {
-		fr.state = 2
 		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:31")
 	}
 	if v, err := fr.await.Result(); err != nil {
 		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:31"))
 	} else {
+		fr.v = v
+	}
+	/*line in.go:31:1*/ fr.row = /*line in.go:31:8*/ fr.grid /*line in.go:31:12*/ [fr.t /*line in.go:31:21*/] /*line in.go:31:21*/ [ /*line in.go:31:22*/ 0: /*line in.go:31:23*/ fr.v /*line in.go:31:44*/]
+	/*line in.go:32:1*/ fr.row /*line in.go:32:4*/ [0] = 10
+	fr.t1 = /*line in.go:33:12*/ first()
+	/*line in.go:33:21*/ fr.await = /*line in.go:33:31*/ later(1)
+s2:
+	if !fr.await.Ready() {
+		fr.state = 2
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:33")
+	}
+	if v, err := fr.await.Result(); err != nil {
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:33"))
+	} else {
 		fr.v1 = v
 	}
-	/*line in.go:31:1*/ fr.p = /*line in.go:31:6*/ & /*line in.go:31:7*/ fr.grid /*line in.go:31:11*/ [fr.t1 /*line in.go:31:20*/] /*line in.go:31:20*/ [fr.v1 /*line in.go:31:41*/]
-	/*line in.go:32:1*/ *fr.p /*line in.go:32:4*/ = 20
-	/*line in.go:33:1*/ fr.cells = /*line in.go:33:10*/ [][2]cell{{}}
-	fr.t2 = /*line in.go:34:7*/ first()
-	/*line in.go:34:16*/ fr.await = /*line in.go:34:26*/ later(0)
+	/*line in.go:33:1*/ fr.p = /*line in.go:33:6*/ & /*line in.go:33:7*/ fr.grid /*line in.go:33:11*/ [fr.t1 /*line in.go:33:20*/] /*line in.go:33:20*/ [fr.v1 /*line in.go:33:41*/]
+	/*line in.go:34:1*/ *fr.p /*line in.go:34:4*/ = 20
+	/*line in.go:35:1*/ fr.cells = /*line in.go:35:10*/ [][2]cell{{}}
+	fr.t2 = /*line in.go:36:7*/ first()
+	/*line in.go:36:16*/ fr.await = /*line in.go:36:26*/ later(0)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:34")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:36")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:34"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:36"))
 	} else {
 		fr.v2 = v
 	}
-	/*line in.go:34:41*/ fr.await = /*line in.go:34:51*/ later(30)
+	/*line in.go:36:41*/ fr.await = /*line in.go:36:51*/ later(30)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:34")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:36")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:34"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:36"))
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:34:1*/ fr.cells /*line in.go:34:6*/ [fr.t2 /*line in.go:34:15*/] /*line in.go:34:15*/ [fr.v2 /*line in.go:34:36*/]. /*line in.go:34:36*/ Set(fr.v3 /*line in.go:34:62*/)
-	/*line in.go:35:1*/ return fr.Become( /*line in.go:35:8*/ lwt.Return(fmt.Sprint(fr.grid /*line in.go:35:35*/, fr.cells /*line in.go:35:42*/)))
+	/*line in.go:36:1*/ fr.cells /*line in.go:36:6*/ [fr.t2 /*line in.go:36:15*/] /*line in.go:36:15*/ [fr.v2 /*line in.go:36:36*/]. /*line in.go:36:36*/ Set(fr.v3 /*line in.go:36:62*/)
+	/*line in.go:37:1*/ return fr.Become( /*line in.go:37:8*/ lwt.Return(fmt.Sprint(fr.grid /*line in.go:37:35*/, fr.cells /*line in.go:37:42*/)))
 }
 
-//line in.go:38:1
+//line in.go:40:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 586def3f011e06b9
+// lwtgen:sum 779ab230be8bccd1

@@ -2,10 +2,12 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // lwt.AwaitAll with an explicit type argument and no promises compiles in
 // the source; lwtgen rewrites it to lwt.All() without the type argument.
 //
-//line in.go:5:1
+//line in.go:7:1
 package main
 
 import (
@@ -15,7 +17,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:15:1
+//line in.go:17:1
 func f() lwt.Promise[int] {
 	fr := fFrame{}
 	return fr.step()
@@ -23,7 +25,7 @@ func f() lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:15:1
+//line in.go:17:1
 type fFrame struct {
 	lwt.Frame[int]
 	state  int
@@ -33,7 +35,7 @@ type fFrame struct {
 	await1 lwt.Promise[[]int]
 }
 
-//line in.go:15:1
+//line in.go:17:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -41,12 +43,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:15:1
+//line in.go:17:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:15"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked"))
 			}
 		}()
 	} else {
@@ -58,33 +60,33 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:16:1*/ fr.await = /*line in.go:16:11*/ lwt.Pause()
+	/*line in.go:18:1*/ fr.await = /*line in.go:18:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:16")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:18")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:16"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:18"))
 	}
-	/*line in.go:17:9*/ fr.await1 = lwt.All[int]()
+	/*line in.go:19:9*/ fr.await1 = lwt.All[int]()
 s2:
 	if !fr.await1.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.f", "in.go:17")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await1), "main.f", "in.go:19")
 	}
 	if v, err := fr.await1.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:17"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:19"))
 	} else {
 		fr.vs = v
 	}
-	/*line in.go:17:1*/ fr.none = fr.vs
-	/*line in.go:18:1*/ return fr.Become( /*line in.go:18:8*/ lwt.Return(len(fr.none /*line in.go:18:28*/)))
+	/*line in.go:19:1*/ fr.none = fr.vs
+	/*line in.go:20:1*/ return fr.Become( /*line in.go:20:8*/ lwt.Return(len(fr.none /*line in.go:20:28*/)))
 }
 
-//line in.go:21:1
+//line in.go:23:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 19ee1b9abb367494
+// lwtgen:sum 65c4ab9e8ad18b88

@@ -2,12 +2,14 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // lwtgen names its import of package debugtrace "debugtrace" without
 // looking at local names: inside a block that declares debugtrace, the
 // code it generates for return lwt.Fail(...) refers to the local variable.
 // (A type parameter named debugtrace breaks every frame method the same way.)
 //
-//line in.go:7:1
+//line in.go:9:1
 package main
 
 import (
@@ -18,7 +20,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:18:1
+//line in.go:20:1
 func f(x int) lwt.Promise[int] {
 	fr := fFrame{x: x}
 	return fr.step()
@@ -26,7 +28,7 @@ func f(x int) lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:18:1
+//line in.go:20:1
 type fFrame struct {
 	lwt.Frame[int]
 	state int
@@ -34,7 +36,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
-//line in.go:18:1
+//line in.go:20:1
 func (fr *fFrame) Resume() {
 	if debugtrace2.Enabled {
 		debugtrace2.Resume(fr.Key())
@@ -42,12 +44,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:18:1
+//line in.go:20:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace2.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.f", debugtrace2.PanicSite("fFrame", "in.go:18"), "panicked"))
+				r = fr.Fail(debugtrace2.Note(lwt.PanicFailure(x), "main.f", debugtrace2.PanicSite("fFrame", "in.go:20"), "panicked"))
 			}
 		}()
 	} else {
@@ -57,26 +59,26 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:19:1*/ fr.await = /*line in.go:19:11*/ lwt.Pause()
+	/*line in.go:21:1*/ fr.await = /*line in.go:21:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace2.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:19")
+		return debugtrace2.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:21")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace2.Awaited(err, "main.f", "in.go:19"))
+		return fr.Fail(debugtrace2.Awaited(err, "main.f", "in.go:21"))
 	}
-	/*line in.go:20:1*/ if fr.x /*line in.go:20:6*/ > 0 {
+	/*line in.go:22:1*/ if fr.x /*line in.go:22:6*/ > 0 {
 		debugtrace := "a local variable"
 		fmt.Println(debugtrace)
-		return fr.Become( /*line in.go:23:9*/ lwt.Fail[int](debugtrace2.Raised( /*line in.go:23:23*/ errors.New("failed"), "main.f", "in.go:23") /*line in.go:23:44*/))
+		return fr.Become( /*line in.go:25:9*/ lwt.Fail[int](debugtrace2.Raised( /*line in.go:25:23*/ errors.New("failed"), "main.f", "in.go:25") /*line in.go:25:44*/))
 	}
-	/*line in.go:25:1*/ return fr.Become( /*line in.go:25:8*/ lwt.Return(fr.x /*line in.go:25:21*/))
+	/*line in.go:27:1*/ return fr.Become( /*line in.go:27:8*/ lwt.Return(fr.x /*line in.go:27:21*/))
 }
 
-//line in.go:28:1
+//line in.go:30:1
 func main() {
 	fmt.Println(lwtmain.Run(f(1)))
 }
 
-// lwtgen:sum 4a55eb1e820dd7ec
+// lwtgen:sum ff468552b926f743

@@ -2,13 +2,15 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // defer closeLater() — a call returning a promise — is awaited, and its
 // failure fails the function (lwtgen's finalize). The same call inside a
 // deferred func literal that returns its promise is neither awaited nor
 // checked: the failure is lost, and the function resolves before the
 // cleanup has finished.
 //
-//line in.go:8:1
+//line in.go:10:1
 package main
 
 import (
@@ -19,7 +21,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:18:1
+//line in.go:20:1
 func closeLater(name string) lwt.Promise[lwt.Unit] {
 	return lwt.Bind(lwt.Pause(), func(lwt.Unit) lwt.Promise[lwt.Unit] {
 		fmt.Println("closed", name)
@@ -27,7 +29,7 @@ func closeLater(name string) lwt.Promise[lwt.Unit] {
 	})
 }
 
-//line in.go:26:1
+//line in.go:28:1
 func direct() lwt.Promise[int] {
 	fr := directFrame{}
 	return fr.step()
@@ -35,7 +37,7 @@ func direct() lwt.Promise[int] {
 
 // directFrame is the state of a call of direct while it waits.
 //
-//line in.go:26:1
+//line in.go:28:1
 type directFrame struct {
 	lwt.Frame[int]
 	state      int
@@ -49,7 +51,7 @@ type directFrame struct {
 	await      lwt.Promise[lwt.Unit]
 }
 
-//line in.go:26:1
+//line in.go:28:1
 func (fr *directFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -57,13 +59,13 @@ func (fr *directFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:26:1
+//line in.go:28:1
 func (fr *directFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.direct", debugtrace.PanicSite("directFrame", "in.go:26"), "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.direct", debugtrace.PanicSite("directFrame", "in.go:28"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -79,29 +81,29 @@ func (fr *directFrame) step() (r lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:27:1*/ fr.defer1Func = /*line in.go:27:7*/ closeLater
-	fr.defer1Arg0 = /*line in.go:27:18*/ "direct"
+	/*line in.go:29:1*/ fr.defer1Func = /*line in.go:29:7*/ closeLater
+	fr.defer1Arg0 = /*line in.go:29:18*/ "direct"
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:28:1*/ fr.await = /*line in.go:28:11*/ lwt.Pause()
+	/*line in.go:30:1*/ fr.await = /*line in.go:30:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.direct", "in.go:28")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.direct", "in.go:30")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		fr.rerr = debugtrace.Awaited(err, "main.direct", "in.go:28")
+		fr.rerr = debugtrace.Awaited(err, "main.direct", "in.go:30")
 		goto unwind2
 	}
-	/*line in.go:29:1*/ {
-		fr.ret = /*line in.go:29:8*/ lwt.Return(1)
+	/*line in.go:31:1*/ {
+		fr.ret = /*line in.go:31:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.direct", "in.go:26")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.direct", "in.go:28")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -116,14 +118,14 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:27:7*/ fr.await = fr.defer1Func(fr.defer1Arg0)
+	/*line in.go:29:7*/ fr.await = fr.defer1Func(fr.defer1Arg0)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.direct", "in.go:27")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.direct", "in.go:29")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		fr.rerr = debugtrace.Awaited(err, "main.direct", "in.go:27")
+		fr.rerr = debugtrace.Awaited(err, "main.direct", "in.go:29")
 		goto unwind2
 	}
 	goto unwind2
@@ -134,7 +136,7 @@ finish3:
 	return fr.Return(fr.retv)
 }
 
-//line in.go:33:1
+//line in.go:35:1
 func viaLiteral() lwt.Promise[int] {
 	fr := viaLiteralFrame{}
 	return fr.step()
@@ -142,7 +144,7 @@ func viaLiteral() lwt.Promise[int] {
 
 // viaLiteralFrame is the state of a call of viaLiteral while it waits.
 //
-//line in.go:33:1
+//line in.go:35:1
 type viaLiteralFrame struct {
 	lwt.Frame[int]
 	state    int
@@ -155,7 +157,7 @@ type viaLiteralFrame struct {
 	deferred lwt.Promise[lwt.Unit]
 }
 
-//line in.go:33:1
+//line in.go:35:1
 func (fr *viaLiteralFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -163,13 +165,13 @@ func (fr *viaLiteralFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:33:1
+//line in.go:35:1
 func (fr *viaLiteralFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.viaLiteral", debugtrace.PanicSite("viaLiteralFrame", "in.go:33"), "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.viaLiteral", debugtrace.PanicSite("viaLiteralFrame", "in.go:35"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -185,27 +187,27 @@ func (fr *viaLiteralFrame) step() (r lwt.Promise[int]) {
 	case 4:
 		goto s4
 	}
-	/*line in.go:34:1*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:36:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:37:1*/ fr.await = /*line in.go:37:11*/ lwt.Pause()
+	/*line in.go:39:1*/ fr.await = /*line in.go:39:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.viaLiteral", "in.go:37")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.viaLiteral", "in.go:39")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		fr.rerr = debugtrace.Awaited(err, "main.viaLiteral", "in.go:37")
+		fr.rerr = debugtrace.Awaited(err, "main.viaLiteral", "in.go:39")
 		goto unwind2
 	}
-	/*line in.go:38:1*/ {
-		fr.ret = /*line in.go:38:8*/ lwt.Return(1)
+	/*line in.go:40:1*/ {
+		fr.ret = /*line in.go:40:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.viaLiteral", "in.go:33")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.viaLiteral", "in.go:35")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -220,19 +222,19 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:35:2*/ {
-		fr.deferred = /*line in.go:35:9*/ closeLater("literal")
+	/*line in.go:37:2*/ {
+		fr.deferred = /*line in.go:37:9*/ closeLater("literal")
 		goto awaitdefer6
 	}
 awaitdefer6:
-	/*line in.go:34:7*/ fr.await = fr.deferred
+	/*line in.go:36:7*/ fr.await = fr.deferred
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.viaLiteral", "in.go:34")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.viaLiteral", "in.go:36")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		fr.rerr = debugtrace.Awaited(err, "main.viaLiteral", "in.go:34")
+		fr.rerr = debugtrace.Awaited(err, "main.viaLiteral", "in.go:36")
 		goto unwind2
 	}
 	goto unwind2
@@ -243,10 +245,10 @@ finish3:
 	return fr.Return(fr.retv)
 }
 
-//line in.go:41:1
+//line in.go:43:1
 func main() {
 	fmt.Println(lwtmain.Run(direct()))
 	fmt.Println(lwtmain.Run(viaLiteral()))
 }
 
-// lwtgen:sum 87789f257c196989
+// lwtgen:sum ff38641ae866c73c

@@ -2,10 +2,12 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // A deferred func literal with a variadic parameter, called with no
 // argument for it: Go passes nil; the generated code passes []int{}.
 //
-//line in.go:5:1
+//line in.go:7:1
 package main
 
 import (
@@ -15,7 +17,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:15:1
+//line in.go:17:1
 func f() lwt.Promise[int] {
 	fr := fFrame{}
 	return fr.step()
@@ -23,7 +25,7 @@ func f() lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:15:1
+//line in.go:17:1
 type fFrame struct {
 	lwt.Frame[int]
 	state   int
@@ -36,7 +38,7 @@ type fFrame struct {
 	await   lwt.Promise[lwt.Unit]
 }
 
-//line in.go:15:1
+//line in.go:17:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -44,13 +46,13 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:15:1
+//line in.go:17:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:15"), "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -64,28 +66,28 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:16:1*/ fr.xs = nil
+	/*line in.go:18:1*/ fr.xs = nil
 	fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:19:1*/ fr.await = /*line in.go:19:11*/ lwt.Pause()
+	/*line in.go:21:1*/ fr.await = /*line in.go:21:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:19")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:21")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		fr.rerr = debugtrace.Awaited(err, "main.f", "in.go:19")
+		fr.rerr = debugtrace.Awaited(err, "main.f", "in.go:21")
 		goto unwind2
 	}
-	/*line in.go:20:1*/ {
-		fr.ret = /*line in.go:20:8*/ lwt.Return(1)
+	/*line in.go:22:1*/ {
+		fr.ret = /*line in.go:22:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.f", "in.go:15")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.f", "in.go:17")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -100,7 +102,7 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:17:2*/ fmt.Println("xs == nil:", fr.xs /*line in.go:17:31*/ == nil, "len:", len(fr.xs /*line in.go:17:54*/))
+	/*line in.go:19:2*/ fmt.Println("xs == nil:", fr.xs /*line in.go:19:31*/ == nil, "len:", len(fr.xs /*line in.go:19:54*/))
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -109,9 +111,9 @@ finish3:
 	return fr.Return(fr.retv)
 }
 
-//line in.go:23:1
+//line in.go:25:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum c6f0c53f9ed3ec84
+// lwtgen:sum 06164a289248ba28

@@ -2,10 +2,12 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // A dot import of lwt: importName (rewrite/files.go) replaces it with a
 // named import, and the unqualified names the copied code uses are gone.
 //
-//line in.go:5:1
+//line in.go:7:1
 package main
 
 import (
@@ -16,7 +18,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:15:1
+//line in.go:17:1
 func f(n int) Promise[int] {
 	fr := fFrame{n: n}
 	return fr.step()
@@ -24,7 +26,7 @@ func f(n int) Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:15:1
+//line in.go:17:1
 type fFrame struct {
 	lwt.Frame[int]
 	state int
@@ -36,7 +38,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
-//line in.go:15:1
+//line in.go:17:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -44,12 +46,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:15:1
+//line in.go:17:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:15"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked"))
 			}
 		}()
 	} else {
@@ -59,33 +61,33 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:16:1*/ fr.s = /*line in.go:16:6*/ 0
-	/*line in.go:17:1*/ fr.coll = /*line in.go:17:16*/ fr.n
+	/*line in.go:18:1*/ fr.s = /*line in.go:18:6*/ 0
+	/*line in.go:19:1*/ fr.coll = /*line in.go:19:16*/ fr.n
 	fr.i1 = 0
 range1:
 	if fr.i1 >= fr.coll {
 		goto endrange3
 	}
-	/*line in.go:17:1*/ fr.i = fr.i1
-	fr.await = /*line in.go:18:8*/ Pause()
+	/*line in.go:19:1*/ fr.i = fr.i1
+	fr.await = /*line in.go:20:8*/ Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:18")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:20")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:18"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:20"))
 	}
-	/*line in.go:19:2*/ fr.s /*line in.go:19:4*/ += fr.i
+	/*line in.go:21:2*/ fr.s /*line in.go:21:4*/ += fr.i
 	fr.i1++
 	goto range1
 endrange3:
-	/*line in.go:21:1*/ return fr.Become( /*line in.go:21:8*/ Return(fr.s /*line in.go:21:17*/))
+	/*line in.go:23:1*/ return fr.Become( /*line in.go:23:8*/ Return(fr.s /*line in.go:23:17*/))
 }
 
-//line in.go:24:1
+//line in.go:26:1
 func main() {
 	fmt.Println(lwtmain.Run(f(4)))
 }
 
-// lwtgen:sum 575eafc2511e6d5a
+// lwtgen:sum 76c268aec9e33e5c

@@ -2,11 +2,13 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // The file dot-imports unicode/utf8, which the code lwtgen generates for a
 // range over a string that awaits needs too: the dot import is replaced by
 // a named one and RuneLen is undefined.
 //
-//line in.go:6:1
+//line in.go:8:1
 package main
 
 import (
@@ -18,7 +20,7 @@ import (
 	. "unicode/utf8"
 )
 
-//line in.go:17:1
+//line in.go:19:1
 func f(s string) lwt.Promise[int] {
 	fr := fFrame{s: s}
 	return fr.step()
@@ -26,7 +28,7 @@ func f(s string) lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:17:1
+//line in.go:19:1
 type fFrame struct {
 	lwt.Frame[int]
 	state int
@@ -40,7 +42,7 @@ type fFrame struct {
 	await lwt.Promise[lwt.Unit]
 }
 
-//line in.go:17:1
+//line in.go:19:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -48,12 +50,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:17:1
+//line in.go:19:1
 func (fr *fFrame) step() (r1 lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:19"), "panicked"))
 			}
 		}()
 	} else {
@@ -63,34 +65,34 @@ func (fr *fFrame) step() (r1 lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:18:1*/ fr.n = /*line in.go:18:6*/ 0
-	/*line in.go:19:1*/ fr.coll = /*line in.go:19:19*/ fr.s
+	/*line in.go:20:1*/ fr.n = /*line in.go:20:6*/ 0
+	/*line in.go:21:1*/ fr.coll = /*line in.go:21:19*/ fr.s
 	fr.i = 0
 range1:
 	if fr.i >= len(fr.coll) {
 		goto endrange3
 	}
 	fr.r1, fr.size = utf8.DecodeRuneInString(string(fr.coll[fr.i:]))
-	/*line in.go:19:1*/ fr.r = fr.r1
-	fr.await = /*line in.go:20:12*/ lwt.Pause()
+	/*line in.go:21:1*/ fr.r = fr.r1
+	fr.await = /*line in.go:22:12*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:20")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:22")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:20"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:22"))
 	}
-	/*line in.go:21:2*/ fr.n /*line in.go:21:4*/ += RuneLen(fr.r /*line in.go:21:17*/)
+	/*line in.go:23:2*/ fr.n /*line in.go:23:4*/ += RuneLen(fr.r /*line in.go:23:17*/)
 	fr.i += fr.size
 	goto range1
 endrange3:
-	/*line in.go:23:1*/ return fr.Become( /*line in.go:23:8*/ lwt.Return(fr.n /*line in.go:23:21*/))
+	/*line in.go:25:1*/ return fr.Become( /*line in.go:25:8*/ lwt.Return(fr.n /*line in.go:25:21*/))
 }
 
-//line in.go:26:1
+//line in.go:28:1
 func main() {
 	fmt.Println(lwtmain.Run(f("héllo")))
 }
 
-// lwtgen:sum 3cb0e04c81d31192
+// lwtgen:sum d3e55e03273bff20

@@ -2,11 +2,13 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // The body of a deferred func literal is lowered into the function's step
 // method; a label it shares with the function body (or with another
 // deferred literal) is then declared twice.
 //
-//line in.go:6:1
+//line in.go:8:1
 package main
 
 import (
@@ -16,7 +18,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:16:1
+//line in.go:18:1
 func f() lwt.Promise[int] {
 	fr := fFrame{}
 	return fr.step()
@@ -24,7 +26,7 @@ func f() lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:16:1
+//line in.go:18:1
 type fFrame struct {
 	lwt.Frame[int]
 	state   int
@@ -36,7 +38,7 @@ type fFrame struct {
 	await   lwt.Promise[lwt.Unit]
 }
 
-//line in.go:16:1
+//line in.go:18:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -44,13 +46,13 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:16:1
+//line in.go:18:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:16"), "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:18"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -64,31 +66,31 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:17:1*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:19:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:24:1*/ done:
+	/*line in.go:26:1*/ done:
 	for {
 		break done
 	}
-	/*line in.go:28:1*/ fr.await = /*line in.go:28:11*/ lwt.Pause()
+	/*line in.go:30:1*/ fr.await = /*line in.go:30:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:28")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:30")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		fr.rerr = debugtrace.Awaited(err, "main.f", "in.go:28")
+		fr.rerr = debugtrace.Awaited(err, "main.f", "in.go:30")
 		goto unwind2
 	}
-	/*line in.go:29:1*/ {
-		fr.ret = /*line in.go:29:8*/ lwt.Return(1)
+	/*line in.go:31:1*/ {
+		fr.ret = /*line in.go:31:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.f", "in.go:16")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.f", "in.go:18")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -103,7 +105,7 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:18:1*/ done1 /*line in.go:18:5*/ :
+	/*line in.go:20:1*/ done1 /*line in.go:20:5*/ :
 	for {
 		break done1
 	}
@@ -116,9 +118,9 @@ finish3:
 	return fr.Return(fr.retv)
 }
 
-//line in.go:32:1
+//line in.go:34:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 5dd39fb1296301f1
+// lwtgen:sum 1e257cc2aaddf549

@@ -1,5 +1,9 @@
 //go:build lwtsource
 
+// Elements of composite literals with their type elided ({...} in
+// [][3]int{...}, []*pt{...}, map keys and values), computed before a later
+// element that awaits: the temporary spells the type out. Found by the
+// fuzzer: lwtgen wrote the element as it is, which does not parse.
 package main
 
 import (

@@ -2,7 +2,12 @@
 
 //go:build !lwtsource
 
-//line in.go:3:1
+// Elements of composite literals with their type elided ({...} in
+// [][3]int{...}, []*pt{...}, map keys and values), computed before a later
+// element that awaits: the temporary spells the type out. Found by the
+// fuzzer: lwtgen wrote the element as it is, which does not parse.
+//
+//line in.go:7:1
 package main
 
 import (
@@ -12,13 +17,13 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:12:1
+//line in.go:16:1
 type pt struct{ x, y int }
 
-//line in.go:14:1
+//line in.go:18:1
 func f(k int) int { fmt.Println("f", k); return k }
 
-//line in.go:17:1
+//line in.go:21:1
 func g() lwt.Promise[string] {
 	fr := gFrame{}
 	return fr.step()
@@ -26,7 +31,7 @@ func g() lwt.Promise[string] {
 
 // gFrame is the state of a call of g while it waits.
 //
-//line in.go:17:1
+//line in.go:21:1
 type gFrame struct {
 	lwt.Frame[string]
 	state int
@@ -45,7 +50,7 @@ type gFrame struct {
 	v3    int
 }
 
-//line in.go:17:1
+//line in.go:21:1
 func (fr *gFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -53,12 +58,12 @@ func (fr *gFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:17:1
+//line in.go:21:1
 func (fr *gFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.g", debugtrace.PanicSite("gFrame", "in.go:17"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.g", debugtrace.PanicSite("gFrame", "in.go:21"), "panicked"))
 			}
 		}()
 	} else {
@@ -74,64 +79,64 @@ func (fr *gFrame) step() (r lwt.Promise[string]) {
 	case 4:
 		goto s4
 	}
-	fr.t = [3]int /*line in.go:18:16*/ {f(1), 1, 2}
-	/*line in.go:18:34*/ fr.await = /*line in.go:18:44*/ lwt.Return(4)
+	fr.t = [3]int /*line in.go:22:16*/ {f(1), 1, 2}
+	/*line in.go:22:34*/ fr.await = /*line in.go:22:44*/ lwt.Return(4)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.g", "in.go:18")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.g", "in.go:22")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:18"))
+		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:22"))
 	} else {
 		fr.v = v
 	}
-	/*line in.go:18:1*/ fr.gr = /*line in.go:18:7*/ [][3]int{fr.t /*line in.go:18:31*/, { /*line in.go:18:31*/ 3 /*line in.go:18:33*/, fr.v /*line in.go:18:59*/, 5} /*line in.go:18:63*/}
+	/*line in.go:22:1*/ fr.gr = /*line in.go:22:7*/ [][3]int{fr.t /*line in.go:22:31*/, { /*line in.go:22:31*/ 3 /*line in.go:22:33*/, fr.v /*line in.go:22:59*/, 5} /*line in.go:22:63*/}
 	fr.t1 = &pt{f(2), 1}
-	/*line in.go:19:25*/ fr.await = /*line in.go:19:35*/ lwt.Return(5)
+	/*line in.go:23:25*/ fr.await = /*line in.go:23:35*/ lwt.Return(5)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.g", "in.go:19")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.g", "in.go:23")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:19"))
+		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:23"))
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:19:1*/ fr.ps = /*line in.go:19:7*/ []*pt{fr.t1 /*line in.go:19:25*/, {fr.v1 /*line in.go:19:50*/, 6} /*line in.go:19:54*/}
-	fr.t2 = pt /*line in.go:20:19*/ {f(3), 0}
-	fr.t3 = []int /*line in.go:20:30*/ {f(4)}
-	/*line in.go:20:39*/ fr.await = /*line in.go:20:49*/ lwt.Return(7)
+	/*line in.go:23:1*/ fr.ps = /*line in.go:23:7*/ []*pt{fr.t1 /*line in.go:23:25*/, {fr.v1 /*line in.go:23:50*/, 6} /*line in.go:23:54*/}
+	fr.t2 = pt /*line in.go:24:19*/ {f(3), 0}
+	fr.t3 = []int /*line in.go:24:30*/ {f(4)}
+	/*line in.go:24:39*/ fr.await = /*line in.go:24:49*/ lwt.Return(7)
 s3:
 	if !fr.await.Ready() {
 		fr.state = 3
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.g", "in.go:20")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.g", "in.go:24")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:20"))
+		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:24"))
 	} else {
 		fr.v2 = v
 	}
-	fr.t4 = pt /*line in.go:20:38*/ {fr.v2 /*line in.go:20:64*/, 0}
-	/*line in.go:20:70*/ fr.await = /*line in.go:20:80*/ lwt.Return(8)
+	fr.t4 = pt /*line in.go:24:38*/ {fr.v2 /*line in.go:24:64*/, 0}
+	/*line in.go:24:70*/ fr.await = /*line in.go:24:80*/ lwt.Return(8)
 s4:
 	if !fr.await.Ready() {
 		fr.state = 4
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.g", "in.go:20")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.g", "in.go:24")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:20"))
+		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:24"))
 	} else {
 		fr.v3 = v
 	}
-	/*line in.go:20:1*/ fr.m = /*line in.go:20:6*/ map[pt][]int{fr.t2 /*line in.go:20:28*/ : fr.t3, fr.t4 /*line in.go:20:67*/ : {fr.v3 /*line in.go:20:95*/} /*line in.go:20:96*/}
-	/*line in.go:21:1*/ return fr.Become( /*line in.go:21:8*/ lwt.Return(fmt.Sprint(fr.gr /*line in.go:21:33*/, *fr.ps /*line in.go:21:37*/ [0], *fr.ps /*line in.go:21:45*/ [1], fr.m /*line in.go:21:52*/)))
+	/*line in.go:24:1*/ fr.m = /*line in.go:24:6*/ map[pt][]int{fr.t2 /*line in.go:24:28*/ : fr.t3, fr.t4 /*line in.go:24:67*/ : {fr.v3 /*line in.go:24:95*/} /*line in.go:24:96*/}
+	/*line in.go:25:1*/ return fr.Become( /*line in.go:25:8*/ lwt.Return(fmt.Sprint(fr.gr /*line in.go:25:33*/, *fr.ps /*line in.go:25:37*/ [0], *fr.ps /*line in.go:25:45*/ [1], fr.m /*line in.go:25:52*/)))
 }
 
-//line in.go:24:1
+//line in.go:28:1
 func main() {
 	fmt.Println(lwtmain.Run(g()))
 }
 
-// lwtgen:sum a21c8c84f694157c
+// lwtgen:sum 16232c17b8f3c616

@@ -1,5 +1,8 @@
 //go:build lwtsource
 
+// A defer inside a select of an async function: lwtgen registers deferred
+// calls in code it lowers and cannot lower a select, so it says so (it used
+// to say the select awaits). Found by the fuzzer.
 package main
 
 import (

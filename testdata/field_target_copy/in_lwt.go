@@ -2,11 +2,13 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // Assigning to a field of a slice (or array) element whose index calls a
 // function, when the right side awaits: lwtgen copies the element into a
 // temporary and assigns to the copy. The promise is even resolved already.
 //
-//line in.go:6:1
+//line in.go:8:1
 package main
 
 import (
@@ -16,13 +18,13 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:15:1
+//line in.go:17:1
 type item struct{ n int }
 
-//line in.go:17:1
+//line in.go:19:1
 func first() int { return 0 }
 
-//line in.go:20:1
+//line in.go:22:1
 func f() lwt.Promise[string] {
 	fr := fFrame{}
 	return fr.step()
@@ -30,7 +32,7 @@ func f() lwt.Promise[string] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:20:1
+//line in.go:22:1
 type fFrame struct {
 	lwt.Frame[string]
 	state int
@@ -43,7 +45,7 @@ type fFrame struct {
 	v1    int
 }
 
-//line in.go:20:1
+//line in.go:22:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -51,12 +53,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:20:1
+//line in.go:22:1
 func (fr *fFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:20"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:22"), "panicked"))
 			}
 		}()
 	} else {
@@ -68,40 +70,40 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:21:1*/ fr.items = /*line in.go:21:10*/ []item{{1}}
-	fr.t = /*line in.go:22:7*/ first()
-	/*line in.go:22:20*/ fr.await = /*line in.go:22:30*/ lwt.Return(5)
+	/*line in.go:23:1*/ fr.items = /*line in.go:23:10*/ []item{{1}}
+	fr.t = /*line in.go:24:7*/ first()
+	/*line in.go:24:20*/ fr.await = /*line in.go:24:30*/ lwt.Return(5)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:22")
-	}
-	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:22"))
-	} else {
-		fr.v = v
-	}
-	/*line in.go:22:1*/ fr.items /*line in.go:22:6*/ [fr.t /*line in.go:22:15*/]. /*line in.go:22:15*/ n = fr.v
-	/*line in.go:23:5*/ fr.arr = *new([1]item)
-	fr.t1 = /*line in.go:24:5*/ first()
-	/*line in.go:24:19*/ fr.await = /*line in.go:24:29*/ lwt.Map(lwt.Pause(), func(lwt.Unit) int { return 7 })
-s2:
-	if !fr.await.Ready() {
-		fr.state = 2
 		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:24")
 	}
 	if v, err := fr.await.Result(); err != nil {
 		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:24"))
 	} else {
+		fr.v = v
+	}
+	/*line in.go:24:1*/ fr.items /*line in.go:24:6*/ [fr.t /*line in.go:24:15*/]. /*line in.go:24:15*/ n = fr.v
+	/*line in.go:25:5*/ fr.arr = *new([1]item)
+	fr.t1 = /*line in.go:26:5*/ first()
+	/*line in.go:26:19*/ fr.await = /*line in.go:26:29*/ lwt.Map(lwt.Pause(), func(lwt.Unit) int { return 7 })
+s2:
+	if !fr.await.Ready() {
+		fr.state = 2
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:26")
+	}
+	if v, err := fr.await.Result(); err != nil {
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:26"))
+	} else {
 		fr.v1 = v
 	}
-	/*line in.go:24:1*/ fr.arr /*line in.go:24:4*/ [fr.t1 /*line in.go:24:13*/]. /*line in.go:24:13*/ n += fr.v1
-	/*line in.go:25:1*/ return fr.Become( /*line in.go:25:8*/ lwt.Return(fmt.Sprint(fr.items /*line in.go:25:36*/, fr.arr /*line in.go:25:41*/)))
+	/*line in.go:26:1*/ fr.arr /*line in.go:26:4*/ [fr.t1 /*line in.go:26:13*/]. /*line in.go:26:13*/ n += fr.v1
+	/*line in.go:27:1*/ return fr.Become( /*line in.go:27:8*/ lwt.Return(fmt.Sprint(fr.items /*line in.go:27:36*/, fr.arr /*line in.go:27:41*/)))
 }
 
-//line in.go:28:1
+//line in.go:30:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 638503b53c167765
+// lwtgen:sum 3b41eae3b8d897e2

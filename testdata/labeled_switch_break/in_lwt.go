@@ -2,10 +2,12 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // A labeled switch left by break L is not a terminating statement, but
 // lwtgen takes it for one and drops the code after it.
 //
-//line in.go:5:1
+//line in.go:7:1
 package main
 
 import (
@@ -15,10 +17,10 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:14:1
+//line in.go:16:1
 var reached []string
 
-//line in.go:17:1
+//line in.go:19:1
 func f(x int) lwt.Promise[int] {
 	fr := fFrame{x: x}
 	return fr.step()
@@ -26,7 +28,7 @@ func f(x int) lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:17:1
+//line in.go:19:1
 type fFrame struct {
 	lwt.Frame[int]
 	state int
@@ -38,7 +40,7 @@ type fFrame struct {
 	i1    int
 }
 
-//line in.go:17:1
+//line in.go:19:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -46,12 +48,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:17:1
+//line in.go:19:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:19"), "panicked"))
 			}
 		}()
 	} else {
@@ -63,54 +65,54 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:18:1*/ fr.await = /*line in.go:18:11*/ lwt.Pause()
+	/*line in.go:20:1*/ fr.await = /*line in.go:20:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:18")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:20")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:18"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:20"))
 	}
-	/*line in.go:19:1*/ L:
+	/*line in.go:21:1*/ L:
 	switch {
-	case fr.x /*line in.go:21:8*/ > 0:
-		if fr.x /*line in.go:22:7*/ == 5 {
+	case fr.x /*line in.go:23:8*/ > 0:
+		if fr.x /*line in.go:24:7*/ == 5 {
 			break L
 		}
-		return fr.Become( /*line in.go:25:9*/ lwt.Return(1))
+		return fr.Become( /*line in.go:27:9*/ lwt.Return(1))
 	default:
-		return fr.Become( /*line in.go:27:9*/ lwt.Return(2))
+		return fr.Become( /*line in.go:29:9*/ lwt.Return(2))
 	}
-	/*line in.go:29:1*/ reached = append(reached, "after the switch")
-	/*line in.go:30:1*/ fr.n = /*line in.go:30:6*/ 0
-	/*line in.go:31:1*/ fr.coll = /*line in.go:31:16*/ 3
+	/*line in.go:31:1*/ reached = append(reached, "after the switch")
+	/*line in.go:32:1*/ fr.n = /*line in.go:32:6*/ 0
+	/*line in.go:33:1*/ fr.coll = /*line in.go:33:16*/ 3
 	fr.i1 = 0
 range1:
 	if fr.i1 >= fr.coll {
 		goto endrange3
 	}
-	/*line in.go:31:1*/ fr.i = fr.i1
-	fr.n /*line in.go:32:4*/ += fr.i
-	fr.await = /*line in.go:33:12*/ lwt.Pause()
+	/*line in.go:33:1*/ fr.i = fr.i1
+	fr.n /*line in.go:34:4*/ += fr.i
+	fr.await = /*line in.go:35:12*/ lwt.Pause()
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:33")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:35")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:33"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:35"))
 	}
 	fr.i1++
 	goto range1
 endrange3:
-	/*line in.go:35:1*/ return fr.Become( /*line in.go:35:8*/ lwt.Return(fr.n /*line in.go:35:21*/ + 100))
+	/*line in.go:37:1*/ return fr.Become( /*line in.go:37:8*/ lwt.Return(fr.n /*line in.go:37:21*/ + 100))
 }
 
-//line in.go:38:1
+//line in.go:40:1
 func main() {
 	fmt.Println(lwtmain.Run(f(5)))
 	fmt.Println(reached)
 }
 
-// lwtgen:sum 1b55770236321cf1
+// lwtgen:sum d9b9ab78498db94d

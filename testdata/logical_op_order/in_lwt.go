@@ -2,12 +2,14 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // && and || are among the operations Go evaluates in lexical left-to-right
 // order with calls: in f(open && ready, lwt.Await(p)) the && is evaluated
 // before lwt.Await is called. Here another thread changes open while the
 // function waits.
 //
-//line in.go:7:1
+//line in.go:9:1
 package main
 
 import (
@@ -16,20 +18,20 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwt"
 )
 
-//line in.go:15:1
+//line in.go:17:1
 var open, ready = true, true
 
-//line in.go:17:1
+//line in.go:19:1
 var wake lwt.Resolver[int]
 
-//line in.go:19:1
+//line in.go:21:1
 func pending() lwt.Promise[int] {
 	p, r := lwt.Wait[int]()
 	wake = r
 	return p
 }
 
-//line in.go:26:1
+//line in.go:28:1
 func f() lwt.Promise[string] {
 	fr := fFrame{}
 	return fr.step()
@@ -37,7 +39,7 @@ func f() lwt.Promise[string] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:26:1
+//line in.go:28:1
 type fFrame struct {
 	lwt.Frame[string]
 	state int
@@ -47,7 +49,7 @@ type fFrame struct {
 	await lwt.Promise[int]
 }
 
-//line in.go:26:1
+//line in.go:28:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -55,12 +57,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:26:1
+//line in.go:28:1
 func (fr *fFrame) step() (r1 lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:26"), "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:28"), "panicked"))
 			}
 		}()
 	} else {
@@ -70,23 +72,23 @@ func (fr *fFrame) step() (r1 lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	fr.t = /*line in.go:27:17*/ open && ready
-	/*line in.go:27:32*/ fr.await = /*line in.go:27:42*/ pending()
+	fr.t = /*line in.go:29:17*/ open && ready
+	/*line in.go:29:32*/ fr.await = /*line in.go:29:42*/ pending()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:27")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:29")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:27"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:29"))
 	} else {
 		fr.v = v
 	}
-	/*line in.go:27:1*/ fr.s = /*line in.go:27:6*/ fmt.Sprint /*line in.go:27:16*/ (fr.t /*line in.go:27:31*/, fr.v /*line in.go:27:53*/)
-	/*line in.go:28:1*/ return fr.Become( /*line in.go:28:8*/ lwt.Return(fr.s /*line in.go:28:21*/))
+	/*line in.go:29:1*/ fr.s = /*line in.go:29:6*/ fmt.Sprint /*line in.go:29:16*/ (fr.t /*line in.go:29:31*/, fr.v /*line in.go:29:53*/)
+	/*line in.go:30:1*/ return fr.Become( /*line in.go:30:8*/ lwt.Return(fr.s /*line in.go:30:21*/))
 }
 
-//line in.go:32:1
+//line in.go:34:1
 func g() lwt.Promise[[]bool] {
 	fr := gFrame{}
 	return fr.step()
@@ -94,7 +96,7 @@ func g() lwt.Promise[[]bool] {
 
 // gFrame is the state of a call of g while it waits.
 //
-//line in.go:32:1
+//line in.go:34:1
 type gFrame struct {
 	lwt.Frame[[]bool]
 	state int
@@ -103,7 +105,7 @@ type gFrame struct {
 	await lwt.Promise[int]
 }
 
-//line in.go:32:1
+//line in.go:34:1
 func (fr *gFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -111,12 +113,12 @@ func (fr *gFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:32:1
+//line in.go:34:1
 func (fr *gFrame) step() (r1 lwt.Promise[[]bool]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.g", debugtrace.PanicSite("gFrame", "in.go:32"), "panicked"))
+				r1 = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.g", debugtrace.PanicSite("gFrame", "in.go:34"), "panicked"))
 			}
 		}()
 	} else {
@@ -126,23 +128,23 @@ func (fr *gFrame) step() (r1 lwt.Promise[[]bool]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:33:1*/ open = true
-	fr.t = /*line in.go:34:26*/ open || !ready
-	/*line in.go:34:42*/ fr.await = /*line in.go:34:52*/ pending()
+	/*line in.go:35:1*/ open = true
+	fr.t = /*line in.go:36:26*/ open || !ready
+	/*line in.go:36:42*/ fr.await = /*line in.go:36:52*/ pending()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[[]bool](fr, fr.await), "main.g", "in.go:34")
+		return debugtrace.Waiting(lwt.Suspend[[]bool](fr, fr.await), "main.g", "in.go:36")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:34"))
+		return fr.Fail(debugtrace.Awaited(err, "main.g", "in.go:36"))
 	} else {
 		fr.v = v
 	}
-	/*line in.go:34:1*/ return fr.Become( /*line in.go:34:8*/ lwt.Return /*line in.go:34:18*/ ( /*line in.go:34:19*/ []bool{fr.t /*line in.go:34:43*/, fr.v /*line in.go:34:63*/ == 1 /*line in.go:34:68*/} /*line in.go:34:69*/))
+	/*line in.go:36:1*/ return fr.Become( /*line in.go:36:8*/ lwt.Return /*line in.go:36:18*/ ( /*line in.go:36:19*/ []bool{fr.t /*line in.go:36:43*/, fr.v /*line in.go:36:63*/ == 1 /*line in.go:36:68*/} /*line in.go:36:69*/))
 }
 
-//line in.go:37:1
+//line in.go:39:1
 func main() {
 	p := f()
 	open = false // what another thread does while f waits
@@ -154,4 +156,4 @@ func main() {
 	fmt.Println(q.State())
 }
 
-// lwtgen:sum 76abf6b8a78a14c3
+// lwtgen:sum 81943dc9aa711814

@@ -2,10 +2,12 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // More than 127 defer statements in one async function: the site numbers
 // lwtgen stores in the frame's [n]int8 overflow.
 //
-//line in.go:5:1
+//line in.go:7:1
 package main
 
 import (
@@ -15,10 +17,10 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:14:1
+//line in.go:16:1
 var ran int
 
-//line in.go:17:1
+//line in.go:19:1
 func f() lwt.Promise[int] {
 	fr := fFrame{}
 	return fr.step()
@@ -26,7 +28,7 @@ func f() lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:17:1
+//line in.go:19:1
 type fFrame struct {
 	lwt.Frame[int]
 	state   int
@@ -38,7 +40,7 @@ type fFrame struct {
 	await   lwt.Promise[lwt.Unit]
 }
 
-//line in.go:17:1
+//line in.go:19:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -46,13 +48,13 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:17:1
+//line in.go:19:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	defer func() {
 		if x := recover(); x != nil {
 			fr.rerr = lwt.PanicFailure(x)
 			if debugtrace.Enabled {
-				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:17"), "panicked")
+				fr.rerr = debugtrace.Note(fr.rerr, "main.f", debugtrace.PanicSite("fFrame", "in.go:19"), "panicked")
 			}
 			fr.state = 3
 			r = fr.step()
@@ -66,285 +68,285 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 3:
 		goto s3
 	}
-	/*line in.go:18:1*/ fr.defers[fr.ndefers] = 1
+	/*line in.go:20:1*/ fr.defers[fr.ndefers] = 1
 	fr.ndefers++
-	/*line in.go:19:1*/ fr.defers[fr.ndefers] = 2
+	/*line in.go:21:1*/ fr.defers[fr.ndefers] = 2
 	fr.ndefers++
-	/*line in.go:20:1*/ fr.defers[fr.ndefers] = 3
+	/*line in.go:22:1*/ fr.defers[fr.ndefers] = 3
 	fr.ndefers++
-	/*line in.go:21:1*/ fr.defers[fr.ndefers] = 4
+	/*line in.go:23:1*/ fr.defers[fr.ndefers] = 4
 	fr.ndefers++
-	/*line in.go:22:1*/ fr.defers[fr.ndefers] = 5
+	/*line in.go:24:1*/ fr.defers[fr.ndefers] = 5
 	fr.ndefers++
-	/*line in.go:23:1*/ fr.defers[fr.ndefers] = 6
+	/*line in.go:25:1*/ fr.defers[fr.ndefers] = 6
 	fr.ndefers++
-	/*line in.go:24:1*/ fr.defers[fr.ndefers] = 7
+	/*line in.go:26:1*/ fr.defers[fr.ndefers] = 7
 	fr.ndefers++
-	/*line in.go:25:1*/ fr.defers[fr.ndefers] = 8
+	/*line in.go:27:1*/ fr.defers[fr.ndefers] = 8
 	fr.ndefers++
-	/*line in.go:26:1*/ fr.defers[fr.ndefers] = 9
+	/*line in.go:28:1*/ fr.defers[fr.ndefers] = 9
 	fr.ndefers++
-	/*line in.go:27:1*/ fr.defers[fr.ndefers] = 10
+	/*line in.go:29:1*/ fr.defers[fr.ndefers] = 10
 	fr.ndefers++
-	/*line in.go:28:1*/ fr.defers[fr.ndefers] = 11
+	/*line in.go:30:1*/ fr.defers[fr.ndefers] = 11
 	fr.ndefers++
-	/*line in.go:29:1*/ fr.defers[fr.ndefers] = 12
+	/*line in.go:31:1*/ fr.defers[fr.ndefers] = 12
 	fr.ndefers++
-	/*line in.go:30:1*/ fr.defers[fr.ndefers] = 13
+	/*line in.go:32:1*/ fr.defers[fr.ndefers] = 13
 	fr.ndefers++
-	/*line in.go:31:1*/ fr.defers[fr.ndefers] = 14
+	/*line in.go:33:1*/ fr.defers[fr.ndefers] = 14
 	fr.ndefers++
-	/*line in.go:32:1*/ fr.defers[fr.ndefers] = 15
+	/*line in.go:34:1*/ fr.defers[fr.ndefers] = 15
 	fr.ndefers++
-	/*line in.go:33:1*/ fr.defers[fr.ndefers] = 16
+	/*line in.go:35:1*/ fr.defers[fr.ndefers] = 16
 	fr.ndefers++
-	/*line in.go:34:1*/ fr.defers[fr.ndefers] = 17
+	/*line in.go:36:1*/ fr.defers[fr.ndefers] = 17
 	fr.ndefers++
-	/*line in.go:35:1*/ fr.defers[fr.ndefers] = 18
+	/*line in.go:37:1*/ fr.defers[fr.ndefers] = 18
 	fr.ndefers++
-	/*line in.go:36:1*/ fr.defers[fr.ndefers] = 19
+	/*line in.go:38:1*/ fr.defers[fr.ndefers] = 19
 	fr.ndefers++
-	/*line in.go:37:1*/ fr.defers[fr.ndefers] = 20
+	/*line in.go:39:1*/ fr.defers[fr.ndefers] = 20
 	fr.ndefers++
-	/*line in.go:38:1*/ fr.defers[fr.ndefers] = 21
+	/*line in.go:40:1*/ fr.defers[fr.ndefers] = 21
 	fr.ndefers++
-	/*line in.go:39:1*/ fr.defers[fr.ndefers] = 22
+	/*line in.go:41:1*/ fr.defers[fr.ndefers] = 22
 	fr.ndefers++
-	/*line in.go:40:1*/ fr.defers[fr.ndefers] = 23
+	/*line in.go:42:1*/ fr.defers[fr.ndefers] = 23
 	fr.ndefers++
-	/*line in.go:41:1*/ fr.defers[fr.ndefers] = 24
+	/*line in.go:43:1*/ fr.defers[fr.ndefers] = 24
 	fr.ndefers++
-	/*line in.go:42:1*/ fr.defers[fr.ndefers] = 25
+	/*line in.go:44:1*/ fr.defers[fr.ndefers] = 25
 	fr.ndefers++
-	/*line in.go:43:1*/ fr.defers[fr.ndefers] = 26
+	/*line in.go:45:1*/ fr.defers[fr.ndefers] = 26
 	fr.ndefers++
-	/*line in.go:44:1*/ fr.defers[fr.ndefers] = 27
+	/*line in.go:46:1*/ fr.defers[fr.ndefers] = 27
 	fr.ndefers++
-	/*line in.go:45:1*/ fr.defers[fr.ndefers] = 28
+	/*line in.go:47:1*/ fr.defers[fr.ndefers] = 28
 	fr.ndefers++
-	/*line in.go:46:1*/ fr.defers[fr.ndefers] = 29
+	/*line in.go:48:1*/ fr.defers[fr.ndefers] = 29
 	fr.ndefers++
-	/*line in.go:47:1*/ fr.defers[fr.ndefers] = 30
+	/*line in.go:49:1*/ fr.defers[fr.ndefers] = 30
 	fr.ndefers++
-	/*line in.go:48:1*/ fr.defers[fr.ndefers] = 31
+	/*line in.go:50:1*/ fr.defers[fr.ndefers] = 31
 	fr.ndefers++
-	/*line in.go:49:1*/ fr.defers[fr.ndefers] = 32
+	/*line in.go:51:1*/ fr.defers[fr.ndefers] = 32
 	fr.ndefers++
-	/*line in.go:50:1*/ fr.defers[fr.ndefers] = 33
+	/*line in.go:52:1*/ fr.defers[fr.ndefers] = 33
 	fr.ndefers++
-	/*line in.go:51:1*/ fr.defers[fr.ndefers] = 34
+	/*line in.go:53:1*/ fr.defers[fr.ndefers] = 34
 	fr.ndefers++
-	/*line in.go:52:1*/ fr.defers[fr.ndefers] = 35
+	/*line in.go:54:1*/ fr.defers[fr.ndefers] = 35
 	fr.ndefers++
-	/*line in.go:53:1*/ fr.defers[fr.ndefers] = 36
+	/*line in.go:55:1*/ fr.defers[fr.ndefers] = 36
 	fr.ndefers++
-	/*line in.go:54:1*/ fr.defers[fr.ndefers] = 37
+	/*line in.go:56:1*/ fr.defers[fr.ndefers] = 37
 	fr.ndefers++
-	/*line in.go:55:1*/ fr.defers[fr.ndefers] = 38
+	/*line in.go:57:1*/ fr.defers[fr.ndefers] = 38
 	fr.ndefers++
-	/*line in.go:56:1*/ fr.defers[fr.ndefers] = 39
+	/*line in.go:58:1*/ fr.defers[fr.ndefers] = 39
 	fr.ndefers++
-	/*line in.go:57:1*/ fr.defers[fr.ndefers] = 40
+	/*line in.go:59:1*/ fr.defers[fr.ndefers] = 40
 	fr.ndefers++
-	/*line in.go:58:1*/ fr.defers[fr.ndefers] = 41
+	/*line in.go:60:1*/ fr.defers[fr.ndefers] = 41
 	fr.ndefers++
-	/*line in.go:59:1*/ fr.defers[fr.ndefers] = 42
+	/*line in.go:61:1*/ fr.defers[fr.ndefers] = 42
 	fr.ndefers++
-	/*line in.go:60:1*/ fr.defers[fr.ndefers] = 43
+	/*line in.go:62:1*/ fr.defers[fr.ndefers] = 43
 	fr.ndefers++
-	/*line in.go:61:1*/ fr.defers[fr.ndefers] = 44
+	/*line in.go:63:1*/ fr.defers[fr.ndefers] = 44
 	fr.ndefers++
-	/*line in.go:62:1*/ fr.defers[fr.ndefers] = 45
+	/*line in.go:64:1*/ fr.defers[fr.ndefers] = 45
 	fr.ndefers++
-	/*line in.go:63:1*/ fr.defers[fr.ndefers] = 46
+	/*line in.go:65:1*/ fr.defers[fr.ndefers] = 46
 	fr.ndefers++
-	/*line in.go:64:1*/ fr.defers[fr.ndefers] = 47
+	/*line in.go:66:1*/ fr.defers[fr.ndefers] = 47
 	fr.ndefers++
-	/*line in.go:65:1*/ fr.defers[fr.ndefers] = 48
+	/*line in.go:67:1*/ fr.defers[fr.ndefers] = 48
 	fr.ndefers++
-	/*line in.go:66:1*/ fr.defers[fr.ndefers] = 49
+	/*line in.go:68:1*/ fr.defers[fr.ndefers] = 49
 	fr.ndefers++
-	/*line in.go:67:1*/ fr.defers[fr.ndefers] = 50
+	/*line in.go:69:1*/ fr.defers[fr.ndefers] = 50
 	fr.ndefers++
-	/*line in.go:68:1*/ fr.defers[fr.ndefers] = 51
+	/*line in.go:70:1*/ fr.defers[fr.ndefers] = 51
 	fr.ndefers++
-	/*line in.go:69:1*/ fr.defers[fr.ndefers] = 52
+	/*line in.go:71:1*/ fr.defers[fr.ndefers] = 52
 	fr.ndefers++
-	/*line in.go:70:1*/ fr.defers[fr.ndefers] = 53
+	/*line in.go:72:1*/ fr.defers[fr.ndefers] = 53
 	fr.ndefers++
-	/*line in.go:71:1*/ fr.defers[fr.ndefers] = 54
+	/*line in.go:73:1*/ fr.defers[fr.ndefers] = 54
 	fr.ndefers++
-	/*line in.go:72:1*/ fr.defers[fr.ndefers] = 55
+	/*line in.go:74:1*/ fr.defers[fr.ndefers] = 55
 	fr.ndefers++
-	/*line in.go:73:1*/ fr.defers[fr.ndefers] = 56
+	/*line in.go:75:1*/ fr.defers[fr.ndefers] = 56
 	fr.ndefers++
-	/*line in.go:74:1*/ fr.defers[fr.ndefers] = 57
+	/*line in.go:76:1*/ fr.defers[fr.ndefers] = 57
 	fr.ndefers++
-	/*line in.go:75:1*/ fr.defers[fr.ndefers] = 58
+	/*line in.go:77:1*/ fr.defers[fr.ndefers] = 58
 	fr.ndefers++
-	/*line in.go:76:1*/ fr.defers[fr.ndefers] = 59
+	/*line in.go:78:1*/ fr.defers[fr.ndefers] = 59
 	fr.ndefers++
-	/*line in.go:77:1*/ fr.defers[fr.ndefers] = 60
+	/*line in.go:79:1*/ fr.defers[fr.ndefers] = 60
 	fr.ndefers++
-	/*line in.go:78:1*/ fr.defers[fr.ndefers] = 61
+	/*line in.go:80:1*/ fr.defers[fr.ndefers] = 61
 	fr.ndefers++
-	/*line in.go:79:1*/ fr.defers[fr.ndefers] = 62
+	/*line in.go:81:1*/ fr.defers[fr.ndefers] = 62
 	fr.ndefers++
-	/*line in.go:80:1*/ fr.defers[fr.ndefers] = 63
+	/*line in.go:82:1*/ fr.defers[fr.ndefers] = 63
 	fr.ndefers++
-	/*line in.go:81:1*/ fr.defers[fr.ndefers] = 64
+	/*line in.go:83:1*/ fr.defers[fr.ndefers] = 64
 	fr.ndefers++
-	/*line in.go:82:1*/ fr.defers[fr.ndefers] = 65
+	/*line in.go:84:1*/ fr.defers[fr.ndefers] = 65
 	fr.ndefers++
-	/*line in.go:83:1*/ fr.defers[fr.ndefers] = 66
+	/*line in.go:85:1*/ fr.defers[fr.ndefers] = 66
 	fr.ndefers++
-	/*line in.go:84:1*/ fr.defers[fr.ndefers] = 67
+	/*line in.go:86:1*/ fr.defers[fr.ndefers] = 67
 	fr.ndefers++
-	/*line in.go:85:1*/ fr.defers[fr.ndefers] = 68
+	/*line in.go:87:1*/ fr.defers[fr.ndefers] = 68
 	fr.ndefers++
-	/*line in.go:86:1*/ fr.defers[fr.ndefers] = 69
+	/*line in.go:88:1*/ fr.defers[fr.ndefers] = 69
 	fr.ndefers++
-	/*line in.go:87:1*/ fr.defers[fr.ndefers] = 70
+	/*line in.go:89:1*/ fr.defers[fr.ndefers] = 70
 	fr.ndefers++
-	/*line in.go:88:1*/ fr.defers[fr.ndefers] = 71
+	/*line in.go:90:1*/ fr.defers[fr.ndefers] = 71
 	fr.ndefers++
-	/*line in.go:89:1*/ fr.defers[fr.ndefers] = 72
+	/*line in.go:91:1*/ fr.defers[fr.ndefers] = 72
 	fr.ndefers++
-	/*line in.go:90:1*/ fr.defers[fr.ndefers] = 73
+	/*line in.go:92:1*/ fr.defers[fr.ndefers] = 73
 	fr.ndefers++
-	/*line in.go:91:1*/ fr.defers[fr.ndefers] = 74
+	/*line in.go:93:1*/ fr.defers[fr.ndefers] = 74
 	fr.ndefers++
-	/*line in.go:92:1*/ fr.defers[fr.ndefers] = 75
+	/*line in.go:94:1*/ fr.defers[fr.ndefers] = 75
 	fr.ndefers++
-	/*line in.go:93:1*/ fr.defers[fr.ndefers] = 76
+	/*line in.go:95:1*/ fr.defers[fr.ndefers] = 76
 	fr.ndefers++
-	/*line in.go:94:1*/ fr.defers[fr.ndefers] = 77
+	/*line in.go:96:1*/ fr.defers[fr.ndefers] = 77
 	fr.ndefers++
-	/*line in.go:95:1*/ fr.defers[fr.ndefers] = 78
+	/*line in.go:97:1*/ fr.defers[fr.ndefers] = 78
 	fr.ndefers++
-	/*line in.go:96:1*/ fr.defers[fr.ndefers] = 79
+	/*line in.go:98:1*/ fr.defers[fr.ndefers] = 79
 	fr.ndefers++
-	/*line in.go:97:1*/ fr.defers[fr.ndefers] = 80
+	/*line in.go:99:1*/ fr.defers[fr.ndefers] = 80
 	fr.ndefers++
-	/*line in.go:98:1*/ fr.defers[fr.ndefers] = 81
+	/*line in.go:100:1*/ fr.defers[fr.ndefers] = 81
 	fr.ndefers++
-	/*line in.go:99:1*/ fr.defers[fr.ndefers] = 82
+	/*line in.go:101:1*/ fr.defers[fr.ndefers] = 82
 	fr.ndefers++
-	/*line in.go:100:1*/ fr.defers[fr.ndefers] = 83
+	/*line in.go:102:1*/ fr.defers[fr.ndefers] = 83
 	fr.ndefers++
-	/*line in.go:101:1*/ fr.defers[fr.ndefers] = 84
+	/*line in.go:103:1*/ fr.defers[fr.ndefers] = 84
 	fr.ndefers++
-	/*line in.go:102:1*/ fr.defers[fr.ndefers] = 85
+	/*line in.go:104:1*/ fr.defers[fr.ndefers] = 85
 	fr.ndefers++
-	/*line in.go:103:1*/ fr.defers[fr.ndefers] = 86
+	/*line in.go:105:1*/ fr.defers[fr.ndefers] = 86
 	fr.ndefers++
-	/*line in.go:104:1*/ fr.defers[fr.ndefers] = 87
+	/*line in.go:106:1*/ fr.defers[fr.ndefers] = 87
 	fr.ndefers++
-	/*line in.go:105:1*/ fr.defers[fr.ndefers] = 88
+	/*line in.go:107:1*/ fr.defers[fr.ndefers] = 88
 	fr.ndefers++
-	/*line in.go:106:1*/ fr.defers[fr.ndefers] = 89
+	/*line in.go:108:1*/ fr.defers[fr.ndefers] = 89
 	fr.ndefers++
-	/*line in.go:107:1*/ fr.defers[fr.ndefers] = 90
+	/*line in.go:109:1*/ fr.defers[fr.ndefers] = 90
 	fr.ndefers++
-	/*line in.go:108:1*/ fr.defers[fr.ndefers] = 91
+	/*line in.go:110:1*/ fr.defers[fr.ndefers] = 91
 	fr.ndefers++
-	/*line in.go:109:1*/ fr.defers[fr.ndefers] = 92
+	/*line in.go:111:1*/ fr.defers[fr.ndefers] = 92
 	fr.ndefers++
-	/*line in.go:110:1*/ fr.defers[fr.ndefers] = 93
+	/*line in.go:112:1*/ fr.defers[fr.ndefers] = 93
 	fr.ndefers++
-	/*line in.go:111:1*/ fr.defers[fr.ndefers] = 94
+	/*line in.go:113:1*/ fr.defers[fr.ndefers] = 94
 	fr.ndefers++
-	/*line in.go:112:1*/ fr.defers[fr.ndefers] = 95
+	/*line in.go:114:1*/ fr.defers[fr.ndefers] = 95
 	fr.ndefers++
-	/*line in.go:113:1*/ fr.defers[fr.ndefers] = 96
+	/*line in.go:115:1*/ fr.defers[fr.ndefers] = 96
 	fr.ndefers++
-	/*line in.go:114:1*/ fr.defers[fr.ndefers] = 97
+	/*line in.go:116:1*/ fr.defers[fr.ndefers] = 97
 	fr.ndefers++
-	/*line in.go:115:1*/ fr.defers[fr.ndefers] = 98
+	/*line in.go:117:1*/ fr.defers[fr.ndefers] = 98
 	fr.ndefers++
-	/*line in.go:116:1*/ fr.defers[fr.ndefers] = 99
+	/*line in.go:118:1*/ fr.defers[fr.ndefers] = 99
 	fr.ndefers++
-	/*line in.go:117:1*/ fr.defers[fr.ndefers] = 100
+	/*line in.go:119:1*/ fr.defers[fr.ndefers] = 100
 	fr.ndefers++
-	/*line in.go:118:1*/ fr.defers[fr.ndefers] = 101
+	/*line in.go:120:1*/ fr.defers[fr.ndefers] = 101
 	fr.ndefers++
-	/*line in.go:119:1*/ fr.defers[fr.ndefers] = 102
+	/*line in.go:121:1*/ fr.defers[fr.ndefers] = 102
 	fr.ndefers++
-	/*line in.go:120:1*/ fr.defers[fr.ndefers] = 103
+	/*line in.go:122:1*/ fr.defers[fr.ndefers] = 103
 	fr.ndefers++
-	/*line in.go:121:1*/ fr.defers[fr.ndefers] = 104
+	/*line in.go:123:1*/ fr.defers[fr.ndefers] = 104
 	fr.ndefers++
-	/*line in.go:122:1*/ fr.defers[fr.ndefers] = 105
+	/*line in.go:124:1*/ fr.defers[fr.ndefers] = 105
 	fr.ndefers++
-	/*line in.go:123:1*/ fr.defers[fr.ndefers] = 106
+	/*line in.go:125:1*/ fr.defers[fr.ndefers] = 106
 	fr.ndefers++
-	/*line in.go:124:1*/ fr.defers[fr.ndefers] = 107
+	/*line in.go:126:1*/ fr.defers[fr.ndefers] = 107
 	fr.ndefers++
-	/*line in.go:125:1*/ fr.defers[fr.ndefers] = 108
+	/*line in.go:127:1*/ fr.defers[fr.ndefers] = 108
 	fr.ndefers++
-	/*line in.go:126:1*/ fr.defers[fr.ndefers] = 109
+	/*line in.go:128:1*/ fr.defers[fr.ndefers] = 109
 	fr.ndefers++
-	/*line in.go:127:1*/ fr.defers[fr.ndefers] = 110
+	/*line in.go:129:1*/ fr.defers[fr.ndefers] = 110
 	fr.ndefers++
-	/*line in.go:128:1*/ fr.defers[fr.ndefers] = 111
+	/*line in.go:130:1*/ fr.defers[fr.ndefers] = 111
 	fr.ndefers++
-	/*line in.go:129:1*/ fr.defers[fr.ndefers] = 112
+	/*line in.go:131:1*/ fr.defers[fr.ndefers] = 112
 	fr.ndefers++
-	/*line in.go:130:1*/ fr.defers[fr.ndefers] = 113
+	/*line in.go:132:1*/ fr.defers[fr.ndefers] = 113
 	fr.ndefers++
-	/*line in.go:131:1*/ fr.defers[fr.ndefers] = 114
+	/*line in.go:133:1*/ fr.defers[fr.ndefers] = 114
 	fr.ndefers++
-	/*line in.go:132:1*/ fr.defers[fr.ndefers] = 115
+	/*line in.go:134:1*/ fr.defers[fr.ndefers] = 115
 	fr.ndefers++
-	/*line in.go:133:1*/ fr.defers[fr.ndefers] = 116
+	/*line in.go:135:1*/ fr.defers[fr.ndefers] = 116
 	fr.ndefers++
-	/*line in.go:134:1*/ fr.defers[fr.ndefers] = 117
+	/*line in.go:136:1*/ fr.defers[fr.ndefers] = 117
 	fr.ndefers++
-	/*line in.go:135:1*/ fr.defers[fr.ndefers] = 118
+	/*line in.go:137:1*/ fr.defers[fr.ndefers] = 118
 	fr.ndefers++
-	/*line in.go:136:1*/ fr.defers[fr.ndefers] = 119
+	/*line in.go:138:1*/ fr.defers[fr.ndefers] = 119
 	fr.ndefers++
-	/*line in.go:137:1*/ fr.defers[fr.ndefers] = 120
+	/*line in.go:139:1*/ fr.defers[fr.ndefers] = 120
 	fr.ndefers++
-	/*line in.go:138:1*/ fr.defers[fr.ndefers] = 121
+	/*line in.go:140:1*/ fr.defers[fr.ndefers] = 121
 	fr.ndefers++
-	/*line in.go:139:1*/ fr.defers[fr.ndefers] = 122
+	/*line in.go:141:1*/ fr.defers[fr.ndefers] = 122
 	fr.ndefers++
-	/*line in.go:140:1*/ fr.defers[fr.ndefers] = 123
+	/*line in.go:142:1*/ fr.defers[fr.ndefers] = 123
 	fr.ndefers++
-	/*line in.go:141:1*/ fr.defers[fr.ndefers] = 124
+	/*line in.go:143:1*/ fr.defers[fr.ndefers] = 124
 	fr.ndefers++
-	/*line in.go:142:1*/ fr.defers[fr.ndefers] = 125
+	/*line in.go:144:1*/ fr.defers[fr.ndefers] = 125
 	fr.ndefers++
-	/*line in.go:143:1*/ fr.defers[fr.ndefers] = 126
+	/*line in.go:145:1*/ fr.defers[fr.ndefers] = 126
 	fr.ndefers++
-	/*line in.go:144:1*/ fr.defers[fr.ndefers] = 127
+	/*line in.go:146:1*/ fr.defers[fr.ndefers] = 127
 	fr.ndefers++
-	/*line in.go:145:1*/ fr.defers[fr.ndefers] = 128
+	/*line in.go:147:1*/ fr.defers[fr.ndefers] = 128
 	fr.ndefers++
-	/*line in.go:146:1*/ fr.defers[fr.ndefers] = 129
+	/*line in.go:148:1*/ fr.defers[fr.ndefers] = 129
 	fr.ndefers++
-	/*line in.go:147:1*/ fr.defers[fr.ndefers] = 130
+	/*line in.go:149:1*/ fr.defers[fr.ndefers] = 130
 	fr.ndefers++
-	/*line in.go:148:1*/ fr.await = /*line in.go:148:11*/ lwt.Pause()
+	/*line in.go:150:1*/ fr.await = /*line in.go:150:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:148")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:150")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		fr.rerr = debugtrace.Awaited(err, "main.f", "in.go:148")
+		fr.rerr = debugtrace.Awaited(err, "main.f", "in.go:150")
 		goto unwind2
 	}
-	/*line in.go:149:1*/ {
-		fr.ret = /*line in.go:149:8*/ lwt.Return(1)
+	/*line in.go:151:1*/ {
+		fr.ret = /*line in.go:151:8*/ lwt.Return(1)
 		goto ret1
 	}
 ret1:
 s2:
 	if !fr.ret.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.f", "in.go:17")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.ret), "main.f", "in.go:19")
 	}
 	fr.retv, fr.rerr = fr.ret.Result()
 unwind2:
@@ -617,394 +619,394 @@ s3:
 	}
 	panic("unreachable")
 deferred4:
-	/*line in.go:18:16*/ ran++
-	goto unwind2
-deferred5:
-	/*line in.go:19:16*/ ran++
-	goto unwind2
-deferred6:
 	/*line in.go:20:16*/ ran++
 	goto unwind2
-deferred7:
+deferred5:
 	/*line in.go:21:16*/ ran++
 	goto unwind2
-deferred8:
+deferred6:
 	/*line in.go:22:16*/ ran++
 	goto unwind2
-deferred9:
+deferred7:
 	/*line in.go:23:16*/ ran++
 	goto unwind2
-deferred10:
+deferred8:
 	/*line in.go:24:16*/ ran++
 	goto unwind2
-deferred11:
+deferred9:
 	/*line in.go:25:16*/ ran++
 	goto unwind2
-deferred12:
+deferred10:
 	/*line in.go:26:16*/ ran++
 	goto unwind2
-deferred13:
+deferred11:
 	/*line in.go:27:16*/ ran++
 	goto unwind2
-deferred14:
+deferred12:
 	/*line in.go:28:16*/ ran++
 	goto unwind2
-deferred15:
+deferred13:
 	/*line in.go:29:16*/ ran++
 	goto unwind2
-deferred16:
+deferred14:
 	/*line in.go:30:16*/ ran++
 	goto unwind2
-deferred17:
+deferred15:
 	/*line in.go:31:16*/ ran++
 	goto unwind2
-deferred18:
+deferred16:
 	/*line in.go:32:16*/ ran++
 	goto unwind2
-deferred19:
+deferred17:
 	/*line in.go:33:16*/ ran++
 	goto unwind2
-deferred20:
+deferred18:
 	/*line in.go:34:16*/ ran++
 	goto unwind2
-deferred21:
+deferred19:
 	/*line in.go:35:16*/ ran++
 	goto unwind2
-deferred22:
+deferred20:
 	/*line in.go:36:16*/ ran++
 	goto unwind2
-deferred23:
+deferred21:
 	/*line in.go:37:16*/ ran++
 	goto unwind2
-deferred24:
+deferred22:
 	/*line in.go:38:16*/ ran++
 	goto unwind2
-deferred25:
+deferred23:
 	/*line in.go:39:16*/ ran++
 	goto unwind2
-deferred26:
+deferred24:
 	/*line in.go:40:16*/ ran++
 	goto unwind2
-deferred27:
+deferred25:
 	/*line in.go:41:16*/ ran++
 	goto unwind2
-deferred28:
+deferred26:
 	/*line in.go:42:16*/ ran++
 	goto unwind2
-deferred29:
+deferred27:
 	/*line in.go:43:16*/ ran++
 	goto unwind2
-deferred30:
+deferred28:
 	/*line in.go:44:16*/ ran++
 	goto unwind2
-deferred31:
+deferred29:
 	/*line in.go:45:16*/ ran++
 	goto unwind2
-deferred32:
+deferred30:
 	/*line in.go:46:16*/ ran++
 	goto unwind2
-deferred33:
+deferred31:
 	/*line in.go:47:16*/ ran++
 	goto unwind2
-deferred34:
+deferred32:
 	/*line in.go:48:16*/ ran++
 	goto unwind2
-deferred35:
+deferred33:
 	/*line in.go:49:16*/ ran++
 	goto unwind2
-deferred36:
+deferred34:
 	/*line in.go:50:16*/ ran++
 	goto unwind2
-deferred37:
+deferred35:
 	/*line in.go:51:16*/ ran++
 	goto unwind2
-deferred38:
+deferred36:
 	/*line in.go:52:16*/ ran++
 	goto unwind2
-deferred39:
+deferred37:
 	/*line in.go:53:16*/ ran++
 	goto unwind2
-deferred40:
+deferred38:
 	/*line in.go:54:16*/ ran++
 	goto unwind2
-deferred41:
+deferred39:
 	/*line in.go:55:16*/ ran++
 	goto unwind2
-deferred42:
+deferred40:
 	/*line in.go:56:16*/ ran++
 	goto unwind2
-deferred43:
+deferred41:
 	/*line in.go:57:16*/ ran++
 	goto unwind2
-deferred44:
+deferred42:
 	/*line in.go:58:16*/ ran++
 	goto unwind2
-deferred45:
+deferred43:
 	/*line in.go:59:16*/ ran++
 	goto unwind2
-deferred46:
+deferred44:
 	/*line in.go:60:16*/ ran++
 	goto unwind2
-deferred47:
+deferred45:
 	/*line in.go:61:16*/ ran++
 	goto unwind2
-deferred48:
+deferred46:
 	/*line in.go:62:16*/ ran++
 	goto unwind2
-deferred49:
+deferred47:
 	/*line in.go:63:16*/ ran++
 	goto unwind2
-deferred50:
+deferred48:
 	/*line in.go:64:16*/ ran++
 	goto unwind2
-deferred51:
+deferred49:
 	/*line in.go:65:16*/ ran++
 	goto unwind2
-deferred52:
+deferred50:
 	/*line in.go:66:16*/ ran++
 	goto unwind2
-deferred53:
+deferred51:
 	/*line in.go:67:16*/ ran++
 	goto unwind2
-deferred54:
+deferred52:
 	/*line in.go:68:16*/ ran++
 	goto unwind2
-deferred55:
+deferred53:
 	/*line in.go:69:16*/ ran++
 	goto unwind2
-deferred56:
+deferred54:
 	/*line in.go:70:16*/ ran++
 	goto unwind2
-deferred57:
+deferred55:
 	/*line in.go:71:16*/ ran++
 	goto unwind2
-deferred58:
+deferred56:
 	/*line in.go:72:16*/ ran++
 	goto unwind2
-deferred59:
+deferred57:
 	/*line in.go:73:16*/ ran++
 	goto unwind2
-deferred60:
+deferred58:
 	/*line in.go:74:16*/ ran++
 	goto unwind2
-deferred61:
+deferred59:
 	/*line in.go:75:16*/ ran++
 	goto unwind2
-deferred62:
+deferred60:
 	/*line in.go:76:16*/ ran++
 	goto unwind2
-deferred63:
+deferred61:
 	/*line in.go:77:16*/ ran++
 	goto unwind2
-deferred64:
+deferred62:
 	/*line in.go:78:16*/ ran++
 	goto unwind2
-deferred65:
+deferred63:
 	/*line in.go:79:16*/ ran++
 	goto unwind2
-deferred66:
+deferred64:
 	/*line in.go:80:16*/ ran++
 	goto unwind2
-deferred67:
+deferred65:
 	/*line in.go:81:16*/ ran++
 	goto unwind2
-deferred68:
+deferred66:
 	/*line in.go:82:16*/ ran++
 	goto unwind2
-deferred69:
+deferred67:
 	/*line in.go:83:16*/ ran++
 	goto unwind2
-deferred70:
+deferred68:
 	/*line in.go:84:16*/ ran++
 	goto unwind2
-deferred71:
+deferred69:
 	/*line in.go:85:16*/ ran++
 	goto unwind2
-deferred72:
+deferred70:
 	/*line in.go:86:16*/ ran++
 	goto unwind2
-deferred73:
+deferred71:
 	/*line in.go:87:16*/ ran++
 	goto unwind2
-deferred74:
+deferred72:
 	/*line in.go:88:16*/ ran++
 	goto unwind2
-deferred75:
+deferred73:
 	/*line in.go:89:16*/ ran++
 	goto unwind2
-deferred76:
+deferred74:
 	/*line in.go:90:16*/ ran++
 	goto unwind2
-deferred77:
+deferred75:
 	/*line in.go:91:16*/ ran++
 	goto unwind2
-deferred78:
+deferred76:
 	/*line in.go:92:16*/ ran++
 	goto unwind2
-deferred79:
+deferred77:
 	/*line in.go:93:16*/ ran++
 	goto unwind2
-deferred80:
+deferred78:
 	/*line in.go:94:16*/ ran++
 	goto unwind2
-deferred81:
+deferred79:
 	/*line in.go:95:16*/ ran++
 	goto unwind2
-deferred82:
+deferred80:
 	/*line in.go:96:16*/ ran++
 	goto unwind2
-deferred83:
+deferred81:
 	/*line in.go:97:16*/ ran++
 	goto unwind2
-deferred84:
+deferred82:
 	/*line in.go:98:16*/ ran++
 	goto unwind2
-deferred85:
+deferred83:
 	/*line in.go:99:16*/ ran++
 	goto unwind2
-deferred86:
+deferred84:
 	/*line in.go:100:16*/ ran++
 	goto unwind2
-deferred87:
+deferred85:
 	/*line in.go:101:16*/ ran++
 	goto unwind2
-deferred88:
+deferred86:
 	/*line in.go:102:16*/ ran++
 	goto unwind2
-deferred89:
+deferred87:
 	/*line in.go:103:16*/ ran++
 	goto unwind2
-deferred90:
+deferred88:
 	/*line in.go:104:16*/ ran++
 	goto unwind2
-deferred91:
+deferred89:
 	/*line in.go:105:16*/ ran++
 	goto unwind2
-deferred92:
+deferred90:
 	/*line in.go:106:16*/ ran++
 	goto unwind2
-deferred93:
+deferred91:
 	/*line in.go:107:16*/ ran++
 	goto unwind2
-deferred94:
+deferred92:
 	/*line in.go:108:16*/ ran++
 	goto unwind2
-deferred95:
+deferred93:
 	/*line in.go:109:16*/ ran++
 	goto unwind2
-deferred96:
+deferred94:
 	/*line in.go:110:16*/ ran++
 	goto unwind2
-deferred97:
+deferred95:
 	/*line in.go:111:16*/ ran++
 	goto unwind2
-deferred98:
+deferred96:
 	/*line in.go:112:16*/ ran++
 	goto unwind2
-deferred99:
+deferred97:
 	/*line in.go:113:16*/ ran++
 	goto unwind2
-deferred100:
+deferred98:
 	/*line in.go:114:16*/ ran++
 	goto unwind2
-deferred101:
+deferred99:
 	/*line in.go:115:16*/ ran++
 	goto unwind2
-deferred102:
+deferred100:
 	/*line in.go:116:16*/ ran++
 	goto unwind2
-deferred103:
+deferred101:
 	/*line in.go:117:16*/ ran++
 	goto unwind2
-deferred104:
+deferred102:
 	/*line in.go:118:16*/ ran++
 	goto unwind2
-deferred105:
+deferred103:
 	/*line in.go:119:16*/ ran++
 	goto unwind2
-deferred106:
+deferred104:
 	/*line in.go:120:16*/ ran++
 	goto unwind2
-deferred107:
+deferred105:
 	/*line in.go:121:16*/ ran++
 	goto unwind2
-deferred108:
+deferred106:
 	/*line in.go:122:16*/ ran++
 	goto unwind2
-deferred109:
+deferred107:
 	/*line in.go:123:16*/ ran++
 	goto unwind2
-deferred110:
+deferred108:
 	/*line in.go:124:16*/ ran++
 	goto unwind2
-deferred111:
+deferred109:
 	/*line in.go:125:16*/ ran++
 	goto unwind2
-deferred112:
+deferred110:
 	/*line in.go:126:16*/ ran++
 	goto unwind2
-deferred113:
+deferred111:
 	/*line in.go:127:16*/ ran++
 	goto unwind2
-deferred114:
+deferred112:
 	/*line in.go:128:16*/ ran++
 	goto unwind2
-deferred115:
+deferred113:
 	/*line in.go:129:16*/ ran++
 	goto unwind2
-deferred116:
+deferred114:
 	/*line in.go:130:16*/ ran++
 	goto unwind2
-deferred117:
+deferred115:
 	/*line in.go:131:16*/ ran++
 	goto unwind2
-deferred118:
+deferred116:
 	/*line in.go:132:16*/ ran++
 	goto unwind2
-deferred119:
+deferred117:
 	/*line in.go:133:16*/ ran++
 	goto unwind2
-deferred120:
+deferred118:
 	/*line in.go:134:16*/ ran++
 	goto unwind2
-deferred121:
+deferred119:
 	/*line in.go:135:16*/ ran++
 	goto unwind2
-deferred122:
+deferred120:
 	/*line in.go:136:16*/ ran++
 	goto unwind2
-deferred123:
+deferred121:
 	/*line in.go:137:16*/ ran++
 	goto unwind2
-deferred124:
+deferred122:
 	/*line in.go:138:16*/ ran++
 	goto unwind2
-deferred125:
+deferred123:
 	/*line in.go:139:16*/ ran++
 	goto unwind2
-deferred126:
+deferred124:
 	/*line in.go:140:16*/ ran++
 	goto unwind2
-deferred127:
+deferred125:
 	/*line in.go:141:16*/ ran++
 	goto unwind2
-deferred128:
+deferred126:
 	/*line in.go:142:16*/ ran++
 	goto unwind2
-deferred129:
+deferred127:
 	/*line in.go:143:16*/ ran++
 	goto unwind2
-deferred130:
+deferred128:
 	/*line in.go:144:16*/ ran++
 	goto unwind2
-deferred131:
+deferred129:
 	/*line in.go:145:16*/ ran++
 	goto unwind2
-deferred132:
+deferred130:
 	/*line in.go:146:16*/ ran++
 	goto unwind2
-deferred133:
+deferred131:
 	/*line in.go:147:16*/ ran++
+	goto unwind2
+deferred132:
+	/*line in.go:148:16*/ ran++
+	goto unwind2
+deferred133:
+	/*line in.go:149:16*/ ran++
 	goto unwind2
 finish3:
 	if fr.rerr != nil {
@@ -1013,10 +1015,10 @@ finish3:
 	return fr.Return(fr.retv)
 }
 
-//line in.go:152:1
+//line in.go:154:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 	fmt.Println(ran)
 }
 
-// lwtgen:sum 4a185ad36934f9ae
+// lwtgen:sum 5f5deccab6843ea4

@@ -2,12 +2,14 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // The range expression of a range over a function awaits; the body does
 // not. Go evaluates the range expression once, before the loop, so this is
 // an ordinary await followed by a plain loop, but lwtgen rejects it with a
 // message about awaiting in the body.
 //
-//line in.go:7:1
+//line in.go:9:1
 package main
 
 import (
@@ -18,7 +20,7 @@ import (
 	"iter"
 )
 
-//line in.go:17:1
+//line in.go:19:1
 func count(n int) iter.Seq[int] {
 	return func(yield func(int) bool) {
 		for i := range n {
@@ -29,12 +31,12 @@ func count(n int) iter.Seq[int] {
 	}
 }
 
-//line in.go:27:1
+//line in.go:29:1
 func later(v int) lwt.Promise[int] {
 	return lwt.Map(lwt.Pause(), func(lwt.Unit) int { return v })
 }
 
-//line in.go:32:1
+//line in.go:34:1
 func f() lwt.Promise[int] {
 	fr := fFrame{}
 	return fr.step()
@@ -42,7 +44,7 @@ func f() lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:32:1
+//line in.go:34:1
 type fFrame struct {
 	lwt.Frame[int]
 	state int
@@ -51,7 +53,7 @@ type fFrame struct {
 	await lwt.Promise[int]
 }
 
-//line in.go:32:1
+//line in.go:34:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -59,12 +61,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:32:1
+//line in.go:34:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:32"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:34"), "panicked"))
 			}
 		}()
 	} else {
@@ -74,27 +76,27 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:33:1*/ fr.s = /*line in.go:33:6*/ 0
-	/*line in.go:34:22*/ fr.await = /*line in.go:34:32*/ later(4)
+	/*line in.go:35:1*/ fr.s = /*line in.go:35:6*/ 0
+	/*line in.go:36:22*/ fr.await = /*line in.go:36:32*/ later(4)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:34")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:36")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:34"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:36"))
 	} else {
 		fr.v = v
 	}
-	/*line in.go:34:1*/ for x := range count /*line in.go:34:21*/ (fr.v /*line in.go:34:42*/) {
-		fr.s /*line in.go:35:4*/ += x
+	/*line in.go:36:1*/ for x := range count /*line in.go:36:21*/ (fr.v /*line in.go:36:42*/) {
+		fr.s /*line in.go:37:4*/ += x
 	}
-	/*line in.go:37:1*/ return fr.Become( /*line in.go:37:8*/ lwt.Return(fr.s /*line in.go:37:21*/))
+	/*line in.go:39:1*/ return fr.Become( /*line in.go:39:8*/ lwt.Return(fr.s /*line in.go:39:21*/))
 }
 
-//line in.go:40:1
+//line in.go:42:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum b41ef259a49f3e86
+// lwtgen:sum 903f6f78698428ac

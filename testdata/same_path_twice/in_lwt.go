@@ -2,10 +2,12 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // One path imported under two names (legal Go): the generated file keeps
 // one import per path (g.imports is keyed by path).
 //
-//line in.go:5:1
+//line in.go:7:1
 package main
 
 import (
@@ -16,7 +18,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:16:1
+//line in.go:18:1
 func f() lwt.Promise[string] {
 	fr := fFrame{}
 	return fr.step()
@@ -24,7 +26,7 @@ func f() lwt.Promise[string] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:16:1
+//line in.go:18:1
 type fFrame struct {
 	lwt.Frame[string]
 	state int
@@ -33,7 +35,7 @@ type fFrame struct {
 	await lwt.Promise[int]
 }
 
-//line in.go:16:1
+//line in.go:18:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -41,12 +43,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:16:1
+//line in.go:18:1
 func (fr *fFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:16"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:18"), "panicked"))
 			}
 		}()
 	} else {
@@ -56,24 +58,24 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:17:6*/ fr.await = /*line in.go:17:16*/ lwt.Map(lwt.Pause(), func(lwt.Unit) int { return 1 })
+	/*line in.go:19:6*/ fr.await = /*line in.go:19:16*/ lwt.Map(lwt.Pause(), func(lwt.Unit) int { return 1 })
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:17")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:19")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:17"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:19"))
 	} else {
 		fr.v = v
 	}
-	/*line in.go:17:1*/ fr.x = fr.v
-	/*line in.go:18:1*/ return fr.Become( /*line in.go:18:8*/ lwt.Return(fmt.Sprint(fr.x /*line in.go:18:32*/) + f2.Sprint(fr.x /*line in.go:18:47*/)))
+	/*line in.go:19:1*/ fr.x = fr.v
+	/*line in.go:20:1*/ return fr.Become( /*line in.go:20:8*/ lwt.Return(fmt.Sprint(fr.x /*line in.go:20:32*/) + f2.Sprint(fr.x /*line in.go:20:47*/)))
 }
 
-//line in.go:21:1
+//line in.go:23:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum b23d828d45516627
+// lwtgen:sum dcc8b17c61a34a66

@@ -2,11 +2,13 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // A range over the All method of a *lwtstream.Stream promoted through an
 // embedded field: lwtgen crashes (nil TypeArgs in rangeStream,
 // rewrite/lower.go: recvNamed(st).TypeArgs().At(0) on the outer struct).
 //
-//line in.go:6:1
+//line in.go:8:1
 package main
 
 import (
@@ -17,12 +19,12 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtstream"
 )
 
-//line in.go:16:1
+//line in.go:18:1
 type Numbers struct {
 	*lwtstream.Stream[int]
 }
 
-//line in.go:21:1
+//line in.go:23:1
 func sum(ns Numbers) lwt.Promise[int] {
 	fr := sumFrame{}
 	fr.ns = &ns
@@ -31,7 +33,7 @@ func sum(ns Numbers) lwt.Promise[int] {
 
 // sumFrame is the state of a call of sum while it waits.
 //
-//line in.go:21:1
+//line in.go:23:1
 type sumFrame struct {
 	lwt.Frame[int]
 	state  int
@@ -43,7 +45,7 @@ type sumFrame struct {
 	await  lwt.Promise[lwtstream.Option[int]]
 }
 
-//line in.go:21:1
+//line in.go:23:1
 func (fr *sumFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -51,12 +53,12 @@ func (fr *sumFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:21:1
+//line in.go:23:1
 func (fr *sumFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", debugtrace.PanicSite("sumFrame", "in.go:21"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.sum", debugtrace.PanicSite("sumFrame", "in.go:23"), "panicked"))
 			}
 		}()
 	} else {
@@ -66,35 +68,35 @@ func (fr *sumFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:22:1*/ fr.s = /*line in.go:22:6*/ 0
-	/*line in.go:23:1*/ fr.stream = /*line in.go:23:16*/ (*fr.ns)
+	/*line in.go:24:1*/ fr.s = /*line in.go:24:6*/ 0
+	/*line in.go:25:1*/ fr.stream = /*line in.go:25:16*/ (*fr.ns)
 range1:
-	/*line in.go:23:1*/ fr.await = fr.stream.Get()
+	/*line in.go:25:1*/ fr.await = fr.stream.Get()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.sum", "in.go:23")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.sum", "in.go:25")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.sum", "in.go:23"))
+		return fr.Fail(debugtrace.Awaited(err, "main.sum", "in.go:25"))
 	} else {
 		fr.elem = v
 	}
 	if !fr.elem.OK {
 		goto endrange2
 	}
-	/*line in.go:23:1*/ fr.x = fr.elem.Value
+	/*line in.go:25:1*/ fr.x = fr.elem.Value
 	{
-		/*line in.go:24:2*/ fr.s /*line in.go:24:4*/ += fr.x
+		/*line in.go:26:2*/ fr.s /*line in.go:26:4*/ += fr.x
 	}
 	goto range1
 endrange2:
-	/*line in.go:26:1*/ return fr.Become( /*line in.go:26:8*/ lwt.Return(fr.s /*line in.go:26:21*/))
+	/*line in.go:28:1*/ return fr.Become( /*line in.go:28:8*/ lwt.Return(fr.s /*line in.go:28:21*/))
 }
 
-//line in.go:29:1
+//line in.go:31:1
 func main() {
 	fmt.Println(lwtmain.Run(sum(Numbers{lwtstream.OfSlice([]int{1, 2, 3})})))
 }
 
-// lwtgen:sum 837984e432d39f6e
+// lwtgen:sum b1ceae13e6003c85

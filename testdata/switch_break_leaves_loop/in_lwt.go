@@ -2,11 +2,13 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // A switch whose tag awaits but whose clauses do not is copied as a plain
 // switch, yet a break in a clause is rewritten into a jump out of the
 // enclosing (lowered) loop. The same for a type switch whose guard awaits.
 //
-//line in.go:6:1
+//line in.go:8:1
 package main
 
 import (
@@ -16,12 +18,12 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:15:1
+//line in.go:17:1
 func later(v int) lwt.Promise[int] {
 	return lwt.Map(lwt.Pause(), func(lwt.Unit) int { return v })
 }
 
-//line in.go:20:1
+//line in.go:22:1
 func f() lwt.Promise[string] {
 	fr := fFrame{}
 	return fr.step()
@@ -29,7 +31,7 @@ func f() lwt.Promise[string] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:20:1
+//line in.go:22:1
 type fFrame struct {
 	lwt.Frame[string]
 	state int
@@ -45,7 +47,7 @@ type fFrame struct {
 	v1    int
 }
 
-//line in.go:20:1
+//line in.go:22:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -53,12 +55,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:20:1
+//line in.go:22:1
 func (fr *fFrame) step() (r lwt.Promise[string]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:20"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:22"), "panicked"))
 			}
 		}()
 	} else {
@@ -70,71 +72,71 @@ func (fr *fFrame) step() (r lwt.Promise[string]) {
 	case 2:
 		goto s2
 	}
-	/*line in.go:21:1*/ fr.s = /*line in.go:21:6*/ ""
-	/*line in.go:22:1*/ fr.coll = /*line in.go:22:16*/ 3
+	/*line in.go:23:1*/ fr.s = /*line in.go:23:6*/ ""
+	/*line in.go:24:1*/ fr.coll = /*line in.go:24:16*/ 3
 	fr.i2 = 0
 range1:
 	if fr.i2 >= fr.coll {
 		goto endrange3
 	}
-	/*line in.go:22:1*/ fr.i = fr.i2
-	/*line in.go:23:9*/ fr.await = /*line in.go:23:19*/ later(fr.i /*line in.go:23:27*/)
+	/*line in.go:24:1*/ fr.i = fr.i2
+	/*line in.go:25:9*/ fr.await = /*line in.go:25:19*/ later(fr.i /*line in.go:25:27*/)
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:23")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:25")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:23"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:25"))
 	} else {
 		fr.v = v
 	}
-	/*line in.go:23:2*/ switch fr.v /*line in.go:23:29*/ {
+	/*line in.go:25:2*/ switch fr.v /*line in.go:25:29*/ {
 	case 1:
-		fr.s /*line in.go:25:5*/ += "one "
+		fr.s /*line in.go:27:5*/ += "one "
 		break // leaves the switch
 	default:
-		fr.s /*line in.go:28:5*/ += "other "
+		fr.s /*line in.go:30:5*/ += "other "
 	}
-	fr.s /*line in.go:30:4*/ += fmt.Sprint("after", fr.i /*line in.go:30:29*/, " ")
+	fr.s /*line in.go:32:4*/ += fmt.Sprint("after", fr.i /*line in.go:32:29*/, " ")
 	fr.i2++
 	goto range1
 endrange3:
-	/*line in.go:32:1*/ fr.coll1 = /*line in.go:32:16*/ 2
+	/*line in.go:34:1*/ fr.coll1 = /*line in.go:34:16*/ 2
 	fr.i3 = 0
 range4:
 	if fr.i3 >= fr.coll1 {
 		goto endrange6
 	}
-	/*line in.go:32:1*/ fr.i1 = fr.i3
-	/*line in.go:33:18*/ fr.await = /*line in.go:33:28*/ later(fr.i1 /*line in.go:33:36*/)
+	/*line in.go:34:1*/ fr.i1 = fr.i3
+	/*line in.go:35:18*/ fr.await = /*line in.go:35:28*/ later(fr.i1 /*line in.go:35:36*/)
 s2:
 	if !fr.await.Ready() {
 		fr.state = 2
-		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:33")
+		return debugtrace.Waiting(lwt.Suspend[string](fr, fr.await), "main.f", "in.go:35")
 	}
 	if v, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:33"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:35"))
 	} else {
 		fr.v1 = v
 	}
-	/*line in.go:33:2*/ switch v := any(fr.v1 /*line in.go:33:38*/). /*line in.go:33:38*/ (type) /*line in.go:33:46*/ {
+	/*line in.go:35:2*/ switch v := any(fr.v1 /*line in.go:35:38*/). /*line in.go:35:38*/ (type) /*line in.go:35:46*/ {
 	case int:
 		if v == 0 {
 			break // leaves the type switch
 		}
-		fr.s /*line in.go:38:5*/ += "nonzero "
+		fr.s /*line in.go:40:5*/ += "nonzero "
 	}
-	fr.s /*line in.go:40:4*/ += fmt.Sprint("next", fr.i1 /*line in.go:40:28*/, " ")
+	fr.s /*line in.go:42:4*/ += fmt.Sprint("next", fr.i1 /*line in.go:42:28*/, " ")
 	fr.i3++
 	goto range4
 endrange6:
-	/*line in.go:42:1*/ return fr.Become( /*line in.go:42:8*/ lwt.Return(fr.s /*line in.go:42:21*/))
+	/*line in.go:44:1*/ return fr.Become( /*line in.go:44:8*/ lwt.Return(fr.s /*line in.go:44:21*/))
 }
 
-//line in.go:45:1
+//line in.go:47:1
 func main() {
 	fmt.Println(lwtmain.Run(f()))
 }
 
-// lwtgen:sum 7a6901cf71378f69
+// lwtgen:sum 6d417d88238ba887

@@ -2,11 +2,13 @@
 
 //go:build !lwtsource
 
+// A regression case: the output must match plain Go. Before it was fixed:
+//
 // Unreachable code is legal Go (vet warns). lwtgen drops it, the import it
 // alone used becomes unused, and tidy (rewrite/files.go) crashes deleting
 // it while ranging over f.Imports.
 //
-//line in.go:6:1
+//line in.go:8:1
 package main
 
 import (
@@ -15,7 +17,7 @@ import (
 	"github.com/lwtgo/lwt/runtime/lwtmain"
 )
 
-//line in.go:16:1
+//line in.go:18:1
 func f() lwt.Promise[int] {
 	fr := fFrame{}
 	return fr.step()
@@ -23,14 +25,14 @@ func f() lwt.Promise[int] {
 
 // fFrame is the state of a call of f while it waits.
 //
-//line in.go:16:1
+//line in.go:18:1
 type fFrame struct {
 	lwt.Frame[int]
 	state int
 	await lwt.Promise[lwt.Unit]
 }
 
-//line in.go:16:1
+//line in.go:18:1
 func (fr *fFrame) Resume() {
 	if debugtrace.Enabled {
 		debugtrace.Resume(fr.Key())
@@ -38,12 +40,12 @@ func (fr *fFrame) Resume() {
 	fr.step()
 }
 
-//line in.go:16:1
+//line in.go:18:1
 func (fr *fFrame) step() (r lwt.Promise[int]) {
 	if debugtrace.Enabled {
 		defer func() {
 			if x := recover(); x != nil {
-				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:16"), "panicked"))
+				r = fr.Fail(debugtrace.Note(lwt.PanicFailure(x), "main.f", debugtrace.PanicSite("fFrame", "in.go:18"), "panicked"))
 			}
 		}()
 	} else {
@@ -53,22 +55,22 @@ func (fr *fFrame) step() (r lwt.Promise[int]) {
 	case 1:
 		goto s1
 	}
-	/*line in.go:17:1*/ fr.await = /*line in.go:17:11*/ lwt.Pause()
+	/*line in.go:19:1*/ fr.await = /*line in.go:19:11*/ lwt.Pause()
 s1:
 	if !fr.await.Ready() {
 		fr.state = 1
-		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:17")
+		return debugtrace.Waiting(lwt.Suspend[int](fr, fr.await), "main.f", "in.go:19")
 	}
 	if _, err := fr.await.Result(); err != nil {
-		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:17"))
+		return fr.Fail(debugtrace.Awaited(err, "main.f", "in.go:19"))
 	}
-	/*line in.go:18:1*/ return fr.Become( /*line in.go:18:8*/ lwt.Return(1))
+	/*line in.go:20:1*/ return fr.Become( /*line in.go:20:8*/ lwt.Return(1))
 }
 
-//line in.go:23:1
+//line in.go:25:1
 func main() {
 	v, err := lwtmain.Run(f())
 	println(v, err == nil)
 }
 
-// lwtgen:sum 88774e96a8cb6dca
+// lwtgen:sum 73e6594742c0a6b0
