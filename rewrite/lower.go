@@ -65,10 +65,10 @@ type funcGen struct {
 
 	frame      string // frame type name
 	stateNames []string
-	funcName   string // for backtraces: pkg.Func, pkg.(*T).Method, pkg.Func.func1
+	funcName   string      // for backtraces: pkg.Func, pkg.(*T).Method, pkg.Func.func1
 	tparams    []typeParam // of the frame: the function's
-	fr         string // the frame in step
-	retName    string // step's result
+	fr         string      // the frame in step
+	retName    string      // step's result
 	vars       map[*types.Var]string
 	fields     []field
 	fieldNames map[string]bool
