@@ -188,12 +188,19 @@ func (fg *funcGen) tryMethodDecl(name, result, line, x string) {
 
 // litClosure is the expression an async literal becomes: a closure that
 // starts a call on the literal's frame (ftype is the literal's type, as
-// the source spells it). The variables it captures are passed in as
-// pointers (params and args), taken when the literal is evaluated.
+// the source spells it; body the entry's). The variables it captures are
+// passed in as pointers (params and args), taken when the literal is
+// evaluated.
 func litClosure(ftype, body string, params, args []string) string {
-	inner := ftype + " " + body
+	return closureOver(ftype, ftype+" "+body, params, args)
+}
+
+// closureOver is fn (a func literal of type ftype) made inside a closure
+// called at once with args for params: func(params) ftype { return fn
+// }(args), so that fn captures the values of args of the moment.
+func closureOver(ftype, fn string, params, args []string) string {
 	if len(params) == 0 {
-		return inner
+		return fn
 	}
 	var ps, as []jen.Code
 	for i := range params {
@@ -202,6 +209,6 @@ func litClosure(ftype, body string, params, args []string) string {
 	}
 	// (Formatted as the value of a declaration: on its own, a func
 	// literal would read as a declaration.)
-	text := code(jen.Var().Id("_").Op("=").Func().Params(ps...).Add(raw(ftype)).Block(jen.Return(raw(inner))).Call(as...))
+	text := code(jen.Var().Id("_").Op("=").Func().Params(ps...).Add(raw(ftype)).Block(jen.Return(raw(fn))).Call(as...))
 	return strings.TrimSpace(strings.TrimPrefix(text, "var _ = "))
 }

@@ -298,9 +298,7 @@ func (r *renderer) wrapLit(lit *ast.FuncLit, cells []*types.Var) string {
 		args = append(args, fg.fr+"."+fg.vars[v])
 	}
 	inner.walkInLit(lit)
-	body := fg.splice(lit, inner.edits)
-	return "func(" + strings.Join(params, ", ") + ") " + fg.g.text(lit.Type.Pos(), lit.Type.End()) +
-		" {\nreturn " + body + "\n}(" + strings.Join(args, ", ") + ")"
+	return closureOver(fg.g.text(lit.Type.Pos(), lit.Type.End()), fg.splice(lit, inner.edits), params, args)
 }
 
 // cellsUsedIn lists the cells a func literal captures, in order of use.
