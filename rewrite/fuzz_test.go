@@ -1497,8 +1497,8 @@ const (
 	vBool                 // a bool: the operands of && and || beside flip
 	vPairs                // []pair of length 3
 	vPairArr              // [3]pair
-	vGrid                 // [][3]int of length 2: arrays reached through an index call
-	vCells                // [][3]pair of length 2
+	vGrid                 // [][3]int of length 3: arrays reached through an index call
+	vCells                // [][3]pair of length 3
 )
 
 type variable struct {
@@ -2169,10 +2169,14 @@ func (g *gen) stmt() *node {
 }
 
 func (g *gen) canDefer() bool {
-	switch g.fn.kind {
-	case fnPlain:
+	switch {
+	case g.fn.promise:
+		// A deferred literal that returns a promise is lowered as the
+		// deferred body of the function around.
+		return g.fn.loops == 0 && !(g.named && g.lits == 0)
+	case g.fn.kind == fnPlain:
 		return true
-	case fnAsync, fnDefer:
+	case g.fn.kind == fnAsync || g.fn.kind == fnDefer:
 		// lwtgen rejects defer in a function with a named result.
 		return g.fn.loops == 0 && !(g.named && g.lits == 0)
 	}
@@ -3252,7 +3256,8 @@ func (g *gen) labeledExit() *node {
 		// A select that is never blocked: one channel holds a value.
 		// Nothing in it awaits.
 		g.noAwait++
-		defer func() { g.noAwait-- }()
+		g.lits += 2 // no async literal either: its awaits would be the select's
+		defer func() { g.noAwait--; g.lits -= 2 }()
 		v := g.name("v", k)
 		e := g.expr(1)
 		g.declare(v, vRO)
@@ -3378,11 +3383,11 @@ func (g *gen) declMore() *node {
 		name := g.name("gr", k)
 		a, b := g.expr(1), g.expr(1)
 		g.declare(name, vGrid)
-		return mk(name, " := [][3]int{{", a, ", 1, 2}, {3, ", b, ", 5}}")
+		return mk(name, " := [][3]int{{", a, ", 1, 2}, {3, ", b, ", 5}, {}}")
 	}
 	name := g.name("cs", k)
 	g.declare(name, vCells)
-	return mk(name, " := make([][3]pair, 2)")
+	return mk(name, " := make([][3]pair, 3)")
 }
 
 // gridStmt slices, takes the address of or calls a pointer method on an
