@@ -29,7 +29,7 @@ import (
 // the source.
 //
 // The fuzz input is a stream of choices for a small grammar (see gen): one
-// //lwt:async function run(n int) lwt.Promise[int] (sometimes a method, a
+// //lwt:async function runN(n int) lwt.Promise[int] (sometimes a method, a
 // generic function, or with a named result) built from declarations,
 // assignments (to variables, through pointers, to elements and fields, to
 // fields of elements reached through calls), awaits nested in expressions
@@ -158,6 +158,7 @@ func readCorpus(tb testing.TB) [][]byte {
 //	LWTFUZZ_DURATION=d     how long (default 75s)
 //	LWTFUZZ_SEED=s         the seed of the inputs (default: the time)
 //	LWTFUZZ_KEEPGOING=1    go on after a failure, to the end of the duration
+//	LWTFUZZ_PROGRESS=1     log the count of functions and failures after each program
 //
 // When a program fails, it tells the functions to blame from the position
 // of the error or where the outputs part (or by bisection), checks them
@@ -1794,7 +1795,7 @@ func (g *gen) function(name string) *node {
 	if g.lwtStyle == lwtTwice {
 		stmts = append(stmts, mk("_ = $lw2.Return(", g.next(), ")"))
 	}
-	if !g.named && g.c.yes(1, 64) {
+	if !g.named && g.c.yes(1, 32) {
 		// More defers than an int8 counts.
 		stmts = append(stmts, g.manyDefers())
 	}
@@ -2132,6 +2133,9 @@ func (g *gen) stmt() *node {
 	case 31:
 		return g.declMore()
 	case 32:
+		if g.c.yes(1, 2) {
+			return g.fieldTarget()
+		}
 		return g.gridStmt()
 	case 33:
 		return g.streamRange()
@@ -2794,9 +2798,12 @@ func (g *gen) switchStmt(awaitTag bool) *node {
 		sc := g.push()
 		g.depth++
 		stmts := g.stmtList(3)
-		if awaitTag && g.c.yes(2, 3) {
+		switch {
+		case awaitTag && g.c.yes(1, 2):
 			// A break, then more of the clause.
 			stmts = append(stmts, mk("if ", g.cond(0), " ", block([]*node{mk("break")})), g.sayStmt())
+		case awaitTag && g.c.yes(1, 2):
+			stmts = append(stmts, g.sayStmt(), mk("break"))
 		}
 		stmts = append(stmts, g.uses(sc)...)
 		g.depth--
@@ -3361,9 +3368,13 @@ func (g *gen) writable0(v *variable) bool { return v.scope >= g.fn.floor }
 
 // declMore declares a variable of one of the kinds that the classes of
 // bugs need: bools, slices and arrays of structs, slices of arrays.
-func (g *gen) declMore() *node {
+func (g *gen) declMore() *node { return g.declKind(g.c.pick(5)) }
+
+// declKind declares a bool (0), []pair (1), [3]pair (2), [][3]int (3) or
+// [][3]pair (4).
+func (g *gen) declKind(kind int) *node {
 	k := g.next()
-	switch g.c.pick(5) {
+	switch kind {
 	case 0:
 		name := g.name("b", k)
 		e := g.cond(1)
@@ -3396,7 +3407,7 @@ func (g *gen) gridStmt() *node {
 	grids := g.visible(func(v *variable) bool { return v.kind == vGrid })
 	cells := g.visible(func(v *variable) bool { return v.kind == vCells })
 	if len(grids)+len(cells) == 0 {
-		return g.declMore()
+		return g.declKind(3 + g.c.pick(2))
 	}
 	k := g.next()
 	row := func(v *variable) *node { return mk(v.name, "[ix(", g.next(), ", ", g.expr(1), ")]") }
@@ -3408,10 +3419,11 @@ func (g *gen) gridStmt() *node {
 	}
 	if len(cells) > 0 && (len(grids) == 0 || g.c.yes(1, 3)) {
 		c := g.choose(cells)
+		// The values written are new: a write to a copy shows.
 		if g.c.yes(1, 2) {
-			return mk(row(c), "[", small(3), "].inc(", k, ", ", g.expr(1), ")")
+			return mk(row(c), "[", small(3), "].inc(", k, ", 1000+", g.expr(1), ")")
 		}
-		return mk(row(c), "[", small(3), "].", []string{"a", "b"}[g.c.pick(2)], " = ", g.expr(1))
+		return mk(row(c), "[", small(3), "].", []string{"a", "b"}[g.c.pick(2)], " = 1000 + ", g.expr(1))
 	}
 	gr := g.choose(grids)
 	switch g.c.pick(4) {
@@ -3421,14 +3433,14 @@ func (g *gen) gridStmt() *node {
 		if g.c.yes(1, 3) {
 			lo = small(1)
 		}
-		return mk(s, " := ", row(gr), "[", lo, ":", mk("1+", small(3)), "]", nl, s, "[0] += ", g.expr(1))
+		return mk(s, " := ", row(gr), "[", lo, ":", mk("1+", small(3)), "]", nl, s, "[0] += 1000 + ", g.expr(1))
 	case 1:
 		p := g.name("p", k)
-		x := mk(p, " := &", row(gr), "[", small(3), "]", nl, "*", p, " = ", g.expr(1))
+		x := mk(p, " := &", row(gr), "[", small(3), "]", nl, "*", p, " = 1000 + ", g.expr(1))
 		g.declare(p, vPtr)
 		return x
 	case 2:
-		return mk(row(gr), "[", small(3), "] += ", g.expr(1))
+		return mk(row(gr), "[", small(3), "] += 1000 + ", g.expr(1))
 	}
 	return mk("say(", k, ", len(", row(gr), "[", small(2), ":]))")
 }
@@ -3558,4 +3570,27 @@ func (g *gen) labeledLoop() *node {
 		mk("say(", k, ", ", i, ")"),
 		mk("if ", i, " == ", g.c.pick(2), " ", block([]*node{br})),
 	}))
+}
+
+// fieldTarget assigns a field of an element of a slice or array of
+// structs reached through a call, the right side awaiting (=, op=, or in a
+// tuple assignment).
+func (g *gen) fieldTarget() *node {
+	ps := g.visible(func(v *variable) bool { return (v.kind == vPairs || v.kind == vPairArr) && g.writable(v) })
+	if len(ps) == 0 {
+		return g.declKind(1 + g.c.pick(2))
+	}
+	p := g.choose(ps)
+	l := mk(p.name, "[ix(", g.next(), ", ", g.expr(1), ")].", []string{"a", "b"}[g.c.pick(2)])
+	r := g.await(g.promise(1, false))
+	switch g.c.pick(4) {
+	case 0:
+		return mk(l, " += ", r)
+	case 1:
+		xs := g.visible(func(v *variable) bool { return v.kind == vInt && g.writable(v) })
+		if len(xs) > 0 {
+			return mk(l, ", ", g.choose(xs).name, " = ", g.expr(1), ", ", r)
+		}
+	}
+	return mk(l, " = ", r)
 }
