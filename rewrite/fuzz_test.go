@@ -232,7 +232,7 @@ func checkBatch(tb testing.TB, dir string, inputs [][]byte, report bool) []findi
 	}
 	var found []finding
 	for len(live) > 0 {
-		v := runCheck(dir, generateProgram(pick(live)...))
+		v := runCheck(dir, generateProgram(pick(live)...), false)
 		if v == nil {
 			break
 		}
@@ -245,7 +245,7 @@ func checkBatch(tb testing.TB, dir string, inputs [][]byte, report bool) []findi
 		blame := v.fns
 		if len(blame) == 0 {
 			// Nothing says which: bisect.
-			blame = bisect(dir, pick, live)
+			blame = bisect(dir, pick, live, v)
 		}
 		gone := map[int]bool{}
 		for _, b := range blame {
@@ -270,7 +270,7 @@ func checkBatch(tb testing.TB, dir string, inputs [][]byte, report bool) []findi
 				// lwtgen's own lines about its file (fn<j>.go in the
 				// batch, fn0.go alone).
 				lines := strings.Split(v.msg, "\n")
-				msg = "lwtgen failed (in a batch):"
+				msg = "(in a batch of functions)"
 				for n, l := range lines {
 					if b := blameFiles(l, len(live)); len(b) > 0 && b[0] == j || n == 0 && len(b) == 0 {
 						msg += "\n" + l
@@ -279,7 +279,7 @@ func checkBatch(tb testing.TB, dir string, inputs [][]byte, report bool) []findi
 				msg += fmt.Sprintf("\n(fn%d.go is fn0.go alone)", j)
 			} else {
 				// Alone, for its own message and files.
-				alone := runCheck(dir, prog)
+				alone := runCheck(dir, prog, false)
 				if alone != nil {
 					msg = alone.msg
 				} else {
@@ -298,19 +298,46 @@ func checkBatch(tb testing.TB, dir string, inputs [][]byte, report bool) []findi
 	return found
 }
 
-// bisect finds a function of live that fails by itself (or with the others
-// of its half), as an index into live.
-func bisect(dir string, pick func([]int) [][]byte, live []int) []int {
-	lo, hi := 0, len(live)
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if runCheck(dir, generateProgram(pick(live[lo:mid])...)) != nil {
-			hi = mid
-		} else {
-			lo = mid
+// bisect finds the functions of live that fail as v says (all those
+// that make lwtgen panic, if it did; else one that fails), as indices into
+// live.
+func bisect(dir string, pick func([]int) [][]byte, live []int, v *verdict) []int {
+	panicked := strings.HasPrefix(v.msg, "lwtgen panicked")
+	fails := func(idx []int) bool {
+		sub := make([]int, len(idx))
+		for i, j := range idx {
+			sub[i] = live[j]
 		}
+		w := runCheck(dir, generateProgram(pick(sub)...), panicked)
+		if panicked {
+			return w != nil && strings.HasPrefix(w.msg, "lwtgen panicked")
+		}
+		return w != nil
 	}
-	return []int{lo}
+	all := make([]int, len(live))
+	for i := range all {
+		all[i] = i
+	}
+	var find func(idx []int, known bool) []int
+	find = func(idx []int, known bool) []int {
+		if len(idx) == 0 || !known && !fails(idx) {
+			return nil
+		}
+		if len(idx) == 1 {
+			return idx
+		}
+		mid := len(idx) / 2
+		left := find(idx[:mid], false)
+		if !panicked && len(left) > 0 {
+			return left
+		}
+		// If the left half does not fail, the right one does.
+		return append(left, find(idx[mid:], len(left) == 0)...)
+	}
+	if found := find(all, true); len(found) > 0 {
+		return found
+	}
+	return []int{0}
 }
 
 // reportFailure saves (under $LWTFUZZ_SAVE) or logs the corpus file of a
@@ -809,7 +836,7 @@ type verdict struct {
 
 // checkProgram checks a program made of one input.
 func checkProgram(t *testing.T, dir string, prog *program) {
-	v := runCheck(dir, prog)
+	v := runCheck(dir, prog, false)
 	switch {
 	case v == nil:
 	case v.skip != "":
@@ -850,8 +877,8 @@ func lastRun(lines []string) int {
 }
 
 // runCheck writes the program into the scratch module, runs lwtgen, builds
-// and runs it; nil means it passed.
-func runCheck(dir string, prog *program) *verdict {
+// and runs it (unless lwtgenOnly); nil means it passed.
+func runCheck(dir string, prog *program, lwtgenOnly bool) *verdict {
 	pkg := filepath.Join(dir, "prog")
 	old, _ := filepath.Glob(filepath.Join(pkg, "fn*.go"))
 	gens, _ := filepath.Glob(filepath.Join(pkg, "*_lwt.go"))
@@ -930,6 +957,9 @@ func runCheck(dir string, prog *program) *verdict {
 	}
 
 	timing("lwtgen")
+	if lwtgenOnly {
+		return nil
+	}
 	bin := filepath.Join(dir, "prog.bin")
 	build := exec.Command("go", "build", "-ldflags=-s -w", "-o", bin, "./prog")
 	build.Dir = dir
@@ -1995,7 +2025,7 @@ func (g *gen) stmt() *node {
 		w(aw, 4),                           // 30 && and || beside an await that changes their operands
 		3,                                  // 31 []pair, [3]pair, [][3]int, [][3]pair, bool
 		w(aw, 4),                           // 32 slices, addresses and pointer methods of arrays reached through calls
-		w(compound, 3),                     // 33 range over a stream
+		w(compound && async, 3),            // 33 range over a stream (lowered in async code only)
 		w(compound && aw, 2),               // 34 range over a function or channel whose expression alone awaits
 		w(compound, 2),                     // 35 goto in an await-free block
 		w(compound, 2),                     // 36 a block that declares a package's name
@@ -3504,7 +3534,19 @@ func (g *gen) gotoBlock() *node {
 	g.declare(c, vRO)
 	sc := g.push()
 	g.depth++
-	inner := append([]*node{mk(c, "++")}, g.stmtList(2)...)
+	// Only statements that lwtgen copies as they are: no return, defer,
+	// break to a lowered loop or range over a stream.
+	inner := []*node{mk(c, "++")}
+	for range g.c.pick(3) {
+		switch g.c.pick(3) {
+		case 0:
+			inner = append(inner, g.declStmt())
+		case 1:
+			inner = append(inner, g.assignStmt())
+		default:
+			inner = append(inner, g.sayStmt())
+		}
+	}
 	inner = append(inner, g.uses(sc)...)
 	inner = append(inner, mk("goto ", l))
 	g.depth--
@@ -3544,7 +3586,9 @@ func (g *gen) shadowBlock() *node {
 				block([]*node{g.await(mk("ready(", g.next(), ", 0)")), mk("say(", g.next(), ", int(", r, "))")})))
 		}
 	default:
-		stmts = append(stmts, g.streamRange())
+		if g.fn.kind != fnPlain {
+			stmts = append(stmts, g.streamRange())
+		}
 	}
 	stmts = append(stmts, g.stmtList(3)...)
 	stmts = append(stmts, g.uses(sc)...)
