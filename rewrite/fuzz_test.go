@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,40 +29,61 @@ import (
 // the source.
 //
 // The fuzz input is a stream of choices for a small grammar (see gen): one
-// //lwt:async function run(n int) lwt.Promise[int] (sometimes a method, a
+// //lwt:async function runN(n int) lwt.Promise[int] (sometimes a method, a
 // generic function, or with a named result) built from declarations,
-// assignments (to variables, through pointers, to elements and fields),
-// awaits nested in expressions and call arguments, && and || with awaits on
-// the right, if/else, every for and range form (ints, slices, arrays,
-// pointers to arrays, strings, maps), switch with awaits in tag, cases and
-// bodies and fallthrough, type switches, labeled break and continue,
+// assignments (to variables, through pointers, to elements and fields, to
+// fields of elements reached through calls), awaits nested in expressions
+// and call arguments, && and || beside awaits whose promise changes their
+// operands, if/else, every for and range form (ints, slices, arrays,
+// pointers to arrays, strings, maps, streams and embedded streams,
+// functions and channels whose range expression awaits), switch with
+// awaits in tag, cases and bodies, with break and fallthrough, type
+// switches, labeled switch, select and loop breaks (also out of switches
+// whose clauses all return), goto inside await-free blocks, slices,
+// addresses and pointer methods of array elements reached through calls,
 // closures that capture loop variables, async func literals (called at
 // once, kept in variables, as lwt.Try blocks), defer (of literals that
-// await, of plain calls, of calls returning promises), lwt.Try, lwt.Assert,
-// Await2/3, AwaitAll, lwt.Fail and panic; variable and label names that
-// collide with the ones lwtgen makes up. The promises it awaits are resolved
-// already or pending and resolved later by a pump loop in main, as the input
-// chooses. Loops are bounded by constants, so every program ends.
+// await, of variadic literals, of literals and calls returning promises,
+// of plain calls, and more than 127 of them, rarely), lwt.Try, lwt.Assert,
+// Await2/3, AwaitAll (with explicit type arguments too), lwt.Fail and
+// panic; unreachable code that alone uses an import; dot, aliased and
+// duplicate imports; variable, type parameter and label names that collide
+// with the ones lwtgen makes up or with package names. The promises it
+// awaits are resolved already or pending and resolved later by a pump loop
+// in main, as the input chooses. Loops are bounded by constants, so every
+// program ends.
 //
 // The oracle is a twin of the same function in plain Go (runTwin), built from
 // the same choices, where lwt.Await(p) is await(p): a helper that runs the
 // pump until p is resolved and returns its value, or panics with a failure
 // that the function's deferred catch turns back into a failed promise. Every
 // async call in these programs is awaited as soon as it is made, so there is
-// only ever one thread of control and both must print exactly the same thing.
+// only ever one thread of control and both must print exactly the same
+// thing. Go leaves the order of plain reads (variables, fields, index
+// expressions) relative to calls unspecified, so no await in an expression
+// changes a variable that the same expression reads, except the operands
+// of && and || to its left, which the spec orders before it (flip).
 //
-// Each input is written into one scratch module reused across inputs, as
-// in.go (annotated) beside twin.go; lwtgen runs in-process, then one go build
-// makes one binary that runs either version.
+// Each function is written into its own file fnN.go (annotated, with its
+// own imports) of one scratch module reused across inputs, beside twin.go
+// that holds every twin; lwtgen runs in-process on the package, then one go
+// build makes one binary that runs the twins, then the generated versions,
+// in one process.
+//
+// Run as a plain test (no -fuzz), FuzzGenerate checks the seeds and
+// testdata/fuzz/FuzzGenerate as one batch first, and then only the inputs
+// that failed there, alone. See TestFuzzBatch for long runs.
 //
 // Environment, for fuzzing by hand:
 //
 //	LWTFUZZ_SAVE=dir     keep the files of every failing input under dir
 //	LWTFUZZ_DUMP=1       log the annotated program of every input
 //	LWTFUZZ_REJECTS=file append lwtgen's rejections to file
+//	LWTFUZZ_LAX=1        a rejection does not fail the input
+//	LWTFUZZ_TIMING=file  append how long lwtgen, go build and the run took
 //
-// and -lwtfuzz.strict makes a rejection fail the input (the programs avoid
-// every construct lwtgen is documented to reject).
+// The programs avoid every construct lwtgen is documented to reject, so a
+// rejection fails the input unless LWTFUZZ_LAX is set.
 //
 // The avoid* constants below keep the grammar away from bugs that are known
 // and not fixed yet, so that fuzzing finds new ones; set one to false to
@@ -74,7 +97,26 @@ func FuzzGenerate(f *testing.F) {
 			os.RemoveAll(fuzzEnv.dir)
 		}
 	})
+	// Without -fuzz, the seeds and the corpus as one program: only the
+	// inputs that fail in it are checked again alone below.
+	passed := map[string]bool{}
+	if fl := flag.Lookup("test.fuzz"); fl == nil || fl.Value.String() == "" {
+		inputs := append(fuzzSeeds(), readCorpus(f)...)
+		dir := fuzzSetup(f)
+		failed := map[int]bool{}
+		for _, fd := range checkBatch(f, dir, inputs, false) {
+			failed[fd.index] = true
+		}
+		for i, in := range inputs {
+			if !failed[i] {
+				passed[string(in)] = true
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if passed[string(data)] {
+			return
+		}
 		dir := fuzzSetup(t)
 		prog := generateProgram(data)
 		if os.Getenv("LWTFUZZ_DUMP") != "" {
@@ -84,18 +126,53 @@ func FuzzGenerate(f *testing.F) {
 	})
 }
 
-// TestFuzzBatch is FuzzGenerate without the fuzzing engine, for long runs
-// by hand: with LWTFUZZ_BATCH=n, it puts n functions made from random
-// inputs in each program (lwtgen, go build and the runs cost about the same
-// for one function or twenty), for LWTFUZZ_DURATION (default 1m). When a
-// program fails it finds the input that fails alone and writes it as a
-// corpus file under $LWTFUZZ_SAVE (or logs it).
+// readCorpus reads the inputs of testdata/fuzz/FuzzGenerate.
+func readCorpus(tb testing.TB) [][]byte {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzGenerate", "*"))
+	var out [][]byte
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		lines := strings.Split(string(data), "\n")
+		if len(lines) < 2 || !strings.HasPrefix(lines[1], "[]byte(") || !strings.HasSuffix(lines[1], ")") {
+			tb.Fatalf("%s: not a corpus file of one []byte", p)
+		}
+		s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")"))
+		if err != nil {
+			tb.Fatalf("%s: %v", p, err)
+		}
+		out = append(out, []byte(s))
+	}
+	return out
+}
+
+// TestFuzzBatch is FuzzGenerate without the fuzzing engine: it puts many
+// functions made from random inputs in each program (lwtgen, go build and
+// the run cost far less per function that way), for a while. A plain go
+// test runs it with the defaults below (-short skips it); for long runs by
+// hand:
+//
+//	LWTFUZZ_BATCH=n        functions per program (default 40)
+//	LWTFUZZ_DURATION=d     how long (default 75s)
+//	LWTFUZZ_SEED=s         the seed of the inputs (default: the time)
+//	LWTFUZZ_KEEPGOING=1    go on after a failure, to the end of the duration
+//	LWTFUZZ_PROGRESS=1     log the count of functions and failures after each program
+//
+// When a program fails, it tells the functions to blame from the position
+// of the error or where the outputs part (or by bisection), checks them
+// alone, and writes each as a corpus file under $LWTFUZZ_SAVE (or logs
+// it); the other functions of the program are checked again without them.
 func TestFuzzBatch(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("LWTFUZZ_BATCH"))
+	dur := 75 * time.Second
 	if n <= 0 {
-		t.Skip("set LWTFUZZ_BATCH to run")
+		if testing.Short() {
+			t.Skip("-short: skipping the batch of random programs")
+		}
+		n = 40
 	}
-	dur := time.Minute
 	if d, err := time.ParseDuration(os.Getenv("LWTFUZZ_DURATION")); err == nil {
 		dur = d
 	}
@@ -103,11 +180,12 @@ func TestFuzzBatch(t *testing.T) {
 	if s, err := strconv.ParseUint(os.Getenv("LWTFUZZ_SEED"), 10, 64); err == nil {
 		seed = s
 	}
-	t.Logf("LWTFUZZ_SEED=%d", seed)
+	keepGoing := os.Getenv("LWTFUZZ_KEEPGOING") != ""
+	t.Logf("LWTFUZZ_SEED=%d LWTFUZZ_BATCH=%d", seed, n)
 	r := rand.New(rand.NewPCG(seed, 0))
 	dir := fuzzSetup(t)
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	functions, begin := 0, time.Now()
+	functions, failures, begin := 0, 0, time.Now()
 	for round := 0; round == 0 || time.Since(begin) < dur; round++ {
 		var inputs [][]byte
 		for range n {
@@ -117,29 +195,177 @@ func TestFuzzBatch(t *testing.T) {
 			}
 			inputs = append(inputs, b)
 		}
-		if t.Run(fmt.Sprint("round", round), func(t *testing.T) { checkProgram(t, dir, generateProgram(inputs...)) }) {
-			functions += n
-			continue
+		found := checkBatch(t, dir, inputs, true)
+		functions += n
+		failures += len(found)
+		if os.Getenv("LWTFUZZ_PROGRESS") != "" {
+			t.Logf("round %d: %d functions, %d failures, %v", round, functions, failures, time.Since(begin).Round(time.Second))
 		}
-		for i, in := range inputs {
-			if t.Run(fmt.Sprintf("round%d-input%d", round, i), func(t *testing.T) { checkProgram(t, dir, generateProgram(in)) }) {
-				continue
-			}
-			corpus := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", in)
-			if save := os.Getenv("LWTFUZZ_SAVE"); save != "" {
-				path := filepath.Join(save, fmt.Sprintf("corpus-%x", sha256.Sum256(in))[:len("corpus-")+16])
-				os.WriteFile(path, []byte(corpus), 0o644)
-				t.Logf("failing input written to %s", path)
-			} else {
-				t.Logf("failing input (a corpus file for testdata/fuzz/FuzzGenerate):\n%s", corpus)
-			}
+		if len(found) > 0 && !keepGoing {
+			break
 		}
-		break
 	}
-	t.Logf("%d functions checked in %v", functions, time.Since(begin).Round(time.Second))
+	el := time.Since(begin)
+	t.Logf("%d functions checked in %v (%.0f a minute), %d failed", functions, el.Round(time.Second),
+		float64(functions)/el.Minutes(), failures)
 }
 
-var fuzzStrict = flag.Bool("lwtfuzz.strict", false, "FuzzGenerate: fail when lwtgen rejects a generated program")
+// A finding is a function of a batch that fails.
+type finding struct {
+	index int    // of its input
+	msg   string // the failure, of the function alone if it fails alone
+}
+
+// checkBatch checks the functions of inputs in one program and returns
+// those that fail; with report, it reports each as an error of tb.
+func checkBatch(tb testing.TB, dir string, inputs [][]byte, report bool) []finding {
+	live := make([]int, len(inputs))
+	for i := range live {
+		live[i] = i
+	}
+	pick := func(idx []int) [][]byte {
+		var out [][]byte
+		for _, i := range idx {
+			out = append(out, inputs[i])
+		}
+		return out
+	}
+	var found []finding
+	for len(live) > 0 {
+		v := runCheck(dir, generateProgram(pick(live)...), false)
+		if v == nil {
+			break
+		}
+		if v.skip != "" {
+			tb.Skip(v.skip)
+		}
+		if v.rejected && os.Getenv("LWTFUZZ_LAX") != "" {
+			tb.Logf("lwtgen rejected the program: %s", v.msg)
+		}
+		blame := v.fns
+		if len(blame) == 0 {
+			// Nothing says which: bisect.
+			blame = bisect(dir, pick, live, v)
+		}
+		gone := map[int]bool{}
+		for _, b := range blame {
+			gone[live[b]] = true
+		}
+		var rest []int
+		for _, i := range live {
+			if !gone[i] {
+				rest = append(rest, i)
+				continue
+			}
+			if v.rejected && os.Getenv("LWTFUZZ_LAX") != "" {
+				continue
+			}
+			if !report {
+				found = append(found, finding{index: i})
+				continue
+			}
+			prog := generateProgram(inputs[i])
+			var msg string
+			if j := slices.Index(live, i); v.byFile && j >= 0 {
+				// lwtgen's own lines about its file (fn<j>.go in the
+				// batch, fn0.go alone).
+				lines := strings.Split(v.msg, "\n")
+				msg = "(in a batch of functions)"
+				for n, l := range lines {
+					if b := blameFiles(l, len(live)); len(b) > 0 && b[0] == j || n == 0 && len(b) == 0 {
+						msg += "\n" + l
+					}
+				}
+				msg += fmt.Sprintf("\n(fn%d.go is fn0.go alone)", j)
+			} else {
+				// Alone, for its own message and files.
+				alone := runCheck(dir, prog, false)
+				if alone != nil {
+					msg = alone.msg
+				} else {
+					msg = "(passes alone: fails only beside the other functions of its program)\n" + v.msg
+				}
+			}
+			msg = reportFailure(dir, prog, inputs[i], msg)
+			tb.Errorf("%s", msg)
+			found = append(found, finding{index: i, msg: msg})
+		}
+		if len(rest) == len(live) {
+			break // blamed nothing we have: give up on this batch
+		}
+		live = rest
+	}
+	return found
+}
+
+// bisect finds the functions of live that fail as v says (all those
+// that make lwtgen panic, if it did; else one that fails), as indices into
+// live.
+func bisect(dir string, pick func([]int) [][]byte, live []int, v *verdict) []int {
+	panicked := strings.HasPrefix(v.msg, "lwtgen panicked")
+	fails := func(idx []int) bool {
+		sub := make([]int, len(idx))
+		for i, j := range idx {
+			sub[i] = live[j]
+		}
+		w := runCheck(dir, generateProgram(pick(sub)...), panicked)
+		if panicked {
+			return w != nil && strings.HasPrefix(w.msg, "lwtgen panicked")
+		}
+		return w != nil
+	}
+	all := make([]int, len(live))
+	for i := range all {
+		all[i] = i
+	}
+	var find func(idx []int, known bool) []int
+	find = func(idx []int, known bool) []int {
+		if len(idx) == 0 || !known && !fails(idx) {
+			return nil
+		}
+		if len(idx) == 1 {
+			return idx
+		}
+		mid := len(idx) / 2
+		left := find(idx[:mid], false)
+		if !panicked && len(left) > 0 {
+			return left
+		}
+		// If the left half does not fail, the right one does.
+		return append(left, find(idx[mid:], len(left) == 0)...)
+	}
+	if found := find(all, true); len(found) > 0 {
+		return found
+	}
+	return []int{0}
+}
+
+// reportFailure saves (under $LWTFUZZ_SAVE) or logs the corpus file of a
+// failing input, and returns the message to report.
+func reportFailure(dir string, prog *program, in []byte, msg string) string {
+	corpus := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", in)
+	name := fmt.Sprintf("corpus-%x", sha256.Sum256(in))[:len("corpus-")+16]
+	if save := os.Getenv("LWTFUZZ_SAVE"); save != "" {
+		d := filepath.Join(save, "fail-"+name[len("corpus-"):])
+		os.MkdirAll(d, 0o755)
+		for name, text := range prog.files {
+			os.WriteFile(filepath.Join(d, name), []byte(text), 0o644)
+		}
+		pkg := filepath.Join(dir, "prog")
+		if gens, _ := filepath.Glob(filepath.Join(pkg, "*_lwt.go")); len(gens) > 0 {
+			for _, g := range gens {
+				if data, err := os.ReadFile(g); err == nil {
+					os.WriteFile(filepath.Join(d, filepath.Base(g)), data, 0o644)
+				}
+			}
+		}
+		os.WriteFile(filepath.Join(d, "message.txt"), []byte(msg), 0o644)
+		path := filepath.Join(save, name)
+		os.WriteFile(path, []byte(corpus), 0o644)
+		return fmt.Sprintf("%s\n(failing input written to %s, files in %s)", msg, path, d)
+	}
+	return fmt.Sprintf("%s\n\nannotated source:\n%s\nfailing input (a corpus file for testdata/fuzz/FuzzGenerate):\n%s", msg, prog.ann, corpus)
+}
 
 // fuzzSeeds are varied inputs: pseudo-random streams of choices from fixed
 // seeds, of different lengths, so that plain go test covers a bit of
@@ -169,7 +395,7 @@ var fuzzEnv struct {
 // fuzzSetup makes the scratch module once per process: go.mod, the helpers
 // both versions share, the twin's helpers. It tidies it again whenever the
 // repository's go.mod or go.sum change.
-func fuzzSetup(t *testing.T) string {
+func fuzzSetup(t testing.TB) string {
 	root := moduleRoot(t)
 	fuzzEnv.once.Do(func() {
 		fuzzEnv.dir, fuzzEnv.err = makeFuzzModule(root)
@@ -262,9 +488,10 @@ const fuzzHelpers = `package main
 
 import (
 	"fmt"
-	"os"
+	"iter"
 
 	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtstream"
 )
 
 var pending []func()
@@ -403,25 +630,104 @@ func ix(k, v int) int {
 	return (v%3 + 3) % 3
 }
 
-// main runs every function of runs (or twins, with argument twin).
-func main() {
-	calls := runs
-	if len(os.Args) > 1 && os.Args[1] == "twin" {
-		calls = twins
+// flip negates *b when called, and returns a promise of v: resolved if d
+// < 0, else resolved later. Beside it in an expression, only the operands
+// of && and || to its left may read *b: the spec orders those before it.
+func flip(k int, b *bool, v, d int) lwt.Promise[int] {
+	fmt.Println("flip", k, *b)
+	*b = !*b
+	if d < 0 {
+		return lwt.Return(v)
 	}
-	for i, call := range calls {
-		for n := range 2 {
-			fmt.Println("== run", i, n)
-			closures = nil
-			p := call(n)
-			pump()
-			fmt.Println("result:", p)
-			for i, c := range closures {
-				fmt.Println("closure", i)
-				c()
+	return later(k, v, d)
+}
+
+func sayB(k int, b bool, v int) { fmt.Println("sayb", k, b, v) }
+
+func sayAny(k int, xs ...any) { fmt.Println(append([]any{"sayany", k}, xs...)...) }
+
+func sayBools(k int, bs ...bool) { fmt.Println("saybools", k, bs) }
+
+func sayNil(k int, xs []int) { fmt.Println("saynil", k, xs == nil, len(xs), xs) }
+
+func sayPairs(k int, ps ...pair) { fmt.Println("pairs", k, ps) }
+
+func sayGrid(k int, g [][3]int) { fmt.Println("grid", k, g) }
+
+func sayCells(k int, c [][3]pair) { fmt.Println("cells", k, c) }
+
+// count is a range function of n values.
+func count(k, n int) iter.Seq[int] {
+	fmt.Println("count", k, n)
+	return func(yield func(int) bool) {
+		for i := range n {
+			if !yield(i*10 + k%10) {
+				return
 			}
 		}
 	}
+}
+
+// chOf is a closed channel holding n values.
+func chOf(k, n int) chan int {
+	fmt.Println("chof", k, n)
+	c := make(chan int, n)
+	for i := range n {
+		c <- i*10 + k%10
+	}
+	close(c)
+	return c
+}
+
+// chv is a channel holding v, for a select that is never blocked.
+func chv(k, v int) chan int {
+	fmt.Println("chv", k, v)
+	c := make(chan int, 1)
+	c <- v
+	return c
+}
+
+// nums embeds a stream: ranging over its All ranges over the stream's.
+type nums struct{ *lwtstream.Stream[int] }
+
+func mkNums(k int, vs ...int) nums {
+	fmt.Println("mknums", k, vs)
+	return nums{lwtstream.OfSlice(vs)}
+}
+
+func mkStream(k int, vs ...int) *lwtstream.Stream[int] {
+	fmt.Println("mkstream", k, vs)
+	return lwtstream.OfSlice(vs)
+}
+
+// main runs every twin, then every generated function, each for n = 0
+// and n = 1.
+func main() {
+	run := func(calls []func(int) lwt.Promise[int]) {
+		for i, call := range calls {
+			for n := range 2 {
+				fmt.Println("== run", i, n)
+				closures, pending = nil, nil
+				func() {
+					defer func() {
+						if x := recover(); x != nil {
+							fmt.Println("panic:", x)
+						}
+					}()
+					p := call(n)
+					pump()
+					fmt.Println("result:", p)
+					for i, c := range closures {
+						fmt.Println("closure", i)
+						c()
+					}
+				}()
+			}
+		}
+	}
+	run(twins)
+	fmt.Print("==== generated\n")
+	run(runs)
 }
 `
 
@@ -429,7 +735,24 @@ func main() {
 // twin.
 const fuzzTwinHelpers = `package main
 
-import "github.com/lwtgo/lwt/runtime/lwt"
+import (
+	"iter"
+
+	"github.com/lwtgo/lwt/runtime/lwt"
+	"github.com/lwtgo/lwt/runtime/lwtstream"
+)
+
+// streamAll is what a range over s.All() means: one Get at a time.
+func streamAll[T any](s *lwtstream.Stream[T]) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for {
+			o := await(s.Get())
+			if !o.OK || !yield(o.Value) {
+				return
+			}
+		}
+	}
+}
 
 // failure is the panic that carries the failure of an awaited promise to
 // the function's boundary.
@@ -502,68 +825,125 @@ func catch[T any](res *lwt.Promise[T]) {
 
 // ---- running one program ----
 
-func checkProgram(t *testing.T, dir string, prog *program) {
-	pkg := filepath.Join(dir, "prog")
-	genPath := filepath.Join(pkg, "in_lwt.go")
-	os.Remove(genPath)
-	for name, text := range map[string]string{"in.go": prog.ann, "twin.go": prog.twin} {
-		if err := os.WriteFile(filepath.Join(pkg, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fail := func(format string, args ...any) {
-		t.Helper()
-		msg := fmt.Sprintf(format, args...)
-		if save := os.Getenv("LWTFUZZ_SAVE"); save != "" {
-			d, err := os.MkdirTemp(save, "fail-")
-			if err == nil {
-				for _, name := range []string{"in.go", "twin.go", "in_lwt.go"} {
-					if data, err := os.ReadFile(filepath.Join(pkg, name)); err == nil {
-						os.WriteFile(filepath.Join(d, name), data, 0o644)
-					}
-				}
-				os.WriteFile(filepath.Join(d, "message.txt"), []byte(msg), 0o644)
-				msg += "\n(files saved in " + d + ")"
-			}
-		}
-		t.Fatalf("%s\n\nannotated source (in.go):\n%s", msg, prog.ann)
-	}
+// A verdict is why a program failed.
+type verdict struct {
+	msg      string
+	fns      []int  // the functions to blame (indices into the program's), if known
+	skip     string // not the generator's fault: skip the test
+	rejected bool   // lwtgen rejected the program
+	byFile   bool   // lwtgen's errors name the files of fns: the lines about each are its own
+}
 
+// checkProgram checks a program made of one input.
+func checkProgram(t *testing.T, dir string, prog *program) {
+	v := runCheck(dir, prog, false)
+	switch {
+	case v == nil:
+	case v.skip != "":
+		t.Skip(v.skip)
+	case v.rejected && os.Getenv("LWTFUZZ_LAX") != "":
+		t.Logf("lwtgen rejected the program: %s", v.msg)
+	default:
+		t.Fatalf("%s\n\nannotated source:\n%s", v.msg, prog.ann)
+	}
+}
+
+var fnFile = regexp.MustCompile(`\bfn(\d+)(?:_lwt)?\.go:\d+`)
+
+// blameFiles returns the functions whose files msg names.
+func blameFiles(msg string, n int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, m := range fnFile.FindAllStringSubmatch(msg, -1) {
+		i, _ := strconv.Atoi(m[1])
+		if i < n && !seen[i] {
+			seen[i] = true
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// lastRun returns the function that the last "== run i n" line of lines
+// names, or -1.
+func lastRun(lines []string) int {
+	for j := len(lines) - 1; j >= 0; j-- {
+		var i, n int
+		if c, _ := fmt.Sscanf(lines[j], "== run %d %d", &i, &n); c == 2 {
+			return i
+		}
+	}
+	return -1
+}
+
+// runCheck writes the program into the scratch module, runs lwtgen, builds
+// and runs it (unless lwtgenOnly); nil means it passed.
+func runCheck(dir string, prog *program, lwtgenOnly bool) *verdict {
+	pkg := filepath.Join(dir, "prog")
+	old, _ := filepath.Glob(filepath.Join(pkg, "fn*.go"))
+	gens, _ := filepath.Glob(filepath.Join(pkg, "*_lwt.go"))
+	for _, p := range append(old, append(gens, filepath.Join(pkg, "in.go"))...) {
+		os.Remove(p)
+	}
+	for name, text := range prog.files {
+		if err := os.WriteFile(filepath.Join(pkg, name), []byte(text), 0o644); err != nil {
+			return &verdict{skip: err.Error()}
+		}
+	}
+	nfn := prog.n
+	gen := func() string {
+		var b strings.Builder
+		gens, _ := filepath.Glob(filepath.Join(pkg, "*_lwt.go"))
+		for _, g := range gens {
+			data, _ := os.ReadFile(g)
+			fmt.Fprintf(&b, "---- %s\n%s\n", filepath.Base(g), data)
+		}
+		return b.String()
+	}
 	start := time.Now()
 	timing := func(what string) {
 		if path := os.Getenv("LWTFUZZ_TIMING"); path != "" {
 			if fh, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
-				fmt.Fprintf(fh, "%s %v\n", what, time.Since(start).Round(time.Millisecond))
+				fmt.Fprintf(fh, "%d %s %v\n", nfn, what, time.Since(start).Round(time.Millisecond))
 				fh.Close()
 			}
 		}
 	}
 	defer timing("end")
 	var err error
-	func() {
+	var panicked *verdict
+	lwtgen := func() {
 		defer func() {
 			if x := recover(); x != nil {
-				fail("lwtgen panicked: %v\n%s", x, debug.Stack())
+				panicked = &verdict{msg: fmt.Sprintf("lwtgen panicked: %v\n%s", x, debug.Stack())}
 			}
 		}()
 		_, err = rewrite.Run(rewrite.Config{Dir: pkg}, ".")
-	}()
+	}
+	lwtgen()
+	if panicked != nil {
+		return panicked
+	}
 	if err != nil && moduleTrouble(err.Error()) {
 		// The repository's requirements changed under us: tidy, try again.
-		if terr := tidyFuzzModule(moduleRoot(t), dir); terr != nil {
-			t.Fatalf("tidying the scratch module: %v", terr)
+		if terr := tidyFuzzModule(moduleRoot(nil), dir); terr != nil {
+			return &verdict{skip: fmt.Sprintf("tidying the scratch module: %v", terr)}
 		}
-		_, err = rewrite.Run(rewrite.Config{Dir: pkg}, ".")
+		lwtgen()
+		if panicked != nil {
+			return panicked
+		}
 	}
 	var rejected rewrite.Errors
 	switch {
 	case err == nil:
 	case errors.Is(err, rewrite.ErrBug) || strings.Contains(err.Error(), rewrite.ErrBug.Error()):
-		fail("lwtgen failed: %v", err)
+		msg := strings.ReplaceAll(err.Error(), pkg+string(filepath.Separator), "")
+		return &verdict{msg: "lwtgen failed: " + msg, fns: blameFiles(msg, nfn), byFile: true}
 	case errors.As(err, &rejected):
 		msg := strings.ReplaceAll(err.Error(), pkg+string(filepath.Separator), "")
 		if strings.Contains(msg, "twin.go") || strings.Contains(msg, "helpers.go") {
-			fail("the fuzzer made a program that does not compile: %s", msg)
+			return &verdict{msg: "the fuzzer made a program that does not compile: " + msg, fns: blameFiles(msg, nfn)}
 		}
 		if path := os.Getenv("LWTFUZZ_REJECTS"); path != "" {
 			if fh, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
@@ -571,39 +951,88 @@ func checkProgram(t *testing.T, dir string, prog *program) {
 				fh.Close()
 			}
 		}
-		if *fuzzStrict {
-			fail("lwtgen rejected the program:\n%s", msg)
-		}
-		t.Logf("lwtgen rejected the program: %s", msg)
-		return
+		return &verdict{msg: "lwtgen rejected the program:\n" + msg, fns: blameFiles(msg, nfn), rejected: true, byFile: true}
 	default:
-		fail("lwtgen: %v", err)
+		return &verdict{msg: fmt.Sprintf("lwtgen: %v", err)}
 	}
 
 	timing("lwtgen")
+	if lwtgenOnly {
+		return nil
+	}
 	bin := filepath.Join(dir, "prog.bin")
-	build := exec.Command("go", "build", "-o", bin, "./prog")
+	build := exec.Command("go", "build", "-ldflags=-s -w", "-o", bin, "./prog")
 	build.Dir = dir
 	if out, err := build.CombinedOutput(); err != nil {
 		if bytes.Contains(out, []byte("github.com/lwtgo/lwt/runtime")) || moduleTrouble(string(out)) {
 			// Someone is editing the runtime: not the generator's fault.
-			t.Skipf("the runtime does not build: %s", out)
+			return &verdict{skip: fmt.Sprintf("the runtime does not build: %s", out)}
 		}
-		gen, _ := os.ReadFile(genPath)
-		fail("the generated program does not build: %v\n%s\n\ngenerated (in_lwt.go):\n%s", err, out, gen)
+		return &verdict{msg: fmt.Sprintf("the generated program does not build: %v\n%s\n\ngenerated:\n%s", err, out, gen()),
+			fns: blameFiles(string(out), nfn)}
 	}
 	timing("build")
-	want, wantErr := runFuzzProgram(bin, "twin")
-	if wantErr != nil {
-		fail("the fuzzer made a twin that does not run cleanly: %v\noutput:\n%s", wantErr, want)
+	out, runErr := runFuzzProgram(bin)
+	twinOut, got, both := strings.Cut(out, fuzzSplit)
+	if !both {
+		lines := strings.Split(twinOut, "\n")
+		return &verdict{msg: fmt.Sprintf("the fuzzer made a twin that does not run cleanly: %v\noutput (tail):\n%s",
+			runErr, strings.Join(lines[max(0, len(lines)-20):], "\n")), fns: blameOne(lastRun(lines))}
 	}
-	got, gotErr := runFuzzProgram(bin, "generated")
-	if gotErr != nil || got != want {
-		gen, _ := os.ReadFile(genPath)
-		fail("the generated code does not mean the same as the source\n%s\n\ngenerated (in_lwt.go):\n%s",
-			describeDiff(got, gotErr, want), gen)
+	if runErr != nil || got != twinOut {
+		return &verdict{msg: fmt.Sprintf("the generated code does not mean the same as the source\n%s\n\ngenerated:\n%s",
+			describeDiff(got, runErr, twinOut), gen()), fns: differing(got, twinOut)}
 	}
+	return nil
 }
+
+// differing returns the functions whose outputs differ: every one whose
+// lines differ, up to the one where the generated program stopped.
+func differing(got, want string) []int {
+	sections := func(s string) ([]string, []int) {
+		var texts []string
+		var fns []int
+		for _, l := range strings.SplitAfter(s, "\n") {
+			var i, n int
+			if c, _ := fmt.Sscanf(l, "== run %d %d", &i, &n); c == 2 && (len(fns) == 0 || fns[len(fns)-1] != i) {
+				texts, fns = append(texts, ""), append(fns, i)
+			}
+			if len(texts) > 0 {
+				texts[len(texts)-1] += l
+			}
+		}
+		return texts, fns
+	}
+	g, gf := sections(got)
+	w, wf := sections(want)
+	var out []int
+	for j := range w {
+		if j >= len(g) {
+			break
+		}
+		if g[j] != w[j] || gf[j] != wf[j] {
+			out = append(out, wf[j])
+			if gf[j] != wf[j] || j == len(g)-1 {
+				break
+			}
+		}
+	}
+	if len(out) == 0 && len(g) > 0 && len(g) <= len(w) {
+		out = append(out, wf[len(g)-1])
+	}
+	return out
+}
+
+func blameOne(i int) []int {
+	if i < 0 {
+		return nil
+	}
+	return []int{i}
+}
+
+// fuzzSplit is what main prints between the twins' output and the
+// generated functions'.
+const fuzzSplit = "==== generated\n"
 
 // moduleTrouble reports whether a go command failed because the scratch
 // module's go.mod or go.sum is out of date.
@@ -614,10 +1043,10 @@ func moduleTrouble(msg string) bool {
 
 // runFuzzProgram runs the program and returns its standard output, and an
 // error if it crashed or took too long (with its standard error).
-func runFuzzProgram(bin, arg string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+func runFuzzProgram(bin string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, arg)
+	cmd := exec.CommandContext(ctx, bin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &limitedWriter{&stderr, 8 << 10}
 	err := cmd.Run()
@@ -792,7 +1221,7 @@ const avoidAwaitFreeLiteralDefer = false
 // (its first two items are the opening and the indentation).
 func (g *gen) insertAwait(b *node) {
 	items := append([]any{}, b.items[:2]...)
-	items = append(items, nl, await(mk("ready(", g.next(), ", 0)")))
+	items = append(items, nl, g.await(mk("ready(", g.next(), ", 0)")))
 	b.items = append(items, b.items[2:]...)
 }
 
@@ -824,6 +1253,8 @@ func (n *node) add(xs ...any) *node {
 
 type renderer struct {
 	twin      bool
+	file      string // the annotated file, for the positions of sites
+	repl      func(string) string
 	b         strings.Builder
 	indent    int
 	line, col int
@@ -850,6 +1281,9 @@ func (r *renderer) render(n *node) {
 	for _, it := range n.items {
 		switch it := it.(type) {
 		case string:
+			if r.repl != nil {
+				it = r.repl(it)
+			}
 			r.write(it)
 		case int:
 			r.write(strconv.Itoa(it))
@@ -872,7 +1306,7 @@ func (r *renderer) render(n *node) {
 					r.write("assert_(" + strconv.Quote(r.sites[r.next]) + ", ")
 					r.next++
 				} else {
-					r.sites = append(r.sites, fmt.Sprintf("in.go:%d:%d", r.line, r.col))
+					r.sites = append(r.sites, fmt.Sprintf("%s:%d:%d", r.file, r.line, r.col))
 				}
 			}
 		default:
@@ -881,25 +1315,46 @@ func (r *renderer) render(n *node) {
 	}
 }
 
+// A program is the files of a batch of functions: fnN.go (annotated) for
+// each function, and twin.go with all the twins.
 type program struct {
-	ann, twin string
+	files map[string]string
+	ann   string // every annotated file, for the logs
+	n     int    // functions
 }
 
-// generateProgram makes the annotated program and its twin from the
-// choices in data.
+var lwtRef = regexp.MustCompile(`\blwt\.`)
+
+// The grammar writes lwt.X for the runtime's lwt package, and $utf8.X,
+// $str.X, $fmt.X and $f2.X for the other packages a function may use:
+// each file names them as its imports do.
+var twinRepl = strings.NewReplacer("$utf8.", "tu8.", "$str.", "tstr.", "$fmt.", "tfmt.", "$f2.", "tfmt.", "$lw2.", "tl.")
+
+// generateProgram makes the annotated files and the twins from the
+// choices in data, one function each.
 func generateProgram(data ...[]byte) *program {
-	root := mk(
-		ann("//go:build lwtsource", nl, nl),
-		"package main", nl, nl,
-		`import "github.com/lwtgo/lwt/runtime/lwt"`, nl)
+	prog := &program{files: map[string]string{}, n: len(data)}
+	var tw strings.Builder
+	tw.WriteString("package main\n\nimport (\n\ttfmt \"fmt\"\n\ttstr \"strings\"\n\ttu8 \"unicode/utf8\"\n\n" +
+		"\ttl \"github.com/lwtgo/lwt/runtime/lwt\"\n)\n\nvar (\n\t_ = tfmt.Sprint\n\t_ = tstr.Count\n\t_ = tu8.RuneLen\n)\n")
 	var runs, twins []string
+	var all strings.Builder
 	for i, d := range data {
-		name := "run"
-		if len(data) > 1 {
-			name = fmt.Sprintf("run%d", i)
-		}
+		name := fmt.Sprintf("run%d", i)
+		file := fmt.Sprintf("fn%d.go", i)
 		g := &gen{c: &choices{data: d}, budget: 45}
-		root.add(nl, g.function(name), nl)
+		fn := g.function(name)
+		a := &renderer{file: file, line: 1, col: 1, repl: g.annRepl()}
+		a.write(g.fileHeader())
+		a.render(fn)
+		a.write("\n")
+		prog.files[file] = a.b.String()
+		fmt.Fprintf(&all, "---- %s\n%s", file, a.b.String())
+		t := &renderer{twin: true, sites: a.sites, repl: func(s string) string { return twinRepl.Replace(lwtRef.ReplaceAllString(s, "tl.")) }}
+		t.write("\n")
+		t.render(fn)
+		t.write("\n")
+		tw.WriteString(t.b.String())
 		// How main calls it.
 		switch {
 		case g.method:
@@ -914,13 +1369,78 @@ func generateProgram(data ...[]byte) *program {
 		}
 	}
 	// The twin's file lists the functions for main.
-	root.add(twin(nl, "var runs = []func(int) lwt.Promise[int]{", strings.Join(runs, ", "), "}", nl,
-		nl, "var twins = []func(int) lwt.Promise[int]{", strings.Join(twins, ", "), "}", nl))
-	a := &renderer{line: 1, col: 1}
-	a.render(root)
-	tw := &renderer{twin: true, line: 1, col: 1, sites: a.sites}
-	tw.render(root)
-	return &program{ann: a.b.String(), twin: tw.b.String()}
+	fmt.Fprintf(&tw, "\nvar runs = []func(int) tl.Promise[int]{%s}\n\nvar twins = []func(int) tl.Promise[int]{%s}\n",
+		strings.Join(runs, ", "), strings.Join(twins, ", "))
+	prog.files["twin.go"] = tw.String()
+	prog.ann = all.String()
+	return prog
+}
+
+// Import styles of the runtime's lwt package in a function's file.
+const (
+	lwtPlain = iota // "github.com/lwtgo/lwt/runtime/lwt"
+	lwtDot          // . "github.com/lwtgo/lwt/runtime/lwt"
+	lwtAlias        // L "github.com/lwtgo/lwt/runtime/lwt"
+	lwtTwice        // imported plain and as lw2, both used
+)
+
+// fileHeader is the start of a function's annotated file, to its imports.
+func (g *gen) fileHeader() string {
+	var imps []string
+	if g.fmtTwice {
+		imps = append(imps, `"fmt"`, `f2 "fmt"`)
+	}
+	if g.deadStrings {
+		imps = append(imps, `"strings"`)
+	}
+	switch g.utf8 {
+	case 1:
+		imps = append(imps, `"unicode/utf8"`)
+	case 2:
+		imps = append(imps, `. "unicode/utf8"`)
+	}
+	if len(imps) > 0 {
+		imps = append(imps, "")
+	}
+	const path = `"github.com/lwtgo/lwt/runtime/lwt"`
+	switch g.lwtStyle {
+	case lwtDot:
+		imps = append(imps, ". "+path)
+	case lwtAlias:
+		imps = append(imps, "L "+path)
+	case lwtTwice:
+		imps = append(imps, path, "lw2 "+path)
+	default:
+		imps = append(imps, path)
+	}
+	return "//go:build lwtsource\n\npackage main\n\nimport (\n\t" + strings.Join(imps, "\n\t") + "\n)\n\n"
+}
+
+// annRepl is how the annotated file names the packages.
+func (g *gen) annRepl() func(string) string {
+	u8 := "utf8."
+	if g.utf8 == 2 {
+		u8 = ""
+	}
+	other := strings.NewReplacer("$utf8.", u8, "$str.", "strings.", "$fmt.", "fmt.", "$f2.", "f2.", "$lw2.", "lw2.")
+	n := 0
+	return func(s string) string {
+		s = lwtRef.ReplaceAllStringFunc(s, func(string) string {
+			n++
+			switch g.lwtStyle {
+			case lwtDot:
+				return ""
+			case lwtAlias:
+				return "L."
+			case lwtTwice:
+				if n%2 == 0 {
+					return "lw2."
+				}
+			}
+			return "lwt."
+		})
+		return other.Replace(s)
+	}
 }
 
 // ---- choices ----
@@ -995,16 +1515,21 @@ func w(ok bool, weight int) int {
 type vkind int
 
 const (
-	vInt    vkind = iota // an int the program may assign
-	vRO                  // an int it only reads: loop counters, range keys, parameters of literals
-	vRune                // a rune from a range over a string
-	vPtr                 // *int
-	vSlice               // []int of length 3
-	vArray               // [3]int
-	vAsync               // func(int) lwt.Promise[int], an async func literal
-	vStruct              // pair, a struct with a value and a pointer method
-	vGen                 // n of type T ~int, in a generic function
-	vRecv                // o *obj, the receiver of a method
+	vInt     vkind = iota // an int the program may assign
+	vRO                   // an int it only reads: loop counters, range keys, parameters of literals
+	vRune                 // a rune from a range over a string
+	vPtr                  // *int
+	vSlice                // []int of length 3
+	vArray                // [3]int
+	vAsync                // func(int) lwt.Promise[int], an async func literal
+	vStruct               // pair, a struct with a value and a pointer method
+	vGen                  // n of type T ~int, in a generic function
+	vRecv                 // o *obj, the receiver of a method
+	vBool                 // a bool: the operands of && and || beside flip
+	vPairs                // []pair of length 3
+	vPairArr              // [3]pair
+	vGrid                 // [][3]int of length 3: arrays reached through an index call
+	vCells                // [][3]pair of length 3
 )
 
 type variable struct {
@@ -1042,9 +1567,11 @@ type fnCtx struct {
 	loops   int // loops around the current statement, inside this function
 	// Statements may only assign variables of scopes at or above floor: an
 	// async literal that is not a writer assigns only its own variables.
-	floor  int
-	labels map[string]bool // labels used in this function
-	result bool            // a deferred literal with an int result, dropped
+	floor   int
+	labels  map[string]bool // labels used in this function
+	nlabels int
+	result  bool // a deferred literal with an int result, dropped
+	promise bool // a plain literal that returns a promise
 }
 
 type gen struct {
@@ -1061,6 +1588,23 @@ type gen struct {
 	method  bool   // run is a method of *obj
 	generic bool   // run has a type parameter T ~int, the type of n
 	runFn   *fnCtx // run's context
+
+	// The function's file.
+	lwtStyle    int    // how it imports lwt
+	utf8        int    // 1: it imports unicode/utf8, 2: dot-imports it
+	fmtTwice    bool   // it imports fmt twice, as fmt and f2
+	deadStrings bool   // it imports strings, used only by unreachable code
+	tparam      string // the name of the type parameter, T or a package name
+}
+
+// shadowNames are names of packages that lwtgen's code may refer to, for
+// local variables and type parameters.
+func (g *gen) shadowNames() []string {
+	names := []string{"debugtrace", "utf8", "lwtstream"}
+	if g.lwtStyle == lwtDot || g.lwtStyle == lwtAlias {
+		names = append(names, "lwt")
+	}
+	return names
 }
 
 // avoidNamedResultInDefer keeps deferred calls away from run's named
@@ -1129,7 +1673,7 @@ func (g *gen) readable(v *variable) bool {
 
 func (g *gen) writable(v *variable) bool {
 	switch v.kind {
-	case vInt, vPtr, vSlice, vArray, vStruct, vGen, vRecv:
+	case vInt, vPtr, vSlice, vArray, vStruct, vGen, vRecv, vPairs, vPairArr:
 		return v.scope >= g.fn.floor
 	}
 	return false
@@ -1194,7 +1738,14 @@ func (g *gen) label(k int) string {
 	if g.fn.labels == nil {
 		g.fn.labels = map[string]bool{}
 	}
-	name := g.name("L", k)
+	// Numbered in each function (and deferred literal) from 1, so that a
+	// deferred literal and the function around it share label names.
+	g.fn.nlabels++
+	name := g.name("L", g.fn.nlabels)
+	for g.fn.labels[name] {
+		g.fn.nlabels++
+		name = g.name("L", g.fn.nlabels)
+	}
 	if g.c.yes(1, 4) {
 		if l := nastyLabels[g.c.pick(len(nastyLabels))]; !g.fn.labels[l] {
 			name = l
@@ -1205,6 +1756,14 @@ func (g *gen) label(k int) string {
 }
 
 func await(p *node) *node { return mk(ann("lwt.Await("), twin("await("), p, ")") }
+
+// await is an await of an int promise, sometimes with its type argument.
+func (g *gen) await(p *node) *node {
+	if g.c.yes(1, 8) {
+		return mk(ann("lwt.Await[int]("), twin("await("), p, ")")
+	}
+	return await(p)
+}
 
 // ret is return p in an async function; the twin resolves p first, as the
 // generated code awaits it before running the deferred calls.
@@ -1222,12 +1781,28 @@ func block(stmts []*node) *node {
 func (g *gen) function(name string) *node {
 	g.fn = &fnCtx{kind: fnAsync}
 	g.runFn = g.fn
+	g.lwtStyle = g.c.weighted(10, 2, 2, 2)
+	g.utf8 = g.c.weighted(6, 1, 2)
+	g.fmtTwice = g.c.yes(1, 8)
 	g.named = g.c.yes(1, 4)
 	switch g.c.weighted(6, 1, 1) {
 	case 1:
 		g.method = true
 	case 2:
 		g.generic = true
+		g.tparam = "T"
+		if g.c.yes(1, 3) {
+			names := g.shadowNames()
+			if g.utf8 == 1 {
+				names = names[:0:0]
+				for _, n := range g.shadowNames() {
+					if n != "utf8" {
+						names = append(names, n)
+					}
+				}
+			}
+			g.tparam = names[g.c.pick(len(names))]
+		}
 	}
 	sc := g.push()
 	if g.method {
@@ -1238,16 +1813,35 @@ func (g *gen) function(name string) *node {
 	} else {
 		g.declare("n", vInt)
 	}
-	stmts := g.stmtList(14)
+	// The uses of the imports, first: a local variable may shadow them
+	// later.
+	var stmts []*node
+	if g.utf8 > 0 {
+		stmts = append(stmts, mk("say(", g.next(), ", $utf8.RuneLen('", []string{"é", "x", "日"}[g.c.pick(3)], "'))"))
+	}
+	if g.fmtTwice {
+		stmts = append(stmts, mk("say(", g.next(), ", len($fmt.Sprint(n)), len($f2.Sprint(", g.next(), ")))"))
+	}
+	if g.lwtStyle == lwtTwice {
+		stmts = append(stmts, mk("_ = $lw2.Return(", g.next(), ")"))
+	}
+	if !g.named && g.c.yes(1, 32) {
+		// More defers than an int8 counts.
+		stmts = append(stmts, g.manyDefers())
+	}
+	stmts = append(stmts, g.stmtList(14)...)
 	stmts = append(stmts, g.uses(sc)...)
 	stmts = append(stmts, g.returnStmt())
+	if g.c.yes(1, 6) {
+		stmts = append(stmts, g.deadCode()...)
+	}
 	g.pop()
 	recv, tparams, param := "", "", "(n int)"
 	if g.method {
 		recv = "(o *obj) "
 	}
 	if g.generic {
-		tparams, param = "[T ~int]", "(n T)"
+		tparams, param = "["+g.tparam+" ~int]", "(n "+g.tparam+")"
 	}
 	result := " lwt.Promise[int] {"
 	if g.named {
@@ -1261,6 +1855,34 @@ func (g *gen) function(name string) *node {
 		ann("//lwt:async", nl, "func ", recv, name, tparams, param, result),
 		twin("func ", recv, name, "Twin", tparams, param, " (res lwt.Promise[int]) {"),
 		in, body, out, nl, "}")
+}
+
+// manyDefers is more than 127 defer statements.
+func (g *gen) manyDefers() *node {
+	k := g.next()
+	n := mk()
+	for i := range 130 {
+		if i > 0 {
+			n.add(nl)
+		}
+		n.add("defer say(", k, ", ", i, ")")
+	}
+	return n
+}
+
+// deadCode is unreachable code after a return or a panic: the only use of
+// the strings import.
+func (g *gen) deadCode() []*node {
+	g.deadStrings = true
+	out := []*node{mk("say(", g.next(), ", $str.Count(", strconv.Quote("abcab"), ", ", strconv.Quote("ab"), "))")}
+	if g.canAwait() && g.c.yes(1, 2) {
+		out = append(out, g.await(mk("ready(", g.next(), ", 1)")))
+	}
+	if g.fn.kind == fnAsync {
+		// The function still ends in a return.
+		out = append(out, ret(mk("lwt.Return(", g.next(), ")")))
+	}
+	return out
 }
 
 // returnStmt returns from an async function.
@@ -1332,6 +1954,16 @@ func (g *gen) uses(s *scope) []*node {
 			args = append(args, ", int(", v.name, ")")
 		case vRecv:
 			args = append(args, ", ", v.name, ".base")
+		case vBool:
+			args = append(args, ", b2i(", v.name, ")")
+		case vPairs:
+			out = append(out, mk("sayPairs(", g.next(), ", ", v.name, "...)"))
+		case vPairArr:
+			out = append(out, mk("sayPairs(", g.next(), ", ", v.name, "[:]...)"))
+		case vGrid:
+			out = append(out, mk("sayGrid(", g.next(), ", ", v.name, ")"))
+		case vCells:
+			out = append(out, mk("sayCells(", g.next(), ", ", v.name, ")"))
 		}
 	}
 	if len(args) > 2 {
@@ -1388,6 +2020,16 @@ func (g *gen) stmt() *node {
 		w(g.resOK() && g.fn.floor == 0, 3), // 25 res = p
 		w(compound && aw, 2),               // 26 type switch
 		2,                                  // 27 a pointer method
+		w(compound && aw, 4),               // 28 a switch whose tag awaits, clauses that do not, with breaks
+		w(compound, 4),                     // 29 a labeled switch or select whose clauses return or break
+		w(aw, 4),                           // 30 && and || beside an await that changes their operands
+		3,                                  // 31 []pair, [3]pair, [][3]int, [][3]pair, bool
+		w(aw, 4),                           // 32 slices, addresses and pointer methods of arrays reached through calls
+		w(compound && async, 3),            // 33 range over a stream (lowered in async code only)
+		w(compound && aw, 2),               // 34 range over a function or channel whose expression alone awaits
+		w(compound, 2),                     // 35 goto in an await-free block
+		w(compound, 2),                     // 36 a block that declares a package's name
+		w(compound, 2),                     // 37 a labeled loop
 	) {
 	case 0:
 		return g.declStmt()
@@ -1396,7 +2038,7 @@ func (g *gen) stmt() *node {
 	case 2:
 		return g.sayStmt()
 	case 3:
-		return await(g.promise(0, true))
+		return g.await(g.promise(0, true))
 	case 4:
 		return g.ifStmt()
 	case 5:
@@ -1406,7 +2048,7 @@ func (g *gen) stmt() *node {
 	case 7:
 		return g.mapRange()
 	case 8:
-		return g.switchStmt()
+		return g.switchStmt(false)
 	case 9:
 		return g.branchStmt()
 	case 10:
@@ -1426,7 +2068,11 @@ func (g *gen) stmt() *node {
 		if g.c.yes(1, 5) {
 			return p
 		}
-		return mk("if ", g.cond(0), " ", block([]*node{p}))
+		stmts := []*node{p}
+		if g.c.yes(1, 4) {
+			stmts = append(stmts, g.deadCode()...)
+		}
+		return mk("if ", g.cond(0), " ", block(stmts))
 	case 17:
 		var r *node
 		switch {
@@ -1434,14 +2080,26 @@ func (g *gen) stmt() *node {
 			r = g.returnStmt()
 		case g.fn.result:
 			r = mk("return ", g.deferResult())
+		case g.fn.promise:
+			r = mk("return ", g.simplePromise())
 		default:
 			r = mk("return")
 		}
-		return mk("if ", g.cond(0), " ", block([]*node{r}))
+		stmts := []*node{r}
+		if g.c.yes(1, 4) {
+			stmts = append(stmts, g.deadCode()...)
+		}
+		return mk("if ", g.cond(0), " ", block(stmts))
 	case 18:
 		return g.awaitNStmt()
 	case 19:
+		if g.c.yes(1, 5) {
+			return mk("say(", g.next(), ", ", ann("lwt.AwaitAll[int]("), twin("awaitAll[int]("), ")...)")
+		}
 		ps := []any{"say(", g.next(), ", ", ann("lwt.AwaitAll("), twin("awaitAll(")}
+		if g.c.yes(1, 5) {
+			ps[3] = ann("lwt.AwaitAll[int](")
+		}
 		for i := range 1 + g.c.pick(3) {
 			if i > 0 {
 				ps = append(ps, ", ")
@@ -1496,9 +2154,41 @@ func (g *gen) stmt() *node {
 		return mk("res = ", g.resPromise())
 	case 26:
 		return g.typeSwitch()
+	case 28:
+		return g.switchStmt(true)
+	case 29:
+		return g.labeledExit()
+	case 30:
+		return g.logicStmt()
+	case 31:
+		return g.declMore()
+	case 32:
+		if g.c.yes(1, 2) {
+			return g.fieldTarget()
+		}
+		return g.gridStmt()
+	case 33:
+		return g.streamRange()
+	case 34:
+		return g.rangeAwaitX()
+	case 35:
+		return g.gotoBlock()
+	case 36:
+		return g.shadowBlock()
+	case 37:
+		return g.labeledLoop()
 	case 27:
 		// A method with a pointer receiver on an addressable struct
 		// variable: it must see the variable itself, not a copy.
+		if ps := g.visible(func(v *variable) bool { return (v.kind == vPairs || v.kind == vPairArr) && g.writable(v) }); len(ps) > 0 && g.c.yes(1, 2) {
+			var i *node
+			if g.canAwait() && g.c.yes(1, 2) {
+				i = g.await(mk("ready(", g.next(), ", ", g.c.pick(3), ")"))
+			} else {
+				i = mk("ix(", g.next(), ", ", g.expr(1), ")")
+			}
+			return mk(g.choose(ps).name, "[", i, "].inc(", g.next(), ", ", g.expr(0), ")")
+		}
 		sts := g.visible(func(v *variable) bool { return v.kind == vStruct && g.writable(v) })
 		if len(sts) == 0 {
 			return g.sayStmt()
@@ -1513,10 +2203,14 @@ func (g *gen) stmt() *node {
 }
 
 func (g *gen) canDefer() bool {
-	switch g.fn.kind {
-	case fnPlain:
+	switch {
+	case g.fn.promise:
+		// A deferred literal that returns a promise is lowered as the
+		// deferred body of the function around.
+		return g.fn.loops == 0 && !(g.named && g.lits == 0)
+	case g.fn.kind == fnPlain:
 		return true
-	case fnAsync, fnDefer:
+	case g.fn.kind == fnAsync || g.fn.kind == fnDefer:
 		// lwtgen rejects defer in a function with a named result.
 		return g.fn.loops == 0 && !(g.named && g.lits == 0)
 	}
@@ -1567,7 +2261,7 @@ func (g *gen) declStmt() *node {
 // or an await of a call that may assign variables around it.
 func (g *gen) rhs() *node {
 	if g.canAwait() && g.c.yes(1, 4) {
-		return await(g.writerPromise())
+		return g.await(g.writerPromise())
 	}
 	return g.expr(0)
 }
@@ -1587,6 +2281,15 @@ func (g *gen) lvalue() (*node, bool) {
 		return g.read(v), false
 	case vSlice, vArray:
 		return mk(v.name, "[ix(", g.next(), ", ", g.expr(1), ")]"), false
+	case vPairs, vPairArr:
+		// A field of an element reached through a call (or an await).
+		var i *node
+		if g.canAwait() && g.c.yes(1, 4) {
+			i = g.await(mk("ready(", g.next(), ", ", g.c.pick(3), ")"))
+		} else {
+			i = mk("ix(", g.next(), ", ", g.expr(1), ")")
+		}
+		return mk(v.name, "[", i, "].", []string{"a", "b"}[g.c.pick(2)]), false
 	}
 	return mk(v.name), true
 }
@@ -1597,9 +2300,9 @@ func (g *gen) assignStmt() *node {
 		n := gs[0].name
 		switch g.c.pick(3) {
 		case 0:
-			return mk(n, " = T(", g.expr(0), ")")
+			return mk(n, " = ", g.tparam, "(", g.expr(0), ")")
 		case 1:
-			return mk(n, " += T(", g.expr(0), ")")
+			return mk(n, " += ", g.tparam, "(", g.expr(0), ")")
 		}
 		return mk(n, "++")
 	}
@@ -1618,6 +2321,9 @@ func (g *gen) assignStmt() *node {
 	if plain {
 		return mk(l, " = ", g.rhs())
 	}
+	if g.canAwait() && g.c.yes(1, 3) {
+		return mk(l, []string{" = ", " += ", " *= "}[g.c.pick(3)], g.await(g.promise(1, false)))
+	}
 	return mk(l, " = ", g.expr(0))
 }
 
@@ -1627,7 +2333,11 @@ func (g *gen) tupleAssign() *node {
 	if l1 == nil || l2 == nil {
 		return g.sayStmt()
 	}
-	return mk(l1, ", ", l2, " = ", g.expr(0), ", ", g.expr(0))
+	e1 := g.expr(0)
+	if g.canAwait() && g.c.yes(1, 3) {
+		return mk(l1, ", ", l2, " = ", e1, ", ", g.await(g.promise(1, false)))
+	}
+	return mk(l1, ", ", l2, " = ", e1, ", ", g.expr(0))
 }
 
 // ---- expressions ----
@@ -1644,7 +2354,7 @@ func (g *gen) expr(d int) *node {
 	case 1:
 		return g.varRead()
 	case 2:
-		return await(g.promise(d+1, false))
+		return g.await(g.promise(d+1, false))
 	case 3:
 		s := mk("f(", g.next())
 		for range g.c.pick(3) {
@@ -1685,7 +2395,7 @@ func (g *gen) varRead() *node {
 func (g *gen) nonConst() *node {
 	switch g.c.weighted(3, w(g.canAwait(), 4), 2) {
 	case 1:
-		return await(g.promise(1, false))
+		return g.await(g.promise(1, false))
 	case 2:
 		return mk("f(", g.next(), ", ", g.expr(1), ")")
 	}
@@ -1845,7 +2555,7 @@ func (g *gen) asyncLit(writer, param bool) *node {
 	stmts = append(stmts, g.uses(sc)...)
 	stmts = append(stmts, ret(g.retPromise()))
 	if avoidAwaitFreeLiteralDefer && !hasAwaitDeep(mk(stmts)) && hasDefer(mk(stmts)) {
-		stmts = append([]*node{await(mk("ready(", g.next(), ", 0)"))}, stmts...)
+		stmts = append([]*node{g.await(mk("ready(", g.next(), ", 0)"))}, stmts...)
 	}
 	g.depth--
 	g.lits--
@@ -1907,9 +2617,9 @@ func (g *gen) bound() *node {
 	if g.canAwait() && g.c.yes(1, 3) {
 		k := g.next()
 		if g.c.yes(1, 2) {
-			return await(mk("ready(", k, ", ", c, ")"))
+			return g.await(mk("ready(", k, ", ", c, ")"))
 		}
-		return await(mk("later(", k, ", ", c, ", ", g.delay(), ")"))
+		return g.await(mk("later(", k, ", ", c, ", ", g.delay(), ")"))
 	}
 	return mk(c)
 }
@@ -1957,12 +2667,12 @@ func (g *gen) forStmt() *node {
 	i := g.name("i", k)
 	init := mk(0)
 	if g.canAwait() && g.c.yes(1, 3) {
-		init = await(mk("ready(", g.next(), ", 0)"))
+		init = g.await(mk("ready(", g.next(), ", 0)"))
 	}
 	bound := g.bound()
 	post := mk(i, "++")
 	if g.canAwait() && g.c.yes(1, 4) {
-		post = mk(i, " += ", await(mk("later(", g.next(), ", 1, ", g.delay(), ")")))
+		post = mk(i, " += ", g.await(mk("later(", g.next(), ", 1, ", g.delay(), ")")))
 	}
 	hdr := g.push()
 	g.declare(i, vRO)
@@ -2031,7 +2741,7 @@ func (g *gen) mapRange() *node {
 		if !aw {
 			return mk(arg)
 		}
-		return await(mk("q(", arg, ", 0, ", g.c.pick(4)-1, ")"))
+		return g.await(mk("q(", arg, ", 0, ", g.c.pick(4)-1, ")"))
 	}
 	if g.c.yes(1, 3) {
 		// Deleting the entries not reached yet: exactly one iteration.
@@ -2056,22 +2766,38 @@ func (g *gen) mapRange() *node {
 	return mk(acc, " := 0", nl, "for ", kk, ", ", vv, " := range ", lit, " ", block(stmts), nl, "say(", k, ", ", acc, ")")
 }
 
-func (g *gen) switchStmt() *node {
+// switchStmt is a switch; with awaitTag, its tag awaits and its clauses do
+// not, and break out of them.
+func (g *gen) switchStmt(awaitTag bool) *node {
 	k := g.next()
 	t := &target{label: g.label(k)}
 	g.push()
 	var head *node
-	form := g.c.weighted(4, 3, 2)
-	switch form {
-	case 0:
+	form := g.c.weighted(4, w(!awaitTag, 3), 2)
+	switch {
+	case awaitTag && form == 0:
+		tag := g.await(g.promise(1, false))
+		if g.c.yes(1, 3) {
+			tag = mk("(", tag, " + ", g.expr(1), ")")
+		}
+		head = mk("switch ", tag, " {")
+	case awaitTag:
+		y := g.name("y", k)
+		e := g.await(g.promise(1, false))
+		g.declare(y, vRO)
+		head = mk("switch ", y, " := ", e, "; ", y, " {")
+	case form == 0:
 		head = mk("switch ", g.expr(0), " {")
-	case 1:
+	case form == 1:
 		head = mk("switch {")
-	case 2:
+	case form == 2:
 		y := g.name("y", k)
 		e := g.expr(0)
 		g.declare(y, vRO)
 		head = mk("switch ", y, " := ", e, "; ", y, " {")
+	}
+	if awaitTag {
+		g.noAwait++
 	}
 	n := 1 + g.c.pick(4)
 	dflt := -1
@@ -2102,6 +2828,13 @@ func (g *gen) switchStmt() *node {
 		sc := g.push()
 		g.depth++
 		stmts := g.stmtList(3)
+		switch {
+		case awaitTag && g.c.yes(1, 2):
+			// A break, then more of the clause.
+			stmts = append(stmts, mk("if ", g.cond(0), " ", block([]*node{mk("break")})), g.sayStmt())
+		case awaitTag && g.c.yes(1, 2):
+			stmts = append(stmts, g.sayStmt(), mk("break"))
+		}
 		stmts = append(stmts, g.uses(sc)...)
 		g.depth--
 		g.pop()
@@ -2116,6 +2849,9 @@ func (g *gen) switchStmt() *node {
 		clauses = append(clauses, mk(cl, body))
 	}
 	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
+	if awaitTag {
+		g.noAwait--
+	}
 	g.pop()
 	if avoidLabeledSwitch && t.used && !hasAwait(mk(clauses)) && g.canAwait() {
 		g.insertAwait(clauses[0].items[1].(*node))
@@ -2203,7 +2939,34 @@ func (g *gen) deferStmt() *node {
 		return mk("defer func() ", g.plainBody(), "()")
 	}
 	asyncs := g.visible(func(v *variable) bool { return g.callable(v, true) })
-	switch g.c.weighted(5, 2, 2, 3, w(len(asyncs) > 0, 1)) {
+	switch g.c.weighted(5, 2, 2, 3, w(len(asyncs) > 0, 1), 2, 2) {
+	case 5:
+		// A variadic literal: no argument for the variadic parameter
+		// passes nil.
+		xs := g.name("xs", k)
+		d := mk("defer func(", xs, " ...int) ", g.deferBodyPre(mk("sayNil(", k, ", ", xs, ")")), "(")
+		for i := range g.c.weighted(4, 1, 1) {
+			if i > 0 {
+				d.add(", ")
+			}
+			d.add(g.expr(0))
+		}
+		return d.add(")")
+	case 6:
+		// A literal that returns a promise: awaited as a deferred call
+		// returning a promise is.
+		saved := g.fn
+		g.fn = &fnCtx{kind: fnPlain, floor: saved.floor, promise: true}
+		sc := g.push()
+		g.depth++
+		stmts := g.stmtList(2)
+		stmts = append(stmts, g.uses(sc)...)
+		stmts = append(stmts, mk("return ", g.simplePromise()))
+		g.depth--
+		g.pop()
+		g.fn = saved
+		lit := mk("func() lwt.Promise[int] ", block(stmts), "()")
+		return mk(ann("defer "), twin("defer func() { await("), lit, twin(") }()"))
 	case 1:
 		a := g.name("a", k)
 		arg := g.expr(0)
@@ -2246,6 +3009,15 @@ func (g *gen) deferStmt() *node {
 	return mk("defer func() ", g.deferBody("", false), "()")
 }
 
+// deferBodyPre is deferBody that starts with pre.
+func (g *gen) deferBodyPre(pre *node) *node {
+	b := g.deferBody("", false)
+	items := append([]any{}, b.items[:2]...)
+	items = append(items, nl, pre)
+	b.items = append(items, b.items[2:]...)
+	return b
+}
+
 // deferBody is the body of a deferred func literal: it may await, and its
 // return ends it only.
 func (g *gen) deferBody(param string, result bool) *node {
@@ -2261,7 +3033,13 @@ func (g *gen) deferBody(param string, result bool) *node {
 		g.declare(param, vRO)
 	}
 	g.depth++
-	stmts := g.stmtList(5)
+	var stmts []*node
+	if g.c.yes(1, 3) {
+		// Labels are numbered in each function: this one is likely
+		// declared by the function around too.
+		stmts = append(stmts, g.labeledLoop())
+	}
+	stmts = append(stmts, g.stmtList(5)...)
 	stmts = append(stmts, g.uses(sc)...)
 	if result {
 		// Go evaluates the result and drops it.
@@ -2327,9 +3105,9 @@ func (g *gen) failStmt() *node {
 		s = ret(mk("lwt.Fail[int](mkErr(", k, "))"))
 	} else {
 		if g.c.yes(1, 2) {
-			s = await(mk("failLater(", k, ", ", g.delay(), ")"))
+			s = g.await(mk("failLater(", k, ", ", g.delay(), ")"))
 		} else {
-			s = await(mk("failNow(", k, ")"))
+			s = g.await(mk("failNow(", k, ")"))
 		}
 	}
 	return mk("if ", g.cond(0), " ", block([]*node{s}))
@@ -2346,6 +3124,9 @@ func (g *gen) awaitNStmt() *node {
 		ps = append(ps, g.simplePromise())
 	}
 	marker := []string{"", "", "lwt.Await2(", "lwt.Await3("}[n]
+	if g.c.yes(1, 5) {
+		marker = []string{"", "", "lwt.Await2[int, int](", "lwt.Await3[int, int, int]("}[n]
+	}
 	twinName := []string{"", "", "await2(", "await3("}[n]
 	call := mk(ann(marker), twin(twinName)).add(ps...).add(")")
 	targets := g.visible(func(v *variable) bool { return (v.kind == vInt || v.kind == vPtr) && g.writable(v) })
@@ -2433,6 +3214,9 @@ func (g *gen) typeSwitch() *node {
 				}
 			}
 		}
+		if g.c.yes(1, 3) {
+			stmts = append(stmts, mk("if ", g.cond(0), " ", block([]*node{mk("break")})), g.sayStmt())
+		}
 		stmts = append(stmts, g.uses(sc)...)
 		if !awaits {
 			g.noAwait--
@@ -2465,3 +3249,392 @@ func (g *gen) typeSwitch() *node {
 // typeSwitchClausesAwait lets the clauses of type switches await (lwtgen
 // supports it since f994007).
 const typeSwitchClausesAwait = true
+
+// ---- the classes of bugs found by hand (see /work/shared/lwtgen-repros) ----
+
+// exitStmt ends the current function: a return (or a panic).
+func (g *gen) exitStmt() *node {
+	if g.c.yes(1, 6) {
+		return mk(`panic("exit `, g.next(), `")`)
+	}
+	switch {
+	case g.fn.kind == fnAsync:
+		return g.returnStmt()
+	case g.fn.result:
+		return mk("return ", g.deferResult())
+	case g.fn.promise:
+		return mk("return ", g.simplePromise())
+	}
+	return mk("return")
+}
+
+// labeledExit is a labeled switch, type switch or select whose clauses all
+// end the function, except through break L (sometimes from a loop inside
+// the clause): not a terminating statement, so the code after it runs.
+func (g *gen) labeledExit() *node {
+	k := g.next()
+	t := &target{label: g.label(k), used: true}
+	var pre []*node
+	if g.canAwait() && g.c.yes(1, 2) {
+		pre = append(pre, g.await(mk("ready(", g.next(), ", 0)")))
+	}
+	g.push()
+	var head *node
+	kind := g.c.weighted(4, w(g.canAwait(), 2), 2)
+	var cases []*node
+	switch kind {
+	case 0:
+		head = mk("switch {")
+		cases = []*node{mk("case ", g.caseCond(), ":"), mk("default:")}
+	case 1:
+		head = mk("switch any(", g.await(g.promise(1, false)), ").(type) {")
+		cases = []*node{mk("case int:"), mk("default:")}
+	case 2:
+		// A select that is never blocked: one channel holds a value.
+		// Nothing in it awaits.
+		g.noAwait++
+		g.lits += 2 // no async literal either: its awaits would be the select's
+		defer func() { g.noAwait--; g.lits -= 2 }()
+		v := g.name("v", k)
+		e := g.expr(1)
+		g.declare(v, vRO)
+		head = mk("select {")
+		cases = []*node{mk("case ", v, " := <-chv(", g.next(), ", ", e, "):")}
+	}
+	g.fn.targets = append(g.fn.targets, t)
+	var clauses []*node
+	for i, c := range cases {
+		sc := g.push()
+		g.depth++
+		stmts := g.stmtList(2)
+		if kind == 2 {
+			stmts = append([]*node{mk("say(", g.next(), ", ", g.name("v", k), ")")}, stmts...)
+		}
+		if i == 0 || g.c.yes(1, 3) {
+			brk := mk("if ", g.cond(0), " ", block([]*node{mk("break ", t.label)}))
+			if g.c.yes(1, 3) {
+				// From a loop inside the clause.
+				c := g.name("c", g.next())
+				brk = mk("for ", c, " := range 2 ", block([]*node{mk("if ", c, " == 1 ", block([]*node{mk("break ", t.label)})), g.sayStmt()}))
+			}
+			stmts = append(stmts, brk)
+		}
+		stmts = append(stmts, g.uses(sc)...)
+		stmts = append(stmts, g.exitStmt())
+		g.depth--
+		g.pop()
+		body := mk(c, in)
+		for _, s := range stmts {
+			body.add(nl, s)
+		}
+		clauses = append(clauses, body.add(out))
+	}
+	g.fn.targets = g.fn.targets[:len(g.fn.targets)-1]
+	g.pop()
+	s := mk()
+	for _, p := range pre {
+		s.add(p, nl)
+	}
+	s.add(t.label, ":", nl, head)
+	for _, c := range clauses {
+		s.add(nl, c)
+	}
+	s.add(nl, "}")
+	if g.c.yes(2, 3) {
+		s.add(nl, mk("say(", g.next(), ", ", g.expr(0), ")"))
+	}
+	return s
+}
+
+// logic is a bool expression of plain reads of bool variables, && and ||
+// (no call: these must be kept before a later await as they are).
+func (g *gen) logic(bs []*variable, d int) *node {
+	switch g.c.weighted(3, w(d < 2, 3), w(d < 2, 3), 1) {
+	case 1:
+		return mk("(", g.logic(bs, d+1), " && ", g.logic(bs, d+1), ")")
+	case 2:
+		return mk("(", g.logic(bs, d+1), " || ", g.logic(bs, d+1), ")")
+	case 3:
+		return mk("!", g.choose(bs).name)
+	}
+	return mk(g.choose(bs).name)
+}
+
+// logicStmt puts && or || to the left of an await whose promise flips one
+// of their operands: the spec evaluates the logical operation first.
+func (g *gen) logicStmt() *node {
+	bs := g.visible(func(v *variable) bool { return v.kind == vBool && g.writable0(v) })
+	if len(bs) == 0 {
+		name := g.name("b", g.next())
+		v := g.declare(name, vBool)
+		return mk(name, " := ", g.cond(1), nl, "_ = ", v.name)
+	}
+	k := g.next()
+	l := mk("(", g.logic(bs, 0), []string{" && ", " || "}[g.c.pick(2)], g.logic(bs, 1), ")")
+	fl := g.await(mk("flip(", g.next(), ", &", g.choose(bs).name, ", ", g.c.pick(5), ", ", g.c.pick(4)-1, ")"))
+	switch g.c.pick(6) {
+	case 0:
+		return mk("sayB(", k, ", ", l, ", ", fl, ")")
+	case 1:
+		return mk("sayAny(", k, ", ", l, ", ", fl, ")")
+	case 2:
+		return mk("sayBools(", k, ", ", "[]bool{", l, ", ", fl, " > 1}...)")
+	case 3:
+		return mk("sayB(", k, ", ", l, " != (", fl, " > 2), 0)")
+	case 4:
+		// A tuple assignment: the operation first, then the await.
+		x := g.visible(func(v *variable) bool { return v.kind == vInt && g.writable(v) })
+		b := g.choose(bs).name
+		if len(x) == 0 {
+			return mk(b, ", _ = ", l, ", ", fl)
+		}
+		return mk(b, ", ", g.choose(x).name, " = ", l, ", ", fl)
+	}
+	return mk("if ", l, " == (", fl, " > 1) ", block([]*node{mk("say(", k, ")")}))
+}
+
+// writable0 is writable for bools.
+func (g *gen) writable0(v *variable) bool { return v.scope >= g.fn.floor }
+
+// declMore declares a variable of one of the kinds that the classes of
+// bugs need: bools, slices and arrays of structs, slices of arrays.
+func (g *gen) declMore() *node { return g.declKind(g.c.pick(5)) }
+
+// declKind declares a bool (0), []pair (1), [3]pair (2), [][3]int (3) or
+// [][3]pair (4).
+func (g *gen) declKind(kind int) *node {
+	k := g.next()
+	switch kind {
+	case 0:
+		name := g.name("b", k)
+		e := g.cond(1)
+		g.declare(name, vBool)
+		return mk(name, " := ", e)
+	case 1:
+		name := g.name("ps", k)
+		a, b := g.expr(1), g.expr(1)
+		g.declare(name, vPairs)
+		return mk(name, " := []pair{{", a, ", 1}, {2, ", b, "}, {}}")
+	case 2:
+		name := g.name("pa", k)
+		a := g.expr(1)
+		g.declare(name, vPairArr)
+		return mk("var ", name, " [3]pair", nl, name, "[1].a = ", a)
+	case 3:
+		name := g.name("gr", k)
+		a, b := g.expr(1), g.expr(1)
+		g.declare(name, vGrid)
+		return mk(name, " := [][3]int{{", a, ", 1, 2}, {3, ", b, ", 5}, {}}")
+	}
+	name := g.name("cs", k)
+	g.declare(name, vCells)
+	return mk(name, " := make([][3]pair, 3)")
+}
+
+// gridStmt slices, takes the address of or calls a pointer method on an
+// element of an array reached through a call, with an await after it.
+func (g *gen) gridStmt() *node {
+	grids := g.visible(func(v *variable) bool { return v.kind == vGrid })
+	cells := g.visible(func(v *variable) bool { return v.kind == vCells })
+	if len(grids)+len(cells) == 0 {
+		return g.declKind(3 + g.c.pick(2))
+	}
+	k := g.next()
+	row := func(v *variable) *node { return mk(v.name, "[ix(", g.next(), ", ", g.expr(1), ")]") }
+	small := func(hi int) *node {
+		if g.c.yes(1, 3) {
+			return g.await(mk("later(", g.next(), ", ", g.c.pick(hi), ", ", g.delay(), ")"))
+		}
+		return g.await(mk("ready(", g.next(), ", ", g.c.pick(hi), ")"))
+	}
+	if len(cells) > 0 && (len(grids) == 0 || g.c.yes(1, 3)) {
+		c := g.choose(cells)
+		// The values written are new: a write to a copy shows.
+		if g.c.yes(1, 2) {
+			return mk(row(c), "[", small(3), "].inc(", k, ", 1000+", g.expr(1), ")")
+		}
+		return mk(row(c), "[", small(3), "].", []string{"a", "b"}[g.c.pick(2)], " = 1000 + ", g.expr(1))
+	}
+	gr := g.choose(grids)
+	switch g.c.pick(4) {
+	case 0:
+		s := g.name("sl", k)
+		lo := mk("0")
+		if g.c.yes(1, 3) {
+			lo = small(1)
+		}
+		return mk(s, " := ", row(gr), "[", lo, ":", mk("1+", small(3)), "]", nl, s, "[0] += 1000 + ", g.expr(1))
+	case 1:
+		p := g.name("p", k)
+		x := mk(p, " := &", row(gr), "[", small(3), "]", nl, "*", p, " = 1000 + ", g.expr(1))
+		g.declare(p, vPtr)
+		return x
+	case 2:
+		return mk(row(gr), "[", small(3), "] += 1000 + ", g.expr(1))
+	}
+	return mk("say(", k, ", len(", row(gr), "[", small(2), ":]))")
+}
+
+// streamRange ranges over a stream's All, directly or promoted through an
+// embedded field.
+func (g *gen) streamRange() *node {
+	k := g.next()
+	t := &target{loop: true, label: g.label(k)}
+	vals := mk(g.expr(1))
+	for range g.c.pick(3) {
+		vals.add(", ", g.expr(1))
+	}
+	var pre, x, tx *node
+	switch g.c.pick(3) {
+	case 0:
+		ns := g.name("ns", k)
+		pre = mk(ns, " := mkNums(", k, ", ", vals, ")", nl)
+		x, tx = mk(ns, ".All()"), mk("streamAll(", ns, ".Stream)")
+	case 1:
+		x, tx = mk("mkNums(", k, ", ", vals, ").All()"), mk("streamAll(mkNums(", k, ", ", vals, ").Stream)")
+	default:
+		x, tx = mk("mkStream(", k, ", ", vals, ").All()"), mk("streamAll(mkStream(", k, ", ", vals, "))")
+	}
+	hdr := g.push()
+	v := g.name("v", k)
+	g.declare(v, vRO)
+	body := g.loop(t, nil, hdr)
+	g.pop()
+	return mk(pre, labelOf(t), "for ", v, " := range ", ann(x), twin(tx), " ", body)
+}
+
+// rangeAwaitX ranges over a function or a channel whose range expression
+// awaits; the body does not (lwtgen rejects that).
+func (g *gen) rangeAwaitX() *node {
+	k := g.next()
+	t := &target{loop: true, label: g.label(k)}
+	p := mk("ready(", g.next(), ", ", g.c.pick(4), ")")
+	if g.c.yes(1, 2) {
+		p = mk("later(", g.next(), ", ", g.c.pick(4), ", ", g.delay(), ")")
+	}
+	n := g.await(p)
+	x := mk([]string{"count(", "chOf("}[g.c.pick(2)], k, ", ", n, ")")
+	hdr := g.push()
+	v := g.name("v", k)
+	g.declare(v, vRO)
+	g.noAwait++
+	body := g.loop(t, nil, hdr)
+	g.noAwait--
+	g.pop()
+	return mk(labelOf(t), "for ", v, " := range ", x, " ", body)
+}
+
+// gotoBlock is a block without awaits with a goto inside.
+func (g *gen) gotoBlock() *node {
+	k := g.next()
+	c := g.name("gc", k)
+	l := g.label(k)
+	g.noAwait++
+	g.push()
+	g.declare(c, vRO)
+	sc := g.push()
+	g.depth++
+	// Only statements that lwtgen copies as they are: no return, defer,
+	// break to a lowered loop or range over a stream.
+	inner := []*node{mk(c, "++")}
+	for range g.c.pick(3) {
+		switch g.c.pick(3) {
+		case 0:
+			inner = append(inner, g.declStmt())
+		case 1:
+			inner = append(inner, g.assignStmt())
+		default:
+			inner = append(inner, g.sayStmt())
+		}
+	}
+	inner = append(inner, g.uses(sc)...)
+	inner = append(inner, mk("goto ", l))
+	g.depth--
+	g.pop()
+	g.pop()
+	g.noAwait--
+	return block([]*node{
+		mk(c, " := 0"),
+		mk(l, ":"),
+		mk("if ", c, " < ", g.c.pick(4), " ", block(inner)),
+		mk("say(", k, ", ", c, ")"),
+	})
+}
+
+// shadowBlock declares a local variable named as a package that the
+// generated code may refer to (debugtrace, utf8, lwtstream, lwt), then
+// statements that make lwtgen refer to it: a failed return, a range over
+// a string or a stream, awaits.
+func (g *gen) shadowBlock() *node {
+	names := g.shadowNames()
+	name := names[g.c.pick(len(names))]
+	k := g.next()
+	sc := g.push()
+	g.depth++
+	e := g.expr(1)
+	v := g.declare(name, vRO)
+	stmts := []*node{mk(name, " := ", e), mk("say(", k, ", ", name, ")")}
+	switch g.c.pick(3) {
+	case 0:
+		if g.fn.kind == fnAsync {
+			stmts = append(stmts, mk("if ", g.cond(0), " ", block([]*node{ret(mk("lwt.Fail[int](mkErr(", g.next(), "))"))})))
+		}
+	case 1:
+		if g.canAwait() {
+			r := g.name("r", g.next())
+			stmts = append(stmts, mk("for _, ", r, " := range ", strconv.Quote([]string{"aé日", "xy", "ü"}[g.c.pick(3)]), " ",
+				block([]*node{g.await(mk("ready(", g.next(), ", 0)")), mk("say(", g.next(), ", int(", r, "))")})))
+		}
+	default:
+		if g.fn.kind != fnPlain {
+			stmts = append(stmts, g.streamRange())
+		}
+	}
+	stmts = append(stmts, g.stmtList(3)...)
+	stmts = append(stmts, g.uses(sc)...)
+	_ = v
+	g.depth--
+	g.pop()
+	return block(stmts)
+}
+
+// labeledLoop is a small labeled loop left by break or continue to its
+// label: with per-function label names, deferred literals reuse them.
+func (g *gen) labeledLoop() *node {
+	k := g.next()
+	l := g.label(k)
+	i := g.name("i", k)
+	var br *node
+	if g.c.yes(1, 2) {
+		br = mk("break ", l)
+	} else {
+		br = mk("continue ", l)
+	}
+	return mk(l, ":", nl, "for ", i, " := range 2 ", block([]*node{
+		mk("say(", k, ", ", i, ")"),
+		mk("if ", i, " == ", g.c.pick(2), " ", block([]*node{br})),
+	}))
+}
+
+// fieldTarget assigns a field of an element of a slice or array of
+// structs reached through a call, the right side awaiting (=, op=, or in a
+// tuple assignment).
+func (g *gen) fieldTarget() *node {
+	ps := g.visible(func(v *variable) bool { return (v.kind == vPairs || v.kind == vPairArr) && g.writable(v) })
+	if len(ps) == 0 {
+		return g.declKind(1 + g.c.pick(2))
+	}
+	p := g.choose(ps)
+	l := mk(p.name, "[ix(", g.next(), ", ", g.expr(1), ")].", []string{"a", "b"}[g.c.pick(2)])
+	r := g.await(g.promise(1, false))
+	switch g.c.pick(4) {
+	case 0:
+		return mk(l, " += ", r)
+	case 1:
+		xs := g.visible(func(v *variable) bool { return v.kind == vInt && g.writable(v) })
+		if len(xs) > 0 {
+			return mk(l, ", ", g.choose(xs).name, " = ", g.expr(1), ", ", r)
+		}
+	}
+	return mk(l, " = ", r)
+}
