@@ -166,6 +166,34 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 			a.awaits[s] = true
 		}
 	}
+	// waitsHere handles a suspension point (what, at pos): in the function
+	// itself it marks its ancestors, and reports true; inside a func
+	// literal, it makes the outermost async literal around it one that is
+	// rewritten on its own (which rewrites what it contains), or reports a
+	// literal that cannot wait.
+	waitsHere := func(pos token.Pos, what string) bool {
+		if len(lits) == 0 {
+			mark()
+			return true
+		}
+		// The function it waits in: a deferred literal waits in the
+		// function that defers it.
+		owner := len(lits) - 1
+		for owner > 0 && deferred[lits[owner]] {
+			owner--
+		}
+		if !isAsyncLit(info, lits[owner]) {
+			g.errorf(pos, "%s inside a func literal that is not async: only a function returning lwt.Promise can wait", what)
+			return false
+		}
+		for _, lit := range lits {
+			if isAsyncLit(info, lit) {
+				a.lits[lit] = true
+				break
+			}
+		}
+		return false
+	}
 	ast.Inspect(fd.Body(), func(n ast.Node) bool {
 		if n == nil {
 			if lit, ok := stack[len(stack)-1].(*ast.FuncLit); ok && !a.inline[lit] {
@@ -225,9 +253,10 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 			}
 		case *ast.RangeStmt:
 			// A range over a stream waits for each element.
-			if _, ok := streamRange(info, n.X); ok && len(lits) == 0 {
-				mark()
-				a.streams[n] = true
+			if _, ok := streamRange(info, n.X); ok {
+				if waitsHere(n.Pos(), "a range over a stream's All") {
+					a.streams[n] = true
+				}
 			}
 		case *ast.CallExpr:
 			name := markerName(info, n)
@@ -239,28 +268,7 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 				}
 				break
 			}
-			if len(lits) > 0 {
-				// The function it waits in: a deferred literal waits in
-				// the function that defers it.
-				owner := len(lits) - 1
-				for owner > 0 && deferred[lits[owner]] {
-					owner--
-				}
-				if !isAsyncLit(info, lits[owner]) {
-					g.errorf(n.Pos(), "lwt.%s inside a func literal that is not async: only a function returning lwt.Promise can wait", name)
-					return true
-				}
-				// The outermost async literal around it is rewritten on
-				// its own, and rewrites what it contains.
-				for _, lit := range lits {
-					if isAsyncLit(info, lit) {
-						a.lits[lit] = true
-						break
-					}
-				}
-				return true
-			}
-			mark()
+			waitsHere(n.Pos(), "lwt."+name)
 		}
 		return true
 	})

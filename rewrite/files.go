@@ -492,9 +492,16 @@ func (g *fileGen) asyncLitsIn(decl ast.Decl) map[*ast.FuncLit]bool {
 				}
 				lits[owner] = true
 			}
-		case *ast.CallExpr:
-			name := markerName(info, n)
-			if name == "" {
+		case *ast.CallExpr, *ast.RangeStmt:
+			var name string
+			if call, ok := n.(*ast.CallExpr); ok {
+				if name = markerName(info, call); name == "" {
+					return true
+				}
+				name = "lwt." + name
+			} else if _, ok := streamRange(info, n.(*ast.RangeStmt).X); ok {
+				name = "a range over a stream's All"
+			} else {
 				return true
 			}
 			var owner *ast.FuncLit
@@ -507,7 +514,7 @@ func (g *fileGen) asyncLitsIn(decl ast.Decl) map[*ast.FuncLit]bool {
 			}
 			switch {
 			case owner == nil:
-				g.errorf(n.Pos(), "lwt.%s outside an async function: mark the function %s, or wait with lwt.Bind", name, Directive)
+				g.errorf(n.Pos(), "%s outside an async function: mark the function %s, or wait with lwt.Bind", name, Directive)
 			default:
 				if lits == nil {
 					lits = map[*ast.FuncLit]bool{}
