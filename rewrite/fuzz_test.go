@@ -1713,7 +1713,7 @@ func (g *gen) freshX() string {
 	if g.c.yes(1, 6) {
 		// A name the generated code might use for its own purposes.
 		name := nastyNames[g.c.pick(len(nastyNames))]
-		if !s.own[name] {
+		if !s.own[name] && name != g.tparam {
 			return name
 		}
 	}
@@ -3572,6 +3572,10 @@ func (g *gen) gotoBlock() *node {
 func (g *gen) shadowBlock() *node {
 	names := g.shadowNames()
 	name := names[g.c.pick(len(names))]
+	if name == g.tparam {
+		// The conversions to the type parameter need its name.
+		name = "x" + name
+	}
 	k := g.next()
 	sc := g.push()
 	g.depth++
