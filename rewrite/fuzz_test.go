@@ -72,7 +72,10 @@ import (
 //
 // Run as a plain test (no -fuzz), FuzzGenerate checks the seeds and
 // testdata/fuzz/FuzzGenerate as one batch first, and then only the inputs
-// that failed there, alone. See TestFuzzBatch for long runs.
+// that failed there, alone. The corpus holds an input for each class of
+// bug found by hand (named after its folder of lwtgen-repros) or by the
+// fuzzer since, each found by the fuzzer on a generator with the bug. See
+// TestFuzzBatch for long runs.
 //
 // Environment, for fuzzing by hand:
 //
@@ -1710,7 +1713,7 @@ func (g *gen) freshX() string {
 	if g.c.yes(1, 6) {
 		// A name the generated code might use for its own purposes.
 		name := nastyNames[g.c.pick(len(nastyNames))]
-		if !s.own[name] {
+		if !s.own[name] && name != g.tparam {
 			return name
 		}
 	}
@@ -3437,7 +3440,8 @@ func (g *gen) gridStmt() *node {
 	grids := g.visible(func(v *variable) bool { return v.kind == vGrid })
 	cells := g.visible(func(v *variable) bool { return v.kind == vCells })
 	if len(grids)+len(cells) == 0 {
-		return g.declKind(3 + g.c.pick(2))
+		// Declared here, then used.
+		return mk(g.declKind(3+g.c.pick(2)), nl, g.gridStmt())
 	}
 	k := g.next()
 	row := func(v *variable) *node { return mk(v.name, "[ix(", g.next(), ", ", g.expr(1), ")]") }
@@ -3568,6 +3572,10 @@ func (g *gen) gotoBlock() *node {
 func (g *gen) shadowBlock() *node {
 	names := g.shadowNames()
 	name := names[g.c.pick(len(names))]
+	if name == g.tparam {
+		// The conversions to the type parameter need its name.
+		name = "x" + name
+	}
 	k := g.next()
 	sc := g.push()
 	g.depth++
@@ -3622,7 +3630,7 @@ func (g *gen) labeledLoop() *node {
 func (g *gen) fieldTarget() *node {
 	ps := g.visible(func(v *variable) bool { return (v.kind == vPairs || v.kind == vPairArr) && g.writable(v) })
 	if len(ps) == 0 {
-		return g.declKind(1 + g.c.pick(2))
+		return mk(g.declKind(1+g.c.pick(2)), nl, g.fieldTarget())
 	}
 	p := g.choose(ps)
 	l := mk(p.name, "[ix(", g.next(), ", ", g.expr(1), ")].", []string{"a", "b"}[g.c.pick(2)])
