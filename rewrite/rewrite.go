@@ -13,10 +13,20 @@
 // file no platform builds with the given tags is listed in Result.Skipped.
 //
 // A func literal whose result is lwt.Promise[T] is async — rewritten into
-// its own state machine — if it awaits or if it defers: a deferred call of
-// a function returning a promise runs once that promise is resolved, as in
-// an //lwt:async declaration (Lwt's finalize), never when the promise is
-// returned.
+// its own state machine — if it awaits, ranges over a stream or defers: a
+// deferred call runs once the literal's promise is resolved, as in an
+// //lwt:async declaration (Lwt's finalize), never when the promise is
+// returned; a deferred call (or literal) that returns a promise is awaited.
+//
+// The passes, each in its own files: load and report what keeps the
+// packages from loading (rewrite.go); find annotated files and rewrite them
+// (files.go, platforms.go); analyze what waits, what lives in the frame and
+// what is rejected (analyze.go); lower statements and expressions to a state
+// machine, keeping Go's order of evaluation and never copying a variable's
+// storage (lower.go, expr.go, defer.go), splicing the user's own text
+// (render.go); emit the fixed glue as code (emit.go); make line directives
+// exact (directives.go); type-check the result before anything is written
+// (verify.go).
 //
 // The generated code calls Go's built-ins (new, len, make, append, panic,
 // recover) and spells types with the predeclared names: a package that
