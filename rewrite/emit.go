@@ -174,8 +174,9 @@ func (fg *funcGen) writeFrame(out *bytes.Buffer) {
 	out.WriteString(fg.methods.String())
 }
 
-// tryMethod generates a method that evaluates x (text, from the source at
-// its line directive) with panics caught, and returns the call of it.
+// tryMethodDecl adds the method name of the frame that evaluates x (text,
+// from the source at its line directive) with panics caught: the operand
+// of an lwt.Try.
 func (fg *funcGen) tryMethodDecl(name, result, line, x string) {
 	p := fg.fresh("p")
 	fg.methods.WriteString(code(jen.Func().Params(jen.Id(fg.fr).Add(fg.frameType())).Id(name).Params().

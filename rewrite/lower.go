@@ -532,8 +532,7 @@ func (fg *funcGen) at(n ast.Node) {
 	if fg.dead {
 		return
 	}
-	p := fg.g.pkg.Fset.Position(n.Pos())
-	fmt.Fprintf(&fg.body, "/*line %s:%d:%d*/", baseName(p.Filename), p.Line, p.Column)
+	fg.body.WriteString(fg.g.lineDirectiveInline(n.Pos()))
 }
 
 func baseName(path string) string { return path[strings.LastIndexAny(path, `/\`)+1:] }
@@ -548,8 +547,6 @@ func (fg *funcGen) newLabel(kind string) string {
 	}
 	return name
 }
-
-func formatName(base string, k int) string { return fmt.Sprintf("%s%d", base, k) }
 
 // stateLabel places the label where state k resumes.
 func (fg *funcGen) stateLabel(k int) {
