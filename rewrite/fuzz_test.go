@@ -2144,7 +2144,7 @@ func (g *gen) stmt() *node {
 		case g.fn.result:
 			r = mk("return ", g.deferResult())
 		case g.fn.promise:
-			r = mk("return ", g.simplePromise())
+			r = ret(g.simplePromise())
 		default:
 			r = mk("return")
 		}
@@ -3018,14 +3018,16 @@ func (g *gen) deferStmt() *node {
 		return d.add(")")
 	case 6:
 		// A literal that returns a promise: awaited as a deferred call
-		// returning a promise is.
+		// returning a promise is. It is async, so its own defers run once
+		// the promise it returns is resolved: in the twin its returns
+		// settle the promise first.
 		saved := g.fn
 		g.fn = &fnCtx{kind: fnPlain, floor: saved.floor, promise: true}
 		sc := g.push()
 		g.depth++
 		stmts := g.stmtList(2)
 		stmts = append(stmts, g.uses(sc)...)
-		stmts = append(stmts, mk("return ", g.simplePromise()))
+		stmts = append(stmts, ret(g.simplePromise()))
 		g.depth--
 		g.pop()
 		g.fn = saved
@@ -3327,7 +3329,7 @@ func (g *gen) exitStmt() *node {
 	case g.fn.result:
 		return mk("return ", g.deferResult())
 	case g.fn.promise:
-		return mk("return ", g.simplePromise())
+		return ret(g.simplePromise())
 	}
 	return mk("return")
 }
