@@ -3316,7 +3316,7 @@ func (g *gen) typeSwitch() *node {
 // supports it since f994007).
 const typeSwitchClausesAwait = true
 
-// ---- the classes of bugs found by hand (see /work/shared/lwtgen-repros) ----
+// ---- the classes of bugs an adversarial review found by hand (each has a golden case in testdata/) ----
 
 // exitStmt ends the current function: a return (or a panic).
 func (g *gen) exitStmt() *node {
