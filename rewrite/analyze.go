@@ -127,15 +127,16 @@ func (f fnode) End() token.Pos {
 
 // analysis is what the rewrite of one function needs to know about it.
 type analysis struct {
-	awaits  map[ast.Node]bool           // nodes with a marker call inside, not counting func literals
-	hoisted map[*types.Var]bool         // variables kept in the frame
-	boxed   map[*types.Var]bool         // hoisted variables kept in a heap cell of their own
-	inLit   map[*ast.Ident]*ast.FuncLit // identifiers used inside a func literal
-	defers  []*ast.DeferStmt            // in order of appearance
-	inline  map[*ast.FuncLit]bool       // deferred func literals, lowered in place
-	lits    map[*ast.FuncLit]bool       // async func literals directly inside: rewritten on their own
-	order   map[*types.Var]token.Pos    // type switch variables: their clause
-	streams map[*ast.RangeStmt]bool     // ranges over a stream's All, which wait for each element
+	awaits   map[ast.Node]bool           // nodes with a marker call, a stream range or a defer inside, not counting func literals: lowered
+	suspends map[ast.Node]bool           // nodes with a marker call or a stream range inside: they may wait
+	hoisted  map[*types.Var]bool         // variables kept in the frame
+	boxed    map[*types.Var]bool         // hoisted variables kept in a heap cell of their own
+	inLit    map[*ast.Ident]*ast.FuncLit // identifiers used inside a func literal
+	defers   []*ast.DeferStmt            // in order of appearance
+	inline   map[*ast.FuncLit]bool       // deferred func literals, lowered in place
+	lits     map[*ast.FuncLit]bool       // async func literals directly inside: rewritten on their own
+	order    map[*types.Var]token.Pos    // type switch variables: their clause
+	streams  map[*ast.RangeStmt]bool     // ranges over a stream's All, which wait for each element
 }
 
 // analyze finds the awaits of fd, which variables live in the frame and which
@@ -143,14 +144,15 @@ type analysis struct {
 func (g *fileGen) analyze(fd fnode) *analysis {
 	info := g.pkg.TypesInfo
 	a := &analysis{
-		awaits:  map[ast.Node]bool{},
-		hoisted: map[*types.Var]bool{},
-		boxed:   map[*types.Var]bool{},
-		inLit:   map[*ast.Ident]*ast.FuncLit{},
-		inline:  map[*ast.FuncLit]bool{},
-		lits:    map[*ast.FuncLit]bool{},
-		order:   map[*types.Var]token.Pos{},
-		streams: map[*ast.RangeStmt]bool{},
+		awaits:   map[ast.Node]bool{},
+		suspends: map[ast.Node]bool{},
+		hoisted:  map[*types.Var]bool{},
+		boxed:    map[*types.Var]bool{},
+		inLit:    map[*ast.Ident]*ast.FuncLit{},
+		inline:   map[*ast.FuncLit]bool{},
+		lits:     map[*ast.FuncLit]bool{},
+		order:    map[*types.Var]token.Pos{},
+		streams:  map[*ast.RangeStmt]bool{},
 	}
 	// Mark every ancestor of a marker call, and find what is not allowed.
 	// A defer is lowered like an await (it runs when the call's promise is
@@ -174,6 +176,9 @@ func (g *fileGen) analyze(fd fnode) *analysis {
 	waitsHere := func(pos token.Pos, what string) bool {
 		if len(lits) == 0 {
 			mark()
+			for _, s := range stack {
+				a.suspends[s] = true
+			}
 			return true
 		}
 		// The function it waits in: a deferred literal waits in the
@@ -346,7 +351,7 @@ func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
 			}
 		case *ast.SelectStmt:
 			switch {
-			case a.awaits[n] && g.hasMarker(n):
+			case a.suspends[n]:
 				g.errorf(n.Pos(), "select cannot contain lwt.Await: a select blocks the whole thread; use lwt.Choose or lwt.Pick")
 			case a.awaits[n]:
 				// Only defers: they are registered in lowered code, which a
@@ -374,25 +379,6 @@ func (g *fileGen) checkConstructs(fd fnode, a *analysis) {
 		}
 		return true
 	})
-}
-
-// hasMarker reports whether n calls a marker (lwt.Await ...) or ranges
-// over a stream, outside func literals.
-func (g *fileGen) hasMarker(n ast.Node) bool {
-	found := false
-	ast.Inspect(n, func(m ast.Node) bool {
-		switch m := m.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CallExpr:
-			found = found || markerName(g.pkg.TypesInfo, m) != ""
-		case *ast.RangeStmt:
-			_, stream := streamRange(g.pkg.TypesInfo, m.X)
-			found = found || stream
-		}
-		return !found
-	})
-	return found
 }
 
 // listAwaits reports whether a statement of block b (a block or a case

@@ -137,9 +137,9 @@ func usesStorage(info *types.Info, e, op ast.Expr) bool {
 	case *ast.UnaryExpr:
 		return e.Op == token.AND
 	case *ast.IndexExpr:
-		return op == e.X && isArray(e.X)
+		return op == e.X && isArray(op)
 	case *ast.SliceExpr:
-		return op == e.X && isArray(e.X)
+		return op == e.X && isArray(op)
 	case *ast.SelectorExpr:
 		sel := info.Selections[e]
 		if sel == nil {

@@ -65,8 +65,9 @@ type Config struct {
 	Tests bool      // include _test.go files (default true via the CLI)
 }
 
-// rel is path relative to the working directory, for messages.
-func (cfg Config) rel(path string) string {
+// Rel is path relative to the working directory (Dir, or the current
+// one), for messages; paths outside it stay as they are.
+func (cfg Config) Rel(path string) string {
 	wd := cfg.Dir
 	if wd == "" {
 		wd, _ = os.Getwd()
@@ -244,7 +245,7 @@ func Run(cfg Config, patterns ...string) (Result, error) {
 				return res, envError{err.Error()}
 			}
 			if cfg.Log != nil {
-				fmt.Fprintf(cfg.Log, "removed %s: its annotated source is gone\n", cfg.rel(c.Path))
+				fmt.Fprintf(cfg.Log, "removed %s: its annotated source is gone\n", cfg.Rel(c.Path))
 			}
 			continue
 		}
@@ -252,7 +253,7 @@ func Run(cfg Config, patterns ...string) (Result, error) {
 			return res, envError{err.Error()}
 		}
 		if cfg.Log != nil {
-			fmt.Fprintf(cfg.Log, "wrote %s\n", cfg.rel(c.Path))
+			fmt.Fprintf(cfg.Log, "wrote %s\n", cfg.Rel(c.Path))
 		}
 	}
 	return res, nil

@@ -39,6 +39,12 @@ func verify(cfg Config, pkgs []*packages.Package, outs []output, orphans []strin
 	ctx.BuildTags = cfg.Tags
 	checked := map[string]*types.Package{} // packages under test, new types
 	var fallback types.Importer            // for imports only generated code has (unicode/utf8)
+	std := func(fset *token.FileSet) types.Importer {
+		if fallback == nil {
+			fallback = importer.ForCompiler(fset, "source", nil)
+		}
+		return fallback
+	}
 	var msgs []string
 	// The package itself before its external tests, which import it.
 	ordered := append([]*packages.Package(nil), pkgs...)
@@ -121,22 +127,16 @@ func verify(cfg Config, pkgs []*packages.Package, outs []output, orphans []strin
 				// (debugtrace): checked from source against the same
 				// instances of what it imports, the runtime's types
 				// among them.
-				if fallback == nil {
-					fallback = importer.ForCompiler(pkg.Fset, "source", nil)
-				}
 				p, err := checkFromSource(ctx, pkg.Fset, path, importerFunc(func(path string) (*types.Package, error) {
 					if strings.HasPrefix(path, modulePath+"/") {
 						return imp(path)
 					}
-					return fallback.Import(path) // the standard library, all from one importer
+					return std(pkg.Fset).Import(path) // the standard library, all from one importer
 				}))
 				fromSource[path] = p
 				return p, err
 			}
-			if fallback == nil {
-				fallback = importer.ForCompiler(pkg.Fset, "source", nil)
-			}
-			return fallback.Import(path)
+			return std(pkg.Fset).Import(path)
 		}
 		conf := types.Config{
 			Importer: imp,

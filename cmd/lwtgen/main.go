@@ -42,7 +42,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/lwtgo/lwt/rewrite"
@@ -87,13 +86,6 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		}
 		return exitUsage
 	}
-	wd, _ := os.Getwd()
-	rel := func(path string) string {
-		if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
-			return r
-		}
-		return path
-	}
 	cfg := rewrite.Config{Check: *check || *diff, Tests: *tests}
 	if *tags != "" {
 		cfg.Tags = strings.Split(*tags, ",")
@@ -101,6 +93,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	if *verbose {
 		cfg.Log = stderr
 	}
+	rel := cfg.Rel
 	res, err := rewrite.Run(cfg, fs.Args()...)
 	var srcErrs rewrite.Errors
 	switch {
