@@ -1628,6 +1628,7 @@ type fnCtx struct {
 	nlabels int
 	result  bool // a deferred literal with an int result, dropped
 	promise bool // a plain literal that returns a promise
+	inline  bool // a plain literal deferred where lwtgen lowers it into the async function around
 }
 
 type gen struct {
@@ -2271,6 +2272,8 @@ func (g *gen) canDefer() bool {
 		// A deferred literal that returns a promise is lowered as the
 		// deferred body of the function around.
 		return g.fn.loops == 0 && g.selects == 0 && !(g.named && g.lits == 0)
+	case g.fn.inline:
+		return g.fn.loops == 0 && g.selects == 0
 	case g.fn.kind == fnPlain:
 		return true
 	case g.fn.kind == fnAsync || g.fn.kind == fnDefer:
@@ -2999,6 +3002,15 @@ func (g *gen) deferStmt() *node {
 	if g.fn.kind == fnPlain || !g.canAwait() {
 		if g.c.yes(1, 2) || g.fn.kind != fnPlain {
 			return mk("defer say(", k, ", ", g.expr(0), ")")
+		}
+		if g.fn.promise || g.fn.inline {
+			// Deferred from a deferred literal: lowered into the async
+			// function too, so its own defers are the function's.
+			saved := g.fn
+			g.fn = &fnCtx{kind: fnPlain, floor: saved.floor, inline: true}
+			b := g.body(nil, 4, nil)
+			g.fn = saved
+			return mk("defer func() ", b, "()")
 		}
 		return mk("defer func() ", g.plainBody(), "()")
 	}
